@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as yaml from 'js-yaml';
+import { ConfigError, loadEnvironmentFile, parseEnvironment } from '../../config';
+
+const EXAMPLE = path.resolve(__dirname, '../../environments/example.yaml');
+const exampleText = readFileSync(EXAMPLE, 'utf8');
+const exampleDocument = () => yaml.load(exampleText) as Record<string, any>;
+
+/** Problems reported for the example with one edit applied. */
+function problemsAfter(edit: (doc: Record<string, any>) => void): string[] {
+  const doc = exampleDocument();
+  edit(doc);
+  return problemsOf(yaml.dump(doc));
+}
+
+function problemsOf(text: string): string[] {
+  try {
+    parseEnvironment(text, 'test.yaml');
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('environment loader', () => {
+  it('accepts the shared example unchanged', () => {
+    const shared = path.resolve(__dirname, '../../../shared/examples/environment.example.yaml');
+    const config = loadEnvironmentFile(EXAMPLE);
+    expect(config.name).toBe('example');
+    expect(config.bbb.pool).toEqual({ size: 20, minRunning: 4 });
+    expect(config.autoscaler.schedule.rules[0].from).toBe('07:15');
+    if (require('node:fs').existsSync(shared)) {
+      expect(readFileSync(shared, 'utf8')).toBe(exampleText);
+    }
+  });
+
+  it('names a missing file', () => {
+    expect(() => loadEnvironmentFile('/nonexistent/env.yaml')).toThrow(/env\.yaml: 1 problem\n\s+cannot read file: ENOENT/);
+  });
+
+  it.each<[string, (doc: Record<string, any>) => void, string]>([
+    ['unknown top-level key', (d) => (d.colour = 'blue'), 'colour: unknown key'],
+    ['unknown nested key', (d) => (d.bbb.pool.maxSize = 30), 'bbb.pool.maxSize: unknown key'],
+    ['wrong type', (d) => (d.bbb.cores = 'eight'), 'bbb.cores: must be a number, got "eight"'],
+    ['boolean as string', (d) => (d.scalelite.greenlight = 'yes'), 'scalelite.greenlight: must be a boolean, got "yes"'],
+    ['mapping instead of list', (d) => (d.sshKeys = { a: 1 }), 'sshKeys: must be a list, got a mapping'],
+    ['missing section', (d) => delete d.monitoring, 'monitoring: is required (a mapping)'],
+    ['below range', (d) => (d.scalelite.nodes = 0), 'scalelite.nodes: must be >= 1, got 0'],
+    ['above range', (d) => (d.autoscaler.targetUtilization = 1.5), 'autoscaler.targetUtilization: must be <= 1, got 1.5'],
+    ['not an integer', (d) => (d.bbb.ramGb = 16.5), 'bbb.ramGb: must be an integer, got 16.5'],
+    ['minRunning above pool', (d) => (d.bbb.pool.minRunning = 25), 'bbb.pool.minRunning: must be <= bbb.pool.size (20), got 25'],
+    ['schedule minRunning above pool', (d) => (d.autoscaler.schedule.rules[0].minRunning = 21), 'autoscaler.schedule.rules[0].minRunning: must be <= bbb.pool.size (20), got 21'],
+    ['vertical.maxCores below bbb.cores', (d) => (d.autoscaler.vertical.maxCores = 4), 'autoscaler.vertical.maxCores: must be >= bbb.cores (8), got 4'],
+    ['vertical.maxRamGb below bbb.ramGb', (d) => (d.autoscaler.vertical.maxRamGb = 8), 'autoscaler.vertical.maxRamGb: must be >= bbb.ramGb (16), got 8'],
+    ['adminCidrs open to the world', (d) => (d.adminCidrs = ['0.0.0.0/0']), 'adminCidrs[0]: must not open the whole internet (0.0.0.0/0)'],
+    ['adminCidrs IPv6 world', (d) => (d.adminCidrs = ['198.51.100.0/24', '::/0']), 'adminCidrs[1]: must not open the whole internet (::/0)'],
+    ['invalid CIDR', (d) => (d.adminCidrs = ['198.51.100.0/33']), 'adminCidrs[0]: must be a network in CIDR notation'],
+    ['CIDR with host bits', (d) => (d.adminCidrs = ['198.51.100.7/24']), 'adminCidrs[0]: has host bits set'],
+    ['address without prefix', (d) => (d.adminCidrs = ['198.51.100.7']), 'adminCidrs[0]: must be a network in CIDR notation'],
+    ['unknown location', (d) => (d.location = 'de/muc'), 'location: must be one of "de/fra"'],
+    ['invalid domain', (d) => (d.domain = 'bbb_example.org'), 'domain: must be a lower-case DNS name'],
+    ['domain without TLD', (d) => (d.domain = 'localhost'), 'domain: must be a lower-case DNS name'],
+    ['invalid acme e-mail', (d) => (d.acmeEmail = 'ops@'), 'acmeEmail: must be an e-mail address, got "ops@"'],
+    ['invalid alert e-mail', (d) => (d.monitoring.alertEmail = 'ops.example.org'), 'monitoring.alertEmail: must be an e-mail address'],
+    ['invalid time', (d) => (d.autoscaler.schedule.rules[0].from = '7:15'), 'autoscaler.schedule.rules[0].from: must be a time HH:MM'],
+    ['hour out of range', (d) => (d.autoscaler.schedule.rules[0].to = '24:00'), 'autoscaler.schedule.rules[0].to: must be a time HH:MM'],
+    ['window ends before it starts', (d) => (d.autoscaler.schedule.rules[0].to = '06:00'), 'autoscaler.schedule.rules[0].to: must be later than from (07:15), got "06:00"'],
+    ['invalid weekday', (d) => (d.autoscaler.schedule.rules[0].days = ['mon', 'funday']), 'autoscaler.schedule.rules[0].days[1]: must be one of "mon"'],
+    ['weekday twice', (d) => (d.autoscaler.schedule.rules[0].days = ['mon', 'mon']), 'autoscaler.schedule.rules[0].days: must not name a day twice'],
+    ['invalid timezone', (d) => (d.autoscaler.schedule.timezone = 'Europe/Springfield'), 'autoscaler.schedule.timezone: must be an IANA time zone'],
+    ['SSH key of unknown type', (d) => (d.sshKeys = ['ssh-dss AAAAB3NzaC1kc3MAAACBAP']), 'sshKeys[0]: must be an OpenSSH public key'],
+    ['truncated SSH key', (d) => (d.sshKeys = ['ssh-ed25519 AAAAC3NzaC1lZDI1']), 'sshKeys[0]: key data does not match its type ssh-ed25519'],
+    ['SSH key with mismatched type', (d) => (d.sshKeys = [`ssh-rsa ${d.sshKeys[0].split(' ')[1]}`]), 'sshKeys[0]: key data does not match its type ssh-rsa'],
+    ['SSH key listed twice', (d) => (d.sshKeys = [d.sshKeys[0], d.sshKeys[0]]), 'sshKeys: must not list the same key twice'],
+    ['bad name', (d) => (d.name = 'Example_1'), 'name: must match [a-z][a-z0-9-]{1,20}'],
+    ['bad state endpoint', (d) => (d.state.endpoint = 'http://s3.example.org'), 'state.endpoint: must be an https:// URL'],
+    ['unsupported BBB version', (d) => (d.bbb.version = '2.7'), 'bbb.version: must be one of "3.0", got "2.7"'],
+  ])('rejects %s with the key path', (_, edit, expected) => {
+    const problems = problemsAfter(edit);
+    expect(problems).toEqual(expect.arrayContaining([expect.stringContaining(expected)]));
+  });
+
+  it('reports every problem of a file together', () => {
+    const problems = problemsAfter((d) => {
+      d.bbb.pool.minRunning = 25;
+      d.location = 'mars/base';
+      d.adminCidrs = ['0.0.0.0/0'];
+      d.turn.servers = -1;
+    });
+    expect(problems).toHaveLength(4);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'bbb.pool.minRunning: must be <= bbb.pool.size (20), got 25',
+        expect.stringMatching(/^location: /),
+        expect.stringMatching(/^adminCidrs\[0\]: /),
+        'turn.servers: must be >= 0, got -1',
+      ]),
+    );
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    expect(problemsOf('name: example\nbbb: [1, 2\nturn: {}\n')).toEqual([expect.stringMatching(/^line \d+, column \d+: YAML syntax error: /)]);
+    expect(problemsOf('name: example\n  bad: indentation\n')).toEqual([expect.stringMatching(/^line 2, column \d+: YAML syntax error/)]);
+  });
+
+  it('rejects duplicate keys with their line', () => {
+    const text = exampleText.replace('location: de/fra', 'location: de/fra\nlocation: de/txl');
+    const duplicateLine = text.split('\n').findIndex((line) => line.startsWith('location: de/txl')) + 1;
+    expect(problemsOf(text)).toEqual([`line ${duplicateLine}, column 1: YAML syntax error: duplicated mapping key`]);
+  });
+
+  it.each([
+    ['an empty file', ''],
+    ['only comments', '# nothing here\n'],
+  ])('rejects %s', (_, text) => {
+    expect(problemsOf(text)).toEqual(['file is empty: expected a mapping of settings (see environments/example.yaml)']);
+  });
+
+  it.each([
+    ['a list', '- name: example\n', 'document is a list'],
+    ['a scalar', 'just text\n', 'document is a string'],
+    ['a number', '42\n', 'document is a number'],
+  ])('rejects a document that is %s', (_, text, expected) => {
+    expect(problemsOf(text)).toEqual([expect.stringContaining(expected)]);
+  });
+
+  it('fails fast on an alias bomb with bounded memory', () => {
+    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let i = 1; i < 12; i++) {
+      const previous = String.fromCharCode(96 + i);
+      const name = String.fromCharCode(97 + i);
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(',')}]`);
+    }
+    const bomb = `${levels.join('\n')}\nname: *l\n`;
+    const heapBefore = process.memoryUsage().heapUsed;
+    const started = Date.now();
+    expect(problemsOf(bomb)).toEqual([expect.stringContaining('document expands to more than')]);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(200 * 1024 * 1024);
+  });
+
+  it('does not resolve non-JSON YAML types (safe core schema)', () => {
+    const problems = problemsOf(exampleText.replace('name: example', 'name: !!js/function "function () {}"'));
+    expect(problems).toEqual([expect.stringMatching(/YAML syntax error: unknown tag/)]);
+  });
+
+  it('reads unquoted times as text, not sexagesimal numbers', () => {
+    const config = parseEnvironment(exampleText.replace('from: "07:15"', 'from: 07:15'), 'test.yaml');
+    expect(config.autoscaler.schedule.rules[0].from).toBe('07:15');
+  });
+});

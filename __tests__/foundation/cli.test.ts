@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+const EXAMPLE = path.join(ROOT, 'environments/example.yaml');
+
+function tsx(script: string, args: string[], env: Record<string, string> = {}, cwd = ROOT) {
+  const result = spawnSync(TSX, [path.join(ROOT, script), ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('command line', () => {
+  const work = mkdtempSync(path.join(tmpdir(), 'cli-'));
+  const bad = path.join(work, 'bad.yaml');
+  writeFileSync(bad, 'name: example\nlocation: de/xxx\n');
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('check-config prints a one-line summary for a valid file', () => {
+    const result = tsx('scripts/check-config.ts', [EXAMPLE]);
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim().split('\n')).toHaveLength(1);
+    expect(result.stdout).toContain('ok: environment "example" in de/fra');
+  });
+
+  it('check-config exits non-zero with every error and no stack trace', () => {
+    const result = tsx('scripts/check-config.ts', [bad]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('location: must be one of');
+    expect(result.stderr).toContain('domain: is required');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('synth stops on a bad environment with its errors, writing no stacks', () => {
+    const result = tsx('main.ts', [], { ENVIRONMENTS: `${EXAMPLE},${bad}` }, work);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('bad.yaml');
+    expect(result.stderr).toContain('location: must be one of');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(path.join(work, 'cdktf.out'))).toBe(false);
+  });
+
+  it('synth writes every stack of the example offline, without credentials', () => {
+    const env = { ENVIRONMENTS: EXAMPLE, IONOS_TOKEN: '', IONOS_USERNAME: '', IONOS_PASSWORD: '' };
+    const result = tsx('main.ts', [], env, work);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(readdirSync(path.join(work, 'cdktf.out', 'stacks'))).toEqual(expect.arrayContaining(['example-network']));
+  });
+});

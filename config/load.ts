@@ -1,0 +1,141 @@
+/**
+ * Reads an environment file: YAML (js-yaml, core schema: no custom types) with
+ * guards for size and alias expansion, then strict validation. Every problem of a
+ * file is reported at once, each naming its key path.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import * as yaml from 'js-yaml';
+import type { core } from 'zod';
+import { relationProblems, type Problem } from './relations';
+import { environmentSchema, type EnvironmentConfig } from './schema';
+
+/** An environment file is a page of settings; anything larger is a mistake. */
+const MAX_FILE_BYTES = 256 * 1024;
+/** Nodes a document may expand to once aliases are followed (billion-laughs guard). */
+const MAX_NODES = 20_000;
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadEnvironmentFile(file: string): EnvironmentConfig {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (error) {
+    throw new ConfigError(file, [`cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`]);
+  }
+  if (size > MAX_FILE_BYTES) {
+    throw new ConfigError(file, [`file is ${size} bytes; an environment file may have at most ${MAX_FILE_BYTES}`]);
+  }
+  return parseEnvironment(readFileSync(file, 'utf8'), file);
+}
+
+export function parseEnvironment(text: string, file = '<input>'): EnvironmentConfig {
+  const document = parseYaml(text, file);
+  const problems = [...schemaProblems(document), ...relationProblems(document)];
+  if (problems.length > 0) {
+    throw new ConfigError(file, unique(problems.map(formatProblem)));
+  }
+  return environmentSchema.parse(document);
+}
+
+function parseYaml(text: string, file: string): unknown {
+  let document: unknown;
+  try {
+    document = yaml.load(text, { filename: file, schema: yaml.CORE_SCHEMA, json: false });
+  } catch (error) {
+    if (error instanceof yaml.YAMLException) {
+      const { line, column } = error.mark ?? { line: -1, column: -1 };
+      throw new ConfigError(file, [`line ${line + 1}, column ${column + 1}: YAML syntax error: ${error.reason}`]);
+    }
+    throw error;
+  }
+  if (document === undefined || document === null) {
+    throw new ConfigError(file, ['file is empty: expected a mapping of settings (see environments/example.yaml)']);
+  }
+  if (typeof document !== 'object' || Array.isArray(document)) {
+    const kind = Array.isArray(document) ? 'a list' : `a ${typeof document}`;
+    throw new ConfigError(file, [`document is ${kind}: expected a mapping of settings (see environments/example.yaml)`]);
+  }
+  assertBoundedExpansion(document, file);
+  return document;
+}
+
+/** Walks the parsed graph with a budget, so shared (aliased) subtrees cannot explode later work. */
+function assertBoundedExpansion(document: object, file: string): void {
+  let budget = MAX_NODES;
+  const stack: unknown[] = [document];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (--budget < 0) {
+      throw new ConfigError(file, [`document expands to more than ${MAX_NODES} values (aliases nested too deep); refusing to read it`]);
+    }
+    if (typeof node === 'object' && node !== null) {
+      stack.push(...Object.values(node));
+    }
+  }
+}
+
+function schemaProblems(document: unknown): Problem[] {
+  const result = environmentSchema.safeParse(document, { reportInput: true });
+  return result.success ? [] : result.error.issues.flatMap(issueProblems);
+}
+
+function issueProblems(issue: core.$ZodIssue): Problem[] {
+  const path = issue.path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment));
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.map((key) => ({ path: [...path, key], message: 'unknown key' }));
+    case 'invalid_type':
+      return [{ path, message: issue.input === undefined ? `is required (${article(issue.expected)})` : `must be ${article(issue.expected)}, got ${describe(issue.input)}` }];
+    case 'too_small':
+      return [{ path, message: sizeMessage(issue.origin, issue.inclusive ? '>=' : '>', issue.minimum, issue.input) }];
+    case 'too_big':
+      return [{ path, message: sizeMessage(issue.origin, issue.inclusive ? '<=' : '<', issue.maximum, issue.input) }];
+    case 'invalid_value':
+      return [{ path, message: `${issue.input === undefined ? 'is required: one' : 'must be one'} of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${issue.input === undefined ? '' : `, got ${describe(issue.input)}`}` }];
+    default:
+      return [{ path, message: issue.input === undefined || issue.code === 'custom' ? issue.message : `${issue.message}, got ${describe(issue.input)}` }];
+  }
+}
+
+function sizeMessage(origin: string, operator: string, bound: number | bigint, input: unknown): string {
+  if (origin === 'array') {
+    return `must list ${operator} ${bound} entries, got ${Array.isArray(input) ? input.length : describe(input)}`;
+  }
+  if (origin === 'string') {
+    return `must have ${operator} ${bound} characters`;
+  }
+  return `must be ${operator} ${bound}, got ${describe(input)}`;
+}
+
+function article(expected: string): string {
+  if (expected === 'object') return 'a mapping';
+  if (expected === 'array') return 'a list';
+  if (expected === 'int') return 'an integer';
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+function describe(input: unknown): string {
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return 'a list';
+  if (typeof input === 'object') return 'a mapping';
+  if (typeof input === 'string') return JSON.stringify(input.length > 60 ? `${input.slice(0, 57)}...` : input);
+  return String(input);
+}
+
+function formatProblem({ path, message }: Problem): string {
+  const key = path.map((segment) => (typeof segment === 'number' ? `[${segment}]` : `.${segment}`)).join('').replace(/^\./, '');
+  return `${key || '(document)'}: ${message}`;
+}
+
+function unique(lines: string[]): string[] {
+  return [...new Set(lines)];
+}

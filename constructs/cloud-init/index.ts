@@ -1,0 +1,1 @@
+export { OPS_USER, renderCloudConfig, type CloudConfig, type WriteFile } from './cloud-config';

@@ -1,0 +1,2 @@
+export { deployKey } from './deploy-key';
+export { PushedFiles, type PushedFile, type PushedFilesProps } from './pushed-files';

@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { AssetType, Fn, TerraformAsset, Token, type ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import type { FileProvisioner, RemoteExecProvisioner } from 'cdktf';
+import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
+import { OPS_USER } from '../cloud-init';
+import type { PlatformServer } from '../server';
+import { deployKey } from './deploy-key';
+
+export type PushedFile =
+  | { readonly path: string; readonly content: string; readonly mode?: string }
+  | { readonly path: string; readonly sourceFile: string; readonly mode?: string };
+
+export interface PushedFilesProps {
+  readonly target: PlatformServer;
+  readonly files: readonly PushedFile[];
+  /** Commands run with sudo after the files are in place, e.g. a reload. @default none */
+  readonly afterCommands?: readonly string[];
+  /** Jump host for targets without a public address (the monitoring VM). */
+  readonly bastion?: PlatformServer;
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+const STAGING = '/tmp/platform-push';
+
+/**
+ * Delivers configuration that changes often (rules, dashboards, compose files, the
+ * autoscaler bundle) to a running VM over SSH, outside its user_data. On IONOS a
+ * changed user_data replaces the server; this resource is replaced instead, because
+ * its trigger is the hash of everything it delivers.
+ */
+export class PushedFiles extends Construct {
+  readonly resource: NullResource;
+  /** Hash of the delivered content; changes exactly when a file changes. */
+  readonly contentHash: string;
+
+  constructor(scope: Construct, id: string, props: PushedFilesProps) {
+    super(scope, id);
+    const { target, bastion } = props;
+    const host = target.publicIp ?? target.privateIp;
+    const staged = props.files.map((file, index) => ({ file, staging: `${STAGING}/${index}` }));
+
+    const uploads: FileProvisioner[] = staged.map(({ file, staging }) =>
+      'content' in file
+        ? { type: 'file', content: file.content, destination: staging }
+        : { type: 'file', source: this.asset(file.sourceFile, staging).path, destination: staging },
+    );
+    const install = staged.map(
+      ({ file, staging }) => `sudo install -D -m ${file.mode ?? '0644'} ${staging} ${file.path}`,
+    );
+    const prepare: RemoteExecProvisioner = {
+      type: 'remote-exec',
+      inline: ['cloud-init status --wait >/dev/null || true', `rm -rf ${STAGING} && mkdir -p ${STAGING}`],
+    };
+    const apply: RemoteExecProvisioner = {
+      type: 'remote-exec',
+      inline: [...install, ...(props.afterCommands ?? []).map((command) => `sudo sh -c '${command}'`), `rm -rf ${STAGING}`],
+    };
+
+    this.contentHash = hashFiles(props.files);
+    this.resource = new NullResource(this, 'Push', {
+      triggers: { server: target.server.id, content: this.contentHash },
+      connection: {
+        type: 'ssh',
+        host,
+        user: OPS_USER,
+        privateKey: deployKey(this),
+        timeout: '20m',
+        ...(bastion && !target.publicIp
+          ? { bastionHost: bastion.publicIp, bastionUser: OPS_USER, bastionPrivateKey: deployKey(this) }
+          : {}),
+      },
+      provisioners: [prepare, ...uploads, apply],
+      dependsOn: [target.server, ...(props.dependsOn ?? [])],
+    });
+  }
+
+  private asset(sourceFile: string, staging: string): TerraformAsset {
+    return new TerraformAsset(this, `Asset${path.basename(staging)}`, { path: path.resolve(sourceFile), type: AssetType.FILE });
+  }
+}
+
+/** Literal content is hashed at synth; content holding Terraform references is hashed by Terraform. */
+function hashFiles(files: readonly PushedFile[]): string {
+  const parts = files.map((file) => {
+    const body = 'content' in file ? file.content : readFileSync(file.sourceFile, 'utf8');
+    return `${file.path}\n${file.mode ?? '0644'}\n${body}`;
+  });
+  const joined = parts.join('\u0000');
+  return Token.isUnresolved(joined) ? Fn.sha256(joined) : createHash('sha256').update(joined).digest('hex');
+}

@@ -1,0 +1,45 @@
+/**
+ * Physical names and public host names, in one place. Servers are named
+ * `<env>-<role>-NN` (the monitoring discovery and the autoscaler rely on the role
+ * part); public hosts are `<host>.<domain>`.
+ */
+import type { EnvironmentConfig } from '../config';
+
+export type ServerRole = 'bbb' | 'scalelite' | 'turn' | 'monitoring';
+
+export const SERVER_ROLES: readonly ServerRole[] = ['bbb', 'scalelite', 'turn', 'monitoring'];
+
+/** Two digits keep names sorted up to 99 servers; larger pools get three. */
+export function ordinal(index: number, poolSize = 99): string {
+  return String(index).padStart(poolSize > 99 ? 3 : 2, '0');
+}
+
+export function serverName(env: string, role: ServerRole, index: number, poolSize?: number): string {
+  return `${env}-${role}-${ordinal(index, poolSize)}`;
+}
+
+/** Host part of a pool member, e.g. `bbb-01`; the FQDN adds the domain. */
+export function hostLabel(role: ServerRole, index: number, poolSize?: number): string {
+  return `${role}-${ordinal(index, poolSize)}`;
+}
+
+export function fqdn(config: Pick<EnvironmentConfig, 'domain'>, label: string): string {
+  return `${label}.${config.domain}`;
+}
+
+/** The names users, LMSs and admins reach; every one of them gets a DNS record. */
+export function publicHosts(config: Pick<EnvironmentConfig, 'domain'>) {
+  return {
+    /** Scalelite's BigBlueButton API for LMSs: https://scalelite.<domain>/bigbluebutton/api */
+    scalelite: fqdn(config, 'scalelite'),
+    /** Greenlight portal (when enabled), on the same load balancer. */
+    greenlight: fqdn(config, 'greenlight'),
+    /** Grafana on the monitoring VM, reachable from adminCidrs only. */
+    grafana: fqdn(config, 'grafana'),
+  };
+}
+
+/** A resource name that is not a server, e.g. `example-private` for a LAN. */
+export function resourceName(env: string, purpose: string): string {
+  return `${env}-${purpose}`;
+}

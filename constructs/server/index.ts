@@ -1,0 +1,1 @@
+export { PlatformServer, UBUNTU_IMAGE, type InboundRule, type PlatformServerProps } from './platform-server';

@@ -1,0 +1,73 @@
+/**
+ * `npm run bench:synth`: times whole synth processes (what an operator waits for)
+ * for a bare cdktf app with one null_resource, the example environment, and the
+ * example with a 200-server pool. Prints medians and the ratios b/a and c/b.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as yaml from 'js-yaml';
+
+const ROOT = path.resolve(__dirname, '..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+interface Case {
+  readonly label: string;
+  readonly script: string;
+  readonly environment?: string;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function timeOnce(benchCase: Case, work: string): number {
+  const outdir = mkdtempSync(path.join(work, 'out-'));
+  const started = process.hrtime.bigint();
+  const result = spawnSync(TSX, [path.join(ROOT, benchCase.script)], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, CDKTF_OUTDIR: outdir, ...(benchCase.environment ? { ENVIRONMENTS: benchCase.environment } : {}) },
+  });
+  const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+  rmSync(outdir, { recursive: true, force: true });
+  if (result.status !== 0) {
+    throw new Error(`${benchCase.label} failed:\n${result.stderr}`);
+  }
+  return elapsedMs;
+}
+
+function main(): void {
+  const work = mkdtempSync(path.join(tmpdir(), 'bench-synth-'));
+  try {
+    const example = path.join(ROOT, 'environments', 'example.yaml');
+    const large = path.join(work, 'pool-200.yaml');
+    const document = yaml.load(readFileSync(example, 'utf8')) as { name: string; bbb: { pool: { size: number } } };
+    document.name = 'pool200';
+    document.bbb.pool.size = 200;
+    writeFileSync(large, yaml.dump(document));
+
+    const cases: Case[] = [
+      { label: '(a) bare app, 1 null_resource', script: 'scripts/bench/bare-app.ts' },
+      { label: '(b) example environment', script: 'main.ts', environment: example },
+      { label: '(c) 200-server pool', script: 'main.ts', environment: large },
+    ];
+    cases.forEach((benchCase) => timeOnce(benchCase, work));
+    const medians = cases.map((benchCase) => {
+      const samples = Array.from({ length: RUNS }, () => timeOnce(benchCase, work));
+      const value = median(samples);
+      console.log(`${benchCase.label.padEnd(34)} median ${value.toFixed(0).padStart(6)} ms  (${RUNS} runs: ${samples.map((s) => s.toFixed(0)).join(', ')})`);
+      return value;
+    });
+    console.log(`ratio b/a: ${(medians[1] / medians[0]).toFixed(2)} (goal <= 1.5)`);
+    console.log(`ratio c/b: ${(medians[2] / medians[1]).toFixed(2)} (goal <= 2.0)`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main();
