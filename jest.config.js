@@ -1,7 +1,13 @@
+const { existsSync } = require('node:fs');
+const path = require('node:path');
+
+/** Tests live in __tests__/ and beside the policy rules and the function they test. */
+const roots = ['__tests__', 'policies', 'functions'].filter((dir) => existsSync(path.join(__dirname, dir)));
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/__tests__', '<rootDir>/policies', '<rootDir>/functions'],
+  roots: roots.map((dir) => `<rootDir>/${dir}`),
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }],
