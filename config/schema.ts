@@ -64,6 +64,15 @@ const monitoringSchema = z.strictObject({
   diskGb: int(20, 4000),
   retentionDays: int(1, 730),
   alertEmail: formatted(emailProblem),
+  /** Mail relay for alerts; the password is the sensitive Terraform variable smtp_password. */
+  smtp: z
+    .strictObject({
+      smarthost: z.string().regex(/^[a-z0-9.-]+:\d{1,5}$/, 'must be host:port, e.g. smtp.ionos.de:587'),
+      from: formatted(emailProblem).optional(),
+      username: z.string().min(1).optional(),
+      requireTls: z.boolean().default(true),
+    })
+    .optional(),
 });
 
 const scheduleRuleSchema = z.strictObject({

@@ -9,18 +9,21 @@ export type ServerRole = 'bbb' | 'scalelite' | 'turn' | 'monitoring';
 
 export const SERVER_ROLES: readonly ServerRole[] = ['bbb', 'scalelite', 'turn', 'monitoring'];
 
-/** Two digits keep names sorted up to 99 servers; larger pools get three. */
-export function ordinal(index: number, poolSize = 99): string {
-  return String(index).padStart(poolSize > 99 ? 3 : 2, '0');
+/**
+ * At least two digits (`01`, `99`, `100`): a number never changes its spelling when
+ * a pool grows, so growing a pool past 99 renames no server, host or certificate.
+ */
+export function ordinal(index: number): string {
+  return String(index).padStart(2, '0');
 }
 
-export function serverName(env: string, role: ServerRole, index: number, poolSize?: number): string {
-  return `${env}-${role}-${ordinal(index, poolSize)}`;
+export function serverName(env: string, role: ServerRole, index: number): string {
+  return `${env}-${role}-${ordinal(index)}`;
 }
 
 /** Host part of a pool member, e.g. `bbb-01`; the FQDN adds the domain. */
-export function hostLabel(role: ServerRole, index: number, poolSize?: number): string {
-  return `${role}-${ordinal(index, poolSize)}`;
+export function hostLabel(role: ServerRole, index: number): string {
+  return `${role}-${ordinal(index)}`;
 }
 
 export function fqdn(config: Pick<EnvironmentConfig, 'domain'>, label: string): string {

@@ -1,3 +1,5 @@
 export { buildPlatform, type Platform } from './platform';
+export { BbbStack, type BbbStackProps } from './bbb-stack';
+export { FrontendStack, type FrontendStackProps } from './frontend-stack';
 export { NetworkStack } from './network-stack';
 export { PlatformStack } from './platform-stack';

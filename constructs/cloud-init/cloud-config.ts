@@ -52,11 +52,14 @@ export function renderCloudConfig(config: Pick<EnvironmentConfig, 'sshKeys'>, ma
     packages: ['ca-certificates', 'curl', 'unattended-upgrades', ...(machine.packages ?? [])],
     write_files: [
       { path: '/etc/ssh/sshd_config.d/10-hardening.conf', content: readTemplate('base/sshd-hardening.conf'), permissions: '0644' },
+      { path: '/usr/local/sbin/configure-nics', content: readTemplate('base/configure-nics.sh'), permissions: '0755' },
+      { path: '/etc/systemd/system/configure-nics.service', content: readTemplate('base/configure-nics.service'), permissions: '0644' },
+      { path: '/etc/systemd/system/configure-nics.timer', content: readTemplate('base/configure-nics.timer'), permissions: '0644' },
       ...(machine.writeFiles ?? []).map(toCloudInitFile),
     ],
     ...(machine.bootcmd ? { bootcmd: machine.bootcmd } : {}),
     ...(machine.mounts ? { mounts: machine.mounts } : {}),
-    runcmd: [['systemctl', 'reload', 'ssh'], ...(machine.runcmd ?? [])],
+    runcmd: [['systemctl', 'reload', 'ssh'], ['systemctl', 'enable', '--now', 'configure-nics.timer'], ...(machine.runcmd ?? [])],
   };
   return `#cloud-config\n${yaml.dump(document, { lineWidth: -1, noRefs: true, quotingType: '"' })}`;
 }

@@ -71,7 +71,7 @@ export class Network extends Construct {
     this.monitoringAddress = this.reserve('Monitoring', resourceName(env, 'monitoring'), [hosts.grafana]);
     const poolSize = config.bbb.pool.size;
     this.bbbAddresses = Array.from({ length: poolSize }, (_, i) => {
-      const label = hostLabel('bbb', i + 1, poolSize);
+      const label = hostLabel('bbb', i + 1);
       return this.reserve(`Bbb${i + 1}`, resourceName(env, label), [`${label}.${config.domain}`]);
     });
     this.turnAddresses = Array.from({ length: config.turn.servers }, (_, i) => {

@@ -1,0 +1,296 @@
+/**
+ * A small simulated platform for handler, fault and bundle tests: IONOS servers, a
+ * Scalelite with its poller and placement, BBB servers that answer only while their
+ * VM runs, meetings and recordings, and a Prometheus that scrapes them. Hooks on the
+ * fakes record every state-changing call so tests can check safety at the moment it
+ * happens, not only afterwards.
+ */
+import type { ScheduleRule } from '../../../config';
+import type { Fetch } from '../../../functions/autoscaler/clients/http';
+import type { Inventory } from '../../../functions/autoscaler/inventory';
+import { QUERIES } from '../../../functions/autoscaler/queries';
+import { FakeBbbFleet, type FakeBbbHost, type FakeMeeting } from './bbb';
+import { FakeIonos } from './ionos';
+import { FakePrometheus, type FakeSeries } from './prometheus';
+import { FakeScalelite } from './scalelite';
+import { type FakeEndpoint, type LoopbackServer, inProcessFetch, serveOnLoopback } from './transport';
+
+export const IONOS_TOKEN = 'test-ionos-token-not-a-secret';
+export const SCALELITE_SECRET = 'scalelite-loadbalancer-secret-0001';
+export const DATACENTER_ID = '6f0c7d5e-1b2a-4c3d-8e9f-0a1b2c3d4e5f';
+
+export interface WorldOptions {
+  readonly servers: number;
+  readonly minRunning: number;
+  readonly running?: number;
+  readonly cooldownMinutes?: number;
+  readonly capacityPerServer?: number;
+  readonly verticalEnabled?: boolean;
+  readonly schedule?: ScheduleRule[];
+  readonly start?: Date;
+}
+
+export type MetricsHealth = 'fresh' | 'stale' | 'missing';
+
+interface ScrapedServer {
+  readonly name: string;
+  readonly participants: number;
+  readonly webcams: number;
+  readonly backlog: number;
+  readonly cpu: number;
+}
+
+interface Scrape {
+  readonly atSeconds: number;
+  readonly servers: readonly ScrapedServer[];
+}
+
+export function serverName(index: number): string {
+  return `example-bbb-${String(index).padStart(2, '0')}`;
+}
+
+export function hostLabel(index: number): string {
+  return `bbb-${String(index).padStart(2, '0')}`;
+}
+
+export function ionosId(index: number): string {
+  return `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`;
+}
+
+export function bbbSecret(index: number): string {
+  return `bbb-shared-secret-${String(index).padStart(2, '0')}-xyz`;
+}
+
+export class World {
+  readonly ionos = new FakeIonos(DATACENTER_ID, IONOS_TOKEN);
+  readonly scalelite = new FakeScalelite(SCALELITE_SECRET);
+  readonly bbb = new FakeBbbFleet();
+  readonly prometheus = new FakePrometheus((query, time) => this.answer(query, time));
+  readonly origins = {
+    ionos: 'http://ionos.test',
+    scalelite: 'http://scalelite.test',
+    bbb: 'http://bbb.test',
+    prometheus: 'http://prometheus.test',
+  };
+  now: Date;
+  metrics: MetricsHealth = 'fresh';
+  private scrape: Scrape | undefined;
+  private readonly loadHistory: Array<{ atSeconds: number; load: number }> = [];
+  private meetingSerial = 0;
+
+  constructor(readonly options: WorldOptions) {
+    this.now = options.start ?? new Date('2026-11-23T10:00:00Z');
+    const running = options.running ?? options.minRunning;
+    for (let i = 1; i <= options.servers; i++) {
+      const on = i <= running;
+      this.ionos.add({ id: ionosId(i), name: serverName(i), vmState: on ? 'RUNNING' : 'SHUTOFF', cores: 8, ramMb: 16 * 1024 });
+      this.bbb.addHost({ host: hostLabel(i), secret: bbbSecret(i), reachable: () => this.ionos.isRunning(ionosId(i)) });
+      this.scalelite.add({
+        url: `${this.origins.bbb}/${hostLabel(i)}/bigbluebutton/api`,
+        secret: bbbSecret(i),
+        state: on ? 'enabled' : 'disabled',
+        load: on ? 0 : null,
+        loadMultiplier: 1,
+        online: on,
+      });
+    }
+    // Machines in the same data center that are not the autoscaler's to touch.
+    this.ionos.add({ id: 'ffffffff-0000-4000-8000-000000000001', name: 'example-scalelite-01', vmState: 'RUNNING', cores: 4, ramMb: 8192 });
+    this.ionos.add({ id: 'ffffffff-0000-4000-8000-000000000002', name: 'other-bbb-99', vmState: 'SHUTOFF', cores: 8, ramMb: 16384 });
+    this.scalelite.add({ url: 'https://bbb-legacy.example.org/bigbluebutton/api', secret: 'legacy-secret-0001', state: 'disabled', load: null, loadMultiplier: 1, online: false });
+    this.takeScrape();
+  }
+
+  get endpoints(): Map<string, FakeEndpoint> {
+    return new Map<string, FakeEndpoint>([
+      [this.origins.ionos, this.ionos],
+      [this.origins.scalelite, this.scalelite],
+      [this.origins.bbb, this.bbb],
+      [this.origins.prometheus, this.prometheus],
+    ]);
+  }
+
+  fetch(): Fetch {
+    return inProcessFetch(this.endpoints);
+  }
+
+  /** Serves every fake on 127.0.0.1 and points the world's URLs at the ports. */
+  async serveOnLoopback(): Promise<() => Promise<void>> {
+    const servers: LoopbackServer[] = [];
+    for (const key of ['ionos', 'scalelite', 'bbb', 'prometheus'] as const) {
+      const endpoint = this.endpoints.get(this.origins[key]) as FakeEndpoint;
+      const server = await serveOnLoopback(endpoint);
+      servers.push(server);
+      this.rebase(key, server.origin);
+    }
+    return async () => {
+      await Promise.all(servers.map((server) => server.close()));
+    };
+  }
+
+  private rebase(key: keyof World['origins'], origin: string): void {
+    const old = this.origins[key];
+    this.origins[key] = origin;
+    if (key === 'ionos') this.ionos.origin = origin;
+    if (key === 'bbb') {
+      this.bbb.origin = origin;
+      for (const server of this.scalelite.servers.values()) {
+        if (server.url.startsWith(old)) server.url = origin + server.url.slice(old.length);
+      }
+    }
+  }
+
+  inventory(overrides: { minRunning?: number; enabled?: boolean } = {}): Inventory {
+    const { servers, minRunning } = this.options;
+    return {
+      environment: 'example',
+      datacenterId: DATACENTER_ID,
+      prometheusUrl: this.origins.prometheus,
+      ionosApiUrl: `${this.origins.ionos}/cloudapi/v6`,
+      scalelite: { apiUrl: `${this.origins.scalelite}/scalelite/api`, secret: SCALELITE_SECRET },
+      policy: {
+        poolSize: servers,
+        minRunning: overrides.minRunning ?? minRunning,
+        baseCores: 8,
+        baseRamGb: 16,
+        autoscaler: {
+          enabled: overrides.enabled ?? true,
+          intervalSeconds: 60,
+          capacityPerServer: this.options.capacityPerServer ?? 200,
+          targetUtilization: 0.6,
+          scaleInCooldownMinutes: this.options.cooldownMinutes ?? 5,
+          schedule: { timezone: 'Europe/Berlin', rules: this.options.schedule ?? [] },
+          vertical: { enabled: this.options.verticalEnabled ?? false, maxCores: 16, maxRamGb: 32 },
+        },
+      },
+      servers: Array.from({ length: servers }, (_, i) => ({
+        name: serverName(i + 1),
+        ionosServerId: ionosId(i + 1),
+        hostname: `${hostLabel(i + 1)}.bbb.example.org`,
+        bbbApiUrl: `${this.origins.bbb}/${hostLabel(i + 1)}/bigbluebutton/api`,
+        bbbSecret: bbbSecret(i + 1),
+        baseCores: 8,
+        baseRamGb: 16,
+      })),
+    };
+  }
+
+  host(index: number): FakeBbbHost {
+    return this.bbb.hosts.get(hostLabel(index)) as FakeBbbHost;
+  }
+
+  hostOf(serverNameOrUrl: string): FakeBbbHost | undefined {
+    for (const host of this.bbb.hosts.values()) {
+      if (serverNameOrUrl.endsWith(host.host) || serverNameOrUrl.toLowerCase().includes(`/${host.host}/`)) return host;
+    }
+    return undefined;
+  }
+
+  /** Scalelite's placement: a new meeting goes to the enabled, online server with the lowest load. */
+  startMeeting(meeting: Omit<FakeMeeting, 'meetingId'>): FakeBbbHost | undefined {
+    const candidates = [...this.scalelite.servers.values()]
+      .filter((server) => server.state === 'enabled' && server.online)
+      .map((server) => ({ server, host: this.hostOf(server.url) }))
+      .filter((entry) => entry.host?.reachable())
+      .sort((a, b) => (a.server.load ?? 0) - (b.server.load ?? 0));
+    const target = candidates[0];
+    if (!target?.host) return undefined;
+    this.meetingSerial++;
+    target.host.meetings.push({ ...meeting, meetingId: `m${this.meetingSerial}` });
+    // Scalelite counts a fresh meeting at once (at least 15 users) so placement spreads.
+    target.server.load = (target.server.load ?? 0) + Math.max(15, meeting.participantCount) * target.server.loadMultiplier;
+    return target.host;
+  }
+
+  /** Ends a meeting; a recorded one leaves a raw recording queued for processing. */
+  endMeeting(host: FakeBbbHost, index = 0): void {
+    const [ended] = host.meetings.splice(index, 1);
+    if (ended?.recording) host.queuedRecordings++;
+  }
+
+  /** Recording pipeline: queued raw recordings start processing, processed ones finish. */
+  advanceRecordings(): void {
+    for (const host of this.bbb.hosts.values()) {
+      if (!host.reachable()) continue;
+      if (host.processingRecordings > 0) host.processingRecordings--;
+      if (host.queuedRecordings > 0) {
+        host.queuedRecordings--;
+        host.processingRecordings++;
+      }
+    }
+  }
+
+  /** Time passes: Scalelite polls, Prometheus scrapes (unless metrics are broken). */
+  advance(seconds: number): void {
+    this.now = new Date(this.now.getTime() + seconds * 1000);
+    this.scalelite.poll((server) => {
+      const host = this.hostOf(server.url);
+      if (!host || !host.reachable() || server.secret !== host.secret) return undefined;
+      return host.meetings.filter((m) => !m.isBreakout).reduce((sum, m) => sum + m.participantCount, 0);
+    });
+    if (this.metrics === 'fresh') this.takeScrape();
+  }
+
+  private takeScrape(): void {
+    const atSeconds = this.now.getTime() / 1000;
+    const servers: ScrapedServer[] = [];
+    for (let i = 1; i <= this.options.servers; i++) {
+      const host = this.host(i);
+      if (!host.reachable()) continue;
+      const participants = host.meetings.reduce((sum, m) => sum + m.participantCount, 0);
+      const webcams = host.meetings.reduce((sum, m) => sum + m.videoCount, 0);
+      const cores = this.ionos.servers.get(ionosId(i))?.cores ?? 8;
+      const capacity = ((this.options.capacityPerServer ?? 200) * cores) / 8;
+      servers.push({
+        name: serverName(i),
+        participants,
+        webcams,
+        backlog: host.processingRecordings + host.queuedRecordings,
+        cpu: Math.min(1, (participants + 3 * webcams) / capacity / 1.2),
+      });
+    }
+    this.scrape = { atSeconds, servers };
+    const load = servers.reduce((sum, s) => sum + s.participants + 3 * s.webcams, 0);
+    this.loadHistory.push({ atSeconds, load });
+  }
+
+  /**
+   * The autoscaler's queries answered as Prometheus would from the scrapes so far
+   * (the end-to-end test checks the same queries against the real Prometheus).
+   */
+  private answer(query: string, timeSeconds: number): FakeSeries[] | undefined {
+    const scrape = this.scrape;
+    // Prometheus forgets a series 5 minutes after its last sample (lookback delta).
+    const visible = this.metrics !== 'missing' && scrape !== undefined && timeSeconds - scrape.atSeconds <= 300;
+    const servers = visible ? scrape.servers : [];
+    const total = servers.reduce((sum, s) => sum + s.participants + 3 * s.webcams, 0);
+    const perServer = (value: (s: ScrapedServer) => number) => servers.map((s) => ({ labels: { instance: s.name }, value: value(s) }));
+    const window = (minutes: number) => this.loadHistory.filter((h) => h.atSeconds > timeSeconds - minutes * 60 && h.atSeconds <= timeSeconds);
+    const scrapedAt = scrape?.atSeconds ?? 0;
+    switch (query) {
+      case QUERIES.load:
+        return visible && servers.length > 0 ? [{ labels: {}, value: total }] : [];
+      case QUERIES.loadTimestamp:
+        return visible && servers.length > 0 ? [{ labels: {}, value: scrapedAt }] : [];
+      case QUERIES.loadTrendPerMinute: {
+        const points = window(5);
+        if (!visible || points.length < 2) return [];
+        const first = points[0];
+        const last = points[points.length - 1];
+        return [{ labels: {}, value: ((last.load - first.load) / (last.atSeconds - first.atSeconds)) * 60 }];
+      }
+      case QUERIES.serverLoadTimestamps:
+        return perServer(() => scrapedAt);
+      case QUERIES.cpu:
+        return perServer((s) => s.cpu);
+      case QUERIES.recordingsBacklog:
+        return perServer((s) => s.backlog);
+      default: {
+        const peak = /^max_over_time\(bbb:load:total\[(\d+)m\]\)$/.exec(query);
+        if (!peak) return undefined;
+        const points = window(Number(peak[1]));
+        return visible && points.length > 0 ? [{ labels: {}, value: Math.max(...points.map((p) => p.load)) }] : [];
+      }
+    }
+  }
+}

@@ -1,0 +1,314 @@
+/**
+ * Randomized fault injection (fast-check): API errors, 429s, timeouts, lost answers,
+ * stale or missing metrics, crashes between any two API calls and meetings that start
+ * while servers drain. Safety is checked at the moment each state-changing call is
+ * made; liveness by letting the faults clear and requiring a calm, correct state: a
+ * tick in which nothing fails and neither the registration nor the policy proposes
+ * anything (an action the executor would refuse every tick would show here).
+ * A failure prints fast-check's seed and path; FAULTS_SEED=<seed> replays a run.
+ */
+import fc from 'fast-check';
+import { normalizeUrl } from '../../functions/autoscaler/inventory';
+import { scheduledMinimum, settingsFromInventoryPolicy } from '../../functions/autoscaler/policy';
+import type { Fetch } from '../../functions/autoscaler/clients/http';
+import type { TickResult } from '../../functions/autoscaler/handler';
+import { type FaultRates, seededRandom } from './fakes/transport';
+import { type MetricsHealth, World, bbbSecret, ionosId, serverName } from './fakes/world';
+import { tick } from './support';
+
+class SimulatedCrash extends Error {
+  override readonly name = 'SimulatedCrash';
+}
+
+/**
+ * A probability up to `max`, spread evenly: fc.double draws evenly over the representable
+ * doubles, so most of its draws in [0, 0.3] are below 1e-100 and inject nothing.
+ */
+const chance = (max: number) => fc.integer({ min: 0, max: Math.round(max * 1000) }).map((perMille) => perMille / 1000);
+
+const rates = fc.record<Partial<FaultRates>>({
+  serverError: chance(0.3),
+  throttle: chance(0.2),
+  hang: chance(0.2),
+  reset: chance(0.1),
+  lost: chance(0.1),
+});
+
+const calm = fc.constant<Partial<FaultRates>>({});
+
+const chaosTick = fc.record({
+  ionos: fc.oneof(calm, rates),
+  scalelite: fc.oneof(calm, rates),
+  bbb: fc.oneof(calm, rates),
+  prometheus: fc.oneof(calm, rates),
+  metrics: fc.constantFrom<MetricsHealth>('fresh', 'fresh', 'stale', 'missing'),
+  /** Abort the tick after this many API calls: the process dies between two calls. */
+  crashAfter: fc.option(fc.nat({ max: 40 }), { nil: undefined }),
+  newMeetings: fc.array(fc.record({ participants: fc.integer({ min: 1, max: 80 }), webcams: fc.nat({ max: 6 }), recording: fc.boolean() }), { maxLength: 5 }),
+  endedMeetings: fc.nat({ max: 3 }),
+  /** Chance per API call that Scalelite places a meeting right then (mid-drain races). */
+  raceRate: chance(0.15),
+  minutes: fc.integer({ min: 1, max: 3 }),
+});
+
+const scenario = fc
+  .record({
+    servers: fc.integer({ min: 2, max: 5 }),
+    minRunning: fc.nat({ max: 5 }),
+    running: fc.nat({ max: 5 }),
+    cooldownMinutes: fc.integer({ min: 1, max: 4 }),
+    verticalEnabled: fc.boolean(),
+    scheduleMinimum: fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }),
+    /** Registration drift before the first tick: missing entries, wrong secrets, disabled duplicates. */
+    drift: fc.array(fc.constantFrom('missing', 'secret', 'duplicate', 'case'), { maxLength: 3 }),
+    initialMeetings: fc.nat({ max: 8 }),
+    chaos: fc.array(chaosTick, { minLength: 2, maxLength: 6 }),
+    seed: fc.integer(),
+  })
+  .map((s) => ({ ...s, minRunning: Math.min(s.minRunning, s.servers), running: Math.min(s.running, s.servers) }));
+
+type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
+
+/** Calm ticks allowed to settle: the cooldown, a drain and a boot, with margin. */
+const SETTLE_TICKS = 16;
+
+interface Watch {
+  readonly violations: string[];
+  calls: number;
+}
+
+/** Calm: nothing failed, and neither the registration nor the policy proposes anything. */
+function isCalm(result: TickResult): boolean {
+  return result.errors.length === 0 && result.registration.length === 0 && result.decision.actions.length === 0;
+}
+
+function createWorld(s: Scenario): World {
+  const world = new World({
+    servers: s.servers,
+    minRunning: s.minRunning,
+    running: s.running,
+    cooldownMinutes: s.cooldownMinutes,
+    verticalEnabled: s.verticalEnabled,
+    // Monday 11:00 in Berlin: a rule from 11:10 raises the minimum during the run.
+    schedule: s.scheduleMinimum === undefined ? [] : [{ days: ['mon'], from: '11:10', to: '12:00', minRunning: s.scheduleMinimum }],
+  });
+  const inventory = world.inventory();
+  s.drift.forEach((kind, i) => {
+    const server = inventory.servers[i % inventory.servers.length];
+    const [entry] = world.scalelite.byUrl(server.bbbApiUrl);
+    if (!entry) return;
+    if (kind === 'missing' && entry.state === 'disabled') world.scalelite.servers.delete(entry.id);
+    if (kind === 'secret') entry.secret = 'stale-secret-from-before';
+    if (kind === 'case') entry.url = `${entry.url.replace('/bbb-', '/BBB-')}/`;
+    if (kind === 'duplicate') world.scalelite.add({ ...entry, id: undefined, state: 'disabled', online: false, load: null });
+  });
+  for (let i = 0; i < s.initialMeetings; i++) {
+    world.startMeeting({ participantCount: 20 + i, videoCount: i % 3, voiceParticipantCount: 10, recording: i % 2 === 0 });
+  }
+  world.advance(60);
+  return world;
+}
+
+/** Checks every state-changing request as it is made, then passes it on to the fakes. */
+function watchingFetch(world: World, watch: Watch, options: { crashAfter?: number; raceRate: number; random: () => number }): Fetch {
+  const base = world.fetch();
+  const inventory = world.inventory();
+  const settings = settingsFromInventoryPolicy(inventory.policy);
+  const poolIds = new Set(inventory.servers.map((server) => server.ionosServerId));
+  const poolUrls = new Set(inventory.servers.map((server) => normalizeUrl(server.bbbApiUrl)));
+  const minimum = () => Math.min(settings.poolSize, Math.max(settings.minRunning, scheduledMinimum(world.now, settings)));
+  const runningPool = () => [...world.ionos.servers.values()].filter((vm) => poolIds.has(vm.id) && vm.vmState === 'RUNNING').length;
+
+  return async (input, init) => {
+    watch.calls++;
+    if (options.crashAfter !== undefined && watch.calls > options.crashAfter) throw new SimulatedCrash('killed between two API calls');
+    if (options.random() < options.raceRate) {
+      world.startMeeting({ participantCount: 5, videoCount: 1, voiceParticipantCount: 5, recording: options.random() < 0.5 });
+    }
+    const url = new URL(input);
+    const method = init.method ?? 'GET';
+    const ionos = /\/servers\/([^/]+)(?:\/(start|stop))?$/.exec(url.pathname);
+    if (url.origin === world.origins.ionos && ionos && method !== 'GET') {
+      const [, id, verb] = ionos;
+      if (!poolIds.has(id)) watch.violations.push(`IONOS ${verb ?? method} on ${id}, outside the pool`);
+      const index = Number(id.slice(-12));
+      const host = poolIds.has(id) ? world.host(index) : undefined;
+      if (verb === 'stop' && host) {
+        if (host.meetings.length > 0) watch.violations.push(`stop ${serverName(index)} with ${host.meetings.length} running meeting(s)`);
+        if (host.processingRecordings + host.queuedRecordings > 0) watch.violations.push(`stop ${serverName(index)} with unfinished recordings`);
+        if (world.ionos.isRunning(id) && runningPool() - 1 < minimum()) {
+          watch.violations.push(`stop ${serverName(index)} leaves ${runningPool() - 1} running, minimum ${minimum()}`);
+        }
+      }
+      const vm = world.ionos.servers.get(id);
+      const size = method === 'PATCH' ? (JSON.parse(String(init.body)) as { cores?: number; ram?: number }) : {};
+      const shrinksRunning = vm?.vmState === 'RUNNING' && ((size.cores ?? vm.cores) < vm.cores || (size.ram ?? vm.ramMb) < vm.ramMb);
+      if (shrinksRunning && host) {
+        // IONOS restarts the VM to take cores or RAM away.
+        if (host.meetings.length > 0) watch.violations.push(`shrink running ${serverName(index)} with ${host.meetings.length} meeting(s)`);
+        if (host.processingRecordings + host.queuedRecordings > 0) watch.violations.push(`shrink running ${serverName(index)} with unfinished recordings`);
+        const entry = world.scalelite.byUrl(inventory.servers[index - 1].bbbApiUrl).find((candidate) => candidate.state === 'enabled');
+        if (entry) watch.violations.push(`shrink running ${serverName(index)} while Scalelite has it enabled`);
+      }
+      if (verb === 'start' && !world.ionos.isRunning(id) && runningPool() + 1 > settings.poolSize) {
+        watch.violations.push(`start ${id} exceeds the pool of ${settings.poolSize}`);
+      }
+    }
+    if (url.origin === world.origins.scalelite && /\/(updateServer|deleteServer)$/.test(url.pathname)) {
+      const id = String((JSON.parse(String(init.body)) as { id?: unknown }).id);
+      const entry = world.scalelite.servers.get(id);
+      if (entry && !poolUrls.has(normalizeUrl(entry.url))) watch.violations.push(`Scalelite change on ${entry.url}, outside the pool`);
+    }
+    if (url.origin === world.origins.scalelite && url.pathname.endsWith('/addServer')) {
+      const added = String((JSON.parse(String(init.body)) as { server?: { url?: unknown } }).server?.url);
+      if (!poolUrls.has(normalizeUrl(added))) watch.violations.push(`Scalelite addServer of ${added}, outside the pool`);
+    }
+    return base(input, init);
+  };
+}
+
+function applyEvents(world: World, step: Scenario['chaos'][number]): void {
+  for (const meeting of step.newMeetings) {
+    world.startMeeting({ participantCount: meeting.participants, videoCount: meeting.webcams, voiceParticipantCount: meeting.participants, recording: meeting.recording });
+  }
+  for (let i = 0; i < step.endedMeetings; i++) {
+    const busy = [...world.bbb.hosts.values()].filter((host) => host.reachable() && host.meetings.length > 0);
+    if (busy.length > 0) world.endMeeting(busy[i % busy.length]);
+  }
+}
+
+async function runTickWatched(world: World, watch: Watch, options: Parameters<typeof watchingFetch>[2]): Promise<TickResult | 'crashed'> {
+  watch.calls = 0;
+  try {
+    return await tick(world, { fetch: watchingFetch(world, watch, options) });
+  } catch (error) {
+    if (error instanceof SimulatedCrash) return 'crashed';
+    throw error;
+  }
+}
+
+async function play(s: Scenario): Promise<void> {
+  const world = createWorld(s);
+  const watch: Watch = { violations: [], calls: 0 };
+  const random = seededRandom(s.seed);
+
+  for (const step of s.chaos) {
+    world.ionos.faults.setRates(step.ionos, random() * 2 ** 31);
+    world.scalelite.faults.setRates(step.scalelite, random() * 2 ** 31);
+    world.bbb.faults.setRates(step.bbb, random() * 2 ** 31);
+    world.prometheus.faults.setRates(step.prometheus, random() * 2 ** 31);
+    world.metrics = step.metrics;
+    applyEvents(world, step);
+    await runTickWatched(world, watch, { crashAfter: step.crashAfter, raceRate: step.raceRate, random });
+    world.advance(60 * step.minutes);
+    world.advanceRecordings();
+  }
+
+  for (const fake of [world.ionos, world.scalelite, world.bbb, world.prometheus]) fake.faults.clear();
+  world.metrics = 'fresh';
+  let settled: TickResult | undefined;
+  let last: TickResult | undefined;
+  for (let i = 0; i < SETTLE_TICKS && !settled; i++) {
+    world.advance(60);
+    world.advanceRecordings();
+    const result = await runTickWatched(world, watch, { raceRate: 0, random });
+    if (result === 'crashed') throw new Error('a calm tick crashed');
+    last = result;
+    if (isCalm(result)) settled = result;
+  }
+
+  expect(watch.violations).toEqual([]);
+  if (!settled) {
+    const still = [
+      ...(last?.errors.map((e) => `error ${e.source} ${e.server ?? ''}: ${e.message}`) ?? []),
+      ...(last?.registration.map((o) => `registration ${o.step.kind} ${o.step.server} ${o.status} ${o.detail ?? ''}`) ?? []),
+      ...(last?.actions.map((o) => `${o.step.kind} ${o.step.server} ${o.status} ${o.detail ?? ''} (${o.step.reason})`) ?? []),
+    ];
+    throw new Error(`no calm tick within ${SETTLE_TICKS} ticks after the faults cleared; the last one still had:\n${still.join('\n')}`);
+  }
+
+  const inventory = world.inventory();
+  const settings = settingsFromInventoryPolicy(inventory.policy);
+  const minimum = Math.min(settings.poolSize, Math.max(settings.minRunning, scheduledMinimum(world.now, settings)));
+  const running = inventory.servers.filter((server) => world.ionos.isRunning(server.ionosServerId));
+  expect(running.length).toBeGreaterThanOrEqual(minimum);
+  for (const [i, server] of inventory.servers.entries()) {
+    const entries = world.scalelite.byUrl(server.bbbApiUrl);
+    // One entry per server with the right secret; a disabled extra survives only while
+    // its BBB has meetings (removing it could orphan them).
+    const inUse = entries.filter((entry) => entry.state !== 'disabled');
+    expect(entries.length).toBeGreaterThanOrEqual(1);
+    expect(inUse.length).toBeLessThanOrEqual(1);
+    expect(entries.some((entry) => entry.secret === bbbSecret(i + 1))).toBe(true);
+    for (const entry of inUse) expect(entry.secret).toBe(bbbSecret(i + 1));
+    if (entries.length > 1) expect(world.host(i + 1).meetings.length).toBeGreaterThan(0);
+    if (!world.ionos.isRunning(ionosId(i + 1))) expect(entries.every((entry) => entry.state === 'disabled')).toBe(true);
+  }
+}
+
+/**
+ * What a settled platform looks like: power, Scalelite entries and secret per server,
+ * without names (which of two equal servers runs may depend on when a tick happened).
+ */
+function signature(world: World): string[] {
+  return world.inventory().servers
+    .map((server, i) => {
+      const entries = world.scalelite.byUrl(server.bbbApiUrl).map((entry) => `${entry.state}/${entry.secret === bbbSecret(i + 1) ? 'ok' : 'stale'}`);
+      return `${world.ionos.isRunning(server.ionosServerId) ? 'on' : 'off'} ${entries.sort().join(',')}`;
+    })
+    .sort();
+}
+
+async function settle(world: World, watch: Watch, random: () => number): Promise<void> {
+  for (let i = 0; i < SETTLE_TICKS; i++) {
+    world.advance(60);
+    const result = await runTickWatched(world, watch, { raceRate: 0, random });
+    if (result === 'crashed') throw new Error('a calm tick crashed');
+    if (isCalm(result)) return;
+  }
+  throw new Error(`no calm tick within ${SETTLE_TICKS} ticks`);
+}
+
+describe('crash between two API calls', () => {
+  // Registration drift and a scale-out: the first tick makes many calls in sequence.
+  const setup = () =>
+    createWorld({
+      servers: 4,
+      minRunning: 3,
+      running: 1,
+      cooldownMinutes: 1,
+      verticalEnabled: false,
+      scheduleMinimum: undefined,
+      drift: ['case', 'missing', 'secret', 'duplicate'],
+      initialMeetings: 3,
+      chaos: [],
+      seed: 7,
+    });
+
+  it('ends in the same state as an uncrashed run, wherever the crash hits', async () => {
+    const random = seededRandom(7);
+    const reference = setup();
+    const referenceWatch: Watch = { violations: [], calls: 0 };
+    const first = await runTickWatched(reference, referenceWatch, { raceRate: 0, random });
+    expect(first).not.toBe('crashed');
+    const callsInFirstTick = referenceWatch.calls;
+    await settle(reference, referenceWatch, random);
+    const expected = signature(reference);
+    expect(referenceWatch.violations).toEqual([]);
+
+    for (let k = 0; k < callsInFirstTick; k++) {
+      const world = setup();
+      const watch: Watch = { violations: [], calls: 0 };
+      await expect(runTickWatched(world, watch, { crashAfter: k, raceRate: 0, random })).resolves.toBe('crashed');
+      await settle(world, watch, random);
+      expect({ k, violations: watch.violations, state: signature(world) }).toEqual({ k, violations: [], state: expected });
+    }
+  }, 120_000);
+});
+
+describe('fault injection', () => {
+  it('keeps every safety rule under 1000 random fault scenarios and converges once faults clear', async () => {
+    const seed = process.env.FAULTS_SEED === undefined ? undefined : Number(process.env.FAULTS_SEED);
+    await fc.assert(fc.asyncProperty(scenario, play), { numRuns: 1000, seed, endOnFailure: true });
+  }, 600_000);
+});

@@ -1,0 +1,300 @@
+/**
+ * The handler against the simulated platform (in-process fakes with the real APIs'
+ * shapes): scale-out, boot and enable, the drain sequence, dry runs, guards and logs.
+ */
+import { executeActions } from '../../functions/autoscaler/execute';
+import { createClients } from '../../functions/autoscaler/handler';
+import { AutoscalerMetrics } from '../../functions/autoscaler/metrics';
+import { observe, readState } from '../../functions/autoscaler/observe';
+import type { Decision } from '../../functions/autoscaler/policy';
+import { IONOS_TOKEN, SCALELITE_SECRET, World, bbbSecret, ionosId } from './fakes/world';
+import { captureLog, fastHttp, tick } from './support';
+
+const classroom = { participantCount: 25, videoCount: 1, voiceParticipantCount: 20, recording: false };
+
+function stateChanges(world: World): string[] {
+  return [
+    ...world.ionos.calls.filter((call) => call.action !== 'list').map((call) => `ionos ${call.action} ${call.serverId}`),
+    ...world.scalelite.calls.filter((call) => call.action !== 'getServers').map((call) => `scalelite ${call.action}`),
+  ];
+}
+
+describe('handler', () => {
+  it('starts stopped servers when the load outgrows the running capacity', async () => {
+    const world = new World({ servers: 4, minRunning: 1, running: 1 });
+    world.advance(60);
+    for (let i = 0; i < 8; i++) world.startMeeting(classroom);
+    world.advance(60);
+    const metrics = new AutoscalerMetrics();
+    const result = await tick(world, { metrics });
+    expect(result.decision.actions.filter((a) => a.kind === 'start').length).toBeGreaterThan(0);
+    for (const outcome of result.actions.filter((o) => o.step.kind === 'start')) expect(outcome.status).toBe('done');
+    expect(world.ionos.servers.get(ionosId(2))?.vmState).toBe('RUNNING');
+    expect(result.observation.fleet).toMatchObject({ load: 8 * 28, metricsFresh: true });
+    const exposition = await metrics.registry.metrics();
+    expect(exposition).toMatch(/^bbb_autoscaler_running_servers 1$/m);
+    expect(exposition).toMatch(/^bbb_autoscaler_load_weighted 224$/m);
+    expect(exposition).toMatch(/^bbb_autoscaler_decisions_total\{action="start"\} [1-9]/m);
+    expect(exposition).toMatch(/^bbb_autoscaler_last_success_timestamp_seconds \d+/m);
+    expect(exposition).toMatch(/^bbb_autoscaler_tick_duration_seconds_count 1$/m);
+  });
+
+  it('enables a started server only once its BBB API answers', async () => {
+    const world = new World({ servers: 2, minRunning: 1, running: 1 });
+    for (let i = 0; i < 6; i++) world.startMeeting(classroom);
+    world.advance(60);
+    const first = await tick(world);
+    expect(first.actions.map((o) => `${o.step.kind} ${o.step.server} ${o.status}`)).toContain('start example-bbb-02 done');
+    // Booting: the VM runs but BBB does not answer yet.
+    world.bbb.faults.setRates({ hang: 1 });
+    world.advance(60);
+    const booting = await tick(world);
+    expect(booting.decision.actions.some((a) => a.kind === 'enable')).toBe(false);
+    expect(world.scalelite.byUrl(world.inventory().servers[1].bbbApiUrl)[0].state).toBe('disabled');
+    world.bbb.faults.clear();
+    world.advance(60);
+    const ready = await tick(world);
+    expect(ready.actions.map((o) => `${o.step.kind} ${o.step.server} ${o.status}`)).toContain('enable example-bbb-02 done');
+    expect(world.scalelite.byUrl(world.inventory().servers[1].bbbApiUrl)[0].state).toBe('enabled');
+  });
+
+  it('drains before stopping: cordon, wait for meetings and recordings, stop, then disable', async () => {
+    const world = new World({ servers: 2, minRunning: 1, running: 2, cooldownMinutes: 1 });
+    world.host(1).meetings.push({ meetingId: 'assembly', ...classroom, participantCount: 60 });
+    world.host(2).meetings.push({ meetingId: 'tutoring', ...classroom, participantCount: 2, recording: true });
+    world.advance(60);
+    const log: string[] = [];
+    const unsafeStops: string[] = [];
+    let fewestEnabled = Infinity;
+    for (let step = 0; step < 12; step++) {
+      if (step === 5) world.endMeeting(world.host(2));
+      world.advance(60);
+      if (step >= 5) world.advanceRecordings();
+      const result = await tick(world);
+      for (const outcome of result.actions.filter((o) => o.status === 'done')) {
+        log.push(`${step} ${outcome.step.kind} ${outcome.step.server}`);
+        const host = world.hostOf(outcome.step.server);
+        if (outcome.step.kind === 'stop' && host && (host.meetings.length > 0 || host.processingRecordings + host.queuedRecordings > 0)) {
+          unsafeStops.push(outcome.step.server);
+        }
+      }
+      const enabled = [...world.scalelite.servers.values()].filter((s) => s.state === 'enabled' && world.hostOf(s.url)?.reachable());
+      fewestEnabled = Math.min(fewestEnabled, enabled.length);
+    }
+    expect(unsafeStops).toEqual([]);
+    expect(fewestEnabled).toBeGreaterThanOrEqual(1);
+    // Cordoned while its meeting still ran; the meeting ends at step 5 and leaves a raw
+    // recording (queued, then processing until step 6): the stop waits until a scrape
+    // after that (step 7) shows the backlog empty.
+    const [cordon, stop, ...rest] = log;
+    expect(cordon).toMatch(/^[0-4] cordon example-bbb-02$/);
+    expect(stop).toBe('7 stop example-bbb-02');
+    expect(rest).toEqual([]);
+    expect(world.ionos.isRunning(ionosId(2))).toBe(false);
+    expect(world.ionos.isRunning(ionosId(1))).toBe(true);
+    // Scalelite's poller disabled the cordoned server once its load reached zero.
+    expect(world.scalelite.byUrl(world.inventory().servers[1].bbbApiUrl)[0].state).toBe('disabled');
+  });
+
+  it('changes nothing in a dry run, and reports what it would do', async () => {
+    const world = new World({ servers: 3, minRunning: 2, running: 1 });
+    world.scalelite.servers.clear();
+    world.advance(60);
+    const log = captureLog();
+    const result = await tick(world, { dryRun: true, logger: log.logger });
+    expect(stateChanges(world)).toEqual([]);
+    expect(result.dryRun).toBe(true);
+    expect(result.registration.map((o) => o.status)).toEqual(['planned', 'planned', 'planned']);
+    expect(result.actions.length).toBeGreaterThan(0);
+    expect(result.actions.every((o) => o.status === 'planned' || o.status === 'skipped')).toBe(true);
+    expect(log.lines().some((line) => line.event === 'action' && line.dryRun === true)).toBe(true);
+  });
+
+  it('observes and decides but acts on nothing while the inventory disables autoscaling', async () => {
+    const world = new World({ servers: 3, minRunning: 3, running: 1 });
+    world.advance(60);
+    const result = await tick(world, { inventory: world.inventory({ enabled: false }) });
+    expect(result.enabled).toBe(false);
+    expect(result.decision.actions.length).toBeGreaterThan(0);
+    expect(stateChanges(world)).toEqual([]);
+  });
+
+  it('logs one JSON line per decision and action, and never a secret', async () => {
+    const world = new World({ servers: 3, minRunning: 2, running: 1 });
+    world.advance(60);
+    const log = captureLog();
+    world.scalelite.faults.failNext({ kind: 'status', status: 500 }, 3);
+    await tick(world, { logger: log.logger });
+    const lines = log.lines();
+    expect(lines.filter((line) => line.event === 'decision')).toHaveLength(1);
+    expect(lines.filter((line) => line.event === 'action').length).toBeGreaterThan(0);
+    expect(lines.some((line) => line.event === 'error' && line.source === 'scalelite')).toBe(true);
+    for (const secret of [IONOS_TOKEN, SCALELITE_SECRET, bbbSecret(1), bbbSecret(2), bbbSecret(3)]) {
+      expect(log.text()).not.toContain(secret);
+    }
+  });
+
+  it('fails the tick loudly on a bad event time', async () => {
+    const world = new World({ servers: 1, minRunning: 1 });
+    const inventory = world.inventory();
+    const { runTick } = await import('../../functions/autoscaler/handler');
+    await expect(
+      runTick({ time: 'yesterday' }, { inventory, clients: createClients(inventory, IONOS_TOKEN, fastHttp(world.fetch())), logger: captureLog().logger }),
+    ).rejects.toThrow('event.time: must be an ISO 8601 time, got "yesterday"');
+  });
+});
+
+describe('action guards', () => {
+  async function setup(world: World) {
+    const inventory = world.inventory();
+    const clients = createClients(inventory, IONOS_TOKEN, fastHttp(world.fetch()));
+    const state = await readState(inventory, clients, world.now);
+    const observation = observe(inventory, state, world.now);
+    const run = (actions: Decision['actions'], effectiveMinimum = 1) => {
+      const decision: Decision = { actions, load: 0, desiredCapacity: 0, desiredServers: 0, runningServers: 0, capacity: 0, effectiveMinimum, reasons: [] };
+      return executeActions(decision, observation, state, inventory, clients, { dryRun: false, logger: captureLog().logger });
+    };
+    return { run, state, observation };
+  }
+
+  it('refuses to act on a server outside the pool', async () => {
+    const world = new World({ servers: 2, minRunning: 1, running: 2 });
+    const { run } = await setup(world);
+    const outcomes = await run([{ kind: 'stop', server: 'other-bbb-99', reason: 'test' }, { kind: 'start', server: 'example-scalelite-01', reason: 'test' }]);
+    expect(outcomes.map((o) => o.status)).toEqual(['skipped', 'skipped']);
+    expect(stateChanges(world)).toEqual([]);
+  });
+
+  it('refuses to stop an enabled server or below the minimum, and to cordon the last enabled server', async () => {
+    const world = new World({ servers: 3, minRunning: 1, running: 3 });
+    world.scalelite.byUrl(world.inventory().servers[2].bbbApiUrl)[0].state = 'cordoned';
+    world.startMeeting(classroom);
+    world.advance(60);
+    const { run } = await setup(world);
+    const outcomes = await run(
+      [
+        { kind: 'stop', server: 'example-bbb-01', reason: 'test' },
+        { kind: 'stop', server: 'example-bbb-03', reason: 'test' },
+        { kind: 'cordon', server: 'example-bbb-01', reason: 'test' },
+        { kind: 'cordon', server: 'example-bbb-02', reason: 'test' },
+      ],
+      3,
+    );
+    expect(outcomes.map((o) => `${o.step.kind} ${o.step.server} ${o.status}: ${o.detail}`)).toEqual([
+      'stop example-bbb-01 skipped: still enabled in Scalelite (cordon first)',
+      'stop example-bbb-03 skipped: would leave fewer than 3 servers running',
+      'cordon example-bbb-01 done: undefined',
+      'cordon example-bbb-02 skipped: the last enabled server',
+    ]);
+    expect(stateChanges(world)).toEqual(['scalelite updateServer']);
+  });
+
+  it('looks at getMeetings again right before a stop and keeps a server a meeting just reached', async () => {
+    const world = new World({ servers: 2, minRunning: 1, running: 2 });
+    const entry = world.scalelite.byUrl(world.inventory().servers[1].bbbApiUrl)[0];
+    entry.state = 'cordoned';
+    world.advance(60);
+    const { run } = await setup(world);
+    // Scalelite placed a meeting there just before the cordon took effect.
+    world.host(2).meetings.push({ meetingId: 'late', ...classroom });
+    const [outcome] = await run([{ kind: 'stop', server: 'example-bbb-02', reason: 'test' }]);
+    expect(outcome).toMatchObject({ status: 'skipped', detail: '1 meeting(s) started since the tick began' });
+    expect(world.ionos.isRunning(ionosId(2))).toBe(true);
+  });
+
+  /** Servers 2..4 grown to 16 cores; 2 enabled, 3 cordoned, 4 disabled by Scalelite's poller. */
+  function grownFleet(): World {
+    const world = new World({ servers: 4, minRunning: 1, running: 4 });
+    for (const index of [2, 3, 4]) Object.assign(world.ionos.servers.get(ionosId(index)) ?? {}, { cores: 16, ramMb: 32768 });
+    const urls = world.inventory().servers.map((server) => server.bbbApiUrl);
+    world.scalelite.byUrl(urls[2])[0].state = 'cordoned';
+    world.scalelite.byUrl(urls[3])[0].state = 'disabled';
+    return world;
+  }
+  const toBase = (server: string) => ({ kind: 'resize' as const, server, cores: 8, ramGb: 16, reason: 'test' });
+
+  it('shrinks a running server only when it is cordoned or disabled, empty and its recordings are finished', async () => {
+    const world = grownFleet();
+    world.advance(60);
+    const { run } = await setup(world);
+    const outcomes = await run([toBase('example-bbb-02'), toBase('example-bbb-03'), toBase('example-bbb-04')]);
+    expect(outcomes.map((o) => `${o.step.server} ${o.status}${o.detail ? `: ${o.detail}` : ''}`)).toEqual([
+      'example-bbb-02 skipped: shrinking a running server needs it cordoned or disabled first',
+      'example-bbb-03 done',
+      'example-bbb-04 done',
+    ]);
+    // IONOS restarts a server it cannot hot-unplug; both were empty.
+    expect([2, 3, 4].map((index) => world.ionos.servers.get(ionosId(index))?.restarts ?? 0)).toEqual([0, 1, 1]);
+    expect(world.ionos.servers.get(ionosId(3))).toMatchObject({ vmState: 'RUNNING', cores: 8, ramMb: 16384 });
+  });
+
+  it('keeps a drained-looking running server at its size while meetings or recordings are not known to be finished', async () => {
+    const world = grownFleet();
+    world.host(3).meetings.push({ meetingId: 'overrun', ...classroom });
+    world.host(4).queuedRecordings = 1;
+    world.advance(60);
+    const { run, observation } = await setup(world);
+    const outcomes = await run([toBase('example-bbb-03'), toBase('example-bbb-04')]);
+    expect(outcomes.map((o) => `${o.step.server} ${o.status}: ${o.detail}`)).toEqual([
+      'example-bbb-03 skipped: meetings not known to be finished',
+      'example-bbb-04 skipped: recordings not known to be finished',
+    ]);
+
+    // getMeetings failed this tick: an unknown is never "no meetings".
+    world.host(3).meetings.length = 0;
+    world.host(4).queuedRecordings = 0;
+    world.advance(60);
+    world.bbb.faults.setRates({ serverError: 1 });
+    const failing = await setup(world);
+    expect(failing.observation.servers[2].meetings.known).toBe(false);
+    const [unknown] = await failing.run([toBase('example-bbb-03')]);
+    expect(unknown).toMatchObject({ status: 'skipped', detail: 'meetings not known to be finished' });
+    expect(observation.servers[2].scalelite).toMatchObject({ known: true, state: 'cordoned' });
+    expect(stateChanges(world)).toEqual([]);
+  });
+
+  it('looks at getMeetings again right before shrinking a running server', async () => {
+    const world = grownFleet();
+    world.advance(60);
+    const { run } = await setup(world);
+    world.host(3).meetings.push({ meetingId: 'late', ...classroom });
+    const [outcome] = await run([toBase('example-bbb-03')]);
+    expect(outcome).toMatchObject({ status: 'skipped', detail: '1 meeting(s) started since the tick began' });
+    expect(world.ionos.servers.get(ionosId(3))?.cores).toBe(16);
+    expect(world.ionos.calls.filter((call) => call.action === 'patch')).toEqual([]);
+  });
+
+  it('leaves a server alone while IONOS still carries out a request on it', async () => {
+    const world = new World({ servers: 2, minRunning: 1, running: 1 });
+    Object.assign(world.ionos.servers.get(ionosId(2)) ?? {}, { busy: true, cores: 16, ramMb: 32768 });
+    world.advance(60);
+    const { run, observation } = await setup(world);
+    expect(observation.servers[1]).toMatchObject({ power: 'stopped', busy: true });
+    const outcomes = await run([toBase('example-bbb-02'), { kind: 'start', server: 'example-bbb-02', reason: 'test' }]);
+    expect(outcomes.map((o) => `${o.step.kind} ${o.status}: ${o.detail}`)).toEqual([
+      'resize skipped: IONOS is still carrying out an earlier request on it',
+      'start skipped: IONOS is still carrying out an earlier request on it',
+    ]);
+    expect(stateChanges(world)).toEqual([]);
+  });
+});
+
+describe('hot-plug in progress', () => {
+  it('sets the load_multiplier of a grown server only once IONOS has finished the hot-plug', async () => {
+    const world = new World({ servers: 2, minRunning: 2, running: 2 });
+    const vm = world.ionos.servers.get(ionosId(1));
+    Object.assign(vm ?? {}, { cores: 16, ramMb: 32768, busy: true });
+    const entry = world.scalelite.byUrl(world.inventory().servers[0].bbbApiUrl)[0];
+    world.advance(60);
+    const during = await tick(world);
+    expect(during.observation.servers[0]).toMatchObject({ power: 'running', busy: true, cores: 16 });
+    expect(during.decision.actions.filter((a) => a.kind === 'setLoadMultiplier')).toEqual([]);
+    expect(during.registration.filter((o) => o.step.kind === 'update')).toEqual([]);
+    expect(entry.loadMultiplier).toBe(1);
+
+    Object.assign(vm ?? {}, { busy: false });
+    world.advance(60);
+    await tick(world);
+    expect(entry.loadMultiplier).toBe(0.5);
+  });
+});

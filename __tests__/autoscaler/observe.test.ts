@@ -1,0 +1,113 @@
+/** How one tick's raw reads become the policy's observation. */
+import type { IonosServer } from '../../functions/autoscaler/clients/ionos';
+import type { Sample } from '../../functions/autoscaler/clients/prometheus';
+import { type BbbState, type Outcome, type PrometheusState, type RawState, observe } from '../../functions/autoscaler/observe';
+import { World, ionosId, serverName } from './fakes/world';
+
+const NOW = new Date('2026-11-23T10:00:00Z');
+const nowSeconds = NOW.getTime() / 1000;
+const inventory = new World({ servers: 3, minRunning: 1 }).inventory();
+
+const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
+const samples = (values: Record<string, number>): Outcome<Sample[]> =>
+  ok(
+    Object.entries(values).map(([instance, value]): Sample => ({
+      labels: instance ? { instance } : {},
+      value,
+      timestampSeconds: nowSeconds,
+    })),
+  );
+
+function vm(index: number, vmState: string, provisioningState = 'AVAILABLE'): IonosServer {
+  return { id: ionosId(index), name: serverName(index), vmState, provisioningState, cores: 8, ramMb: 16384 };
+}
+
+function prometheus(scrapedAgoSeconds: number): PrometheusState {
+  const stamp = nowSeconds - scrapedAgoSeconds;
+  return {
+    load: samples({ '': 40 }),
+    loadTimestamp: samples({ '': stamp }),
+    peakLoad: samples({ '': 55 }),
+    loadTrendPerMinute: samples({ '': 2 }),
+    serverLoadTimestamps: samples({ [serverName(1)]: stamp }),
+    cpu: samples({ [serverName(1)]: 0.25 }),
+    recordingsBacklog: samples({ [serverName(1)]: 1 }),
+  };
+}
+
+const answering: BbbState = {
+  meetings: ok([{ meetingId: 'a', running: true, participantCount: 30, videoCount: 2, voiceParticipantCount: 20, recording: true }]),
+  processingRecordings: ok(2),
+};
+
+function state(overrides: Partial<RawState> = {}): RawState {
+  return {
+    ionos: ok([vm(1, 'RUNNING'), vm(2, 'SHUTOFF', 'BUSY'), vm(3, 'CRASHED')]),
+    scalelite: ok([]),
+    bbb: new Map([[serverName(1), answering]]),
+    prometheus: prometheus(20),
+    errors: [],
+    ...overrides,
+  };
+}
+
+describe('observe', () => {
+  it('maps IONOS power states, and leaves what it cannot read unknown with the reason', () => {
+    const observation = observe(inventory, state(), NOW);
+    expect(observation.servers.map((server) => server.power)).toEqual(['running', 'stopped', 'unknown']);
+    expect(observation.servers[0]).toMatchObject({
+      meetings: { known: true, meetings: 1, participants: 30, webcams: 2 },
+      recordings: { known: true, busy: 3 },
+      scalelite: { known: false, error: 'not registered in Scalelite' },
+      cpuUtilisation: 0.25,
+    });
+    expect(observation.servers[2].meetings).toEqual({ known: false, error: 'VM is CRASHED' });
+    const withoutIonos = observe(inventory, state({ ionos: { ok: false, error: 'ionos /cloudapi/v6: HTTP 503' } }), NOW);
+    expect(withoutIonos.servers.map((server) => server.power)).toEqual(['unknown', 'unknown', 'unknown']);
+    expect(withoutIonos.servers[1]).toMatchObject({ cores: 8, ramGb: 16, meetings: { known: false, error: 'ionos /cloudapi/v6: HTTP 503' } });
+  });
+
+  it('reports a request IONOS still carries out as busy, without guessing a power state from it', () => {
+    const raw = state({ ionos: ok([vm(1, 'RUNNING', 'BUSY'), vm(2, 'SHUTOFF', 'BUSY'), vm(3, 'SHUTOFF')]) });
+    const servers = observe(inventory, raw, NOW).servers;
+    // A hot-plug still being applied: the policy holds the load_multiplier back.
+    expect(servers[0]).toMatchObject({ power: 'running', busy: true });
+    // Off with a pending request: a start, a stop still finishing or a resize while stopped.
+    // Only "stopped" counts neither capacity nor a running server that may not come.
+    expect(servers[1]).toMatchObject({ power: 'stopped', busy: true });
+    expect(servers[2]).toMatchObject({ power: 'stopped', busy: false });
+  });
+
+  it('trusts recent metrics only: stale samples pause scale-in and hide the recording backlog', () => {
+    expect(observe(inventory, state(), NOW).fleet).toEqual({ load: 40, peakLoad: 55, loadTrendPerMinute: 2, metricsFresh: true });
+    const stale = observe(inventory, state({ prometheus: prometheus(240) }), NOW);
+    expect(stale.fleet.metricsFresh).toBe(false);
+    expect(stale.servers[0].recordings).toEqual({ known: false, error: `metrics of ${serverName(1)} are stale` });
+  });
+
+  it('counts metrics as stale when a server holding meetings has no sample of its own', () => {
+    const second: BbbState = { ...answering };
+    const raw = state({
+      ionos: ok([vm(1, 'RUNNING'), vm(2, 'RUNNING'), vm(3, 'SHUTOFF')]),
+      bbb: new Map([
+        [serverName(1), answering],
+        [serverName(2), second],
+      ]),
+    });
+    const observation = observe(inventory, raw, NOW);
+    expect(observation.fleet.metricsFresh).toBe(false);
+    expect(observation.servers[1].recordings).toEqual({ known: false, error: `no bbb_recordings_* sample for ${serverName(2)}` });
+  });
+
+  it('takes the busiest Scalelite entry of a URL, matching without case or trailing slash', () => {
+    const url = inventory.servers[0].bbbApiUrl;
+    const entry = { secret: 's', load: 0, loadMultiplier: 1, online: true };
+    const raw = state({
+      scalelite: ok([
+        { ...entry, id: 'b', url: `${url.toUpperCase().replace('HTTP://', 'http://')}/`, state: 'disabled' as const },
+        { ...entry, id: 'a', url, state: 'cordoned' as const, loadMultiplier: 0.5 },
+      ]),
+    });
+    expect(observe(inventory, raw, NOW).servers[0].scalelite).toEqual({ known: true, state: 'cordoned', online: true, loadMultiplier: 0.5 });
+  });
+});

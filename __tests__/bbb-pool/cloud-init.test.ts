@@ -1,0 +1,156 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import * as yaml from 'js-yaml';
+import { renderBbbCloudConfig, renderTurnStunServers } from '../../constructs/bbb-pool/bbb-cloud-config';
+import { bbbRelease } from '../../constructs/bbb-pool/release';
+import { SPOOL_DIR, SPOOL_GID } from '../../constructs/data';
+import { readTemplate } from '../../constructs/templates';
+import { exampleConfig } from '../../testing/synth';
+import { describeWithTool, run } from '../support/tools';
+import { resources, synthBbb } from './synth-bbb';
+import { decodeUserData, standInValues, userDataOf } from './user-data';
+
+const config = exampleConfig();
+const { bbb } = synthBbb(config);
+const server03 = resources(bbb, 'ionoscloud_server').find(([, body]) => body.name === 'example-bbb-03')![1];
+const cloudConfig = decodeUserData(userDataOf(server03), standInValues);
+const document = yaml.load(cloudConfig.replace(/^#cloud-config\n/, '')) as Record<string, any>;
+const file = (filePath: string) => {
+  const found = (document.write_files as { path: string; content: string; permissions: string }[]).find((entry) => entry.path === filePath);
+  if (!found) throw new Error(`no file ${filePath} in cloud-config`);
+  return found;
+};
+const setupEnv = Object.fromEntries(
+  file('/etc/bbb-platform/setup.env')
+    .content.split('\n')
+    .filter((line) => /^[A-Z_]+=/.test(line))
+    .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+);
+
+describe('BBB server cloud-config', () => {
+  it('is a #cloud-config document for bbb-03', () => {
+    expect(cloudConfig.startsWith('#cloud-config\n')).toBe(true);
+    expect(document).toMatchObject({ hostname: 'bbb-03', fqdn: 'bbb-03.bbb.example.org', ssh_pwauth: false, disable_root: true });
+  });
+
+  it('installs the configured release with the pinned installer, Let\u2019s Encrypt and the external TURN server', () => {
+    expect(setupEnv).toMatchObject({
+      BBB_HOSTNAME: 'bbb-03.bbb.example.org',
+      ACME_EMAIL: 'ops@example.org',
+      BBB_INSTALL_BRANCH: 'v3.0.x-release',
+      BBB_INSTALL_VERSION: 'jammy-300',
+      TURN_HOSTNAME: 'turn-01.bbb.example.org',
+    });
+    const script = file('/usr/local/sbin/bbb-platform-setup').content;
+    expect(script).toContain('https://raw.githubusercontent.com/bigbluebutton/bbb-install/$BBB_INSTALL_BRANCH/bbb-install.sh');
+    expect(script).toContain('args=(-v "$BBB_INSTALL_VERSION" -s "$BBB_HOSTNAME" -e "$ACME_EMAIL")');
+    expect(script).toContain('args+=(-c "$TURN_HOSTNAME:$TURN_SECRET")');
+    expect(script).toContain('bbb-conf --setsecret "$BBB_SECRET"');
+    expect(document.runcmd).toContainEqual(['/usr/local/sbin/bbb-platform-setup']);
+  });
+
+  it('lets the installer wait for the package lock first-boot updates may hold', () => {
+    expect(file('/etc/apt/apt.conf.d/90-lock-timeout').content).toMatch(/^DPkg::Lock::Timeout "\d+";$/m);
+  });
+
+  it('receives its own API secret and the shared TURN secret from Terraform', () => {
+    expect(setupEnv.BBB_SECRET).toMatch(/^secretPoolServer3ApiSecret[0-9A-F]+$/);
+    expect(setupEnv.TURN_SECRET).toMatch(/^secretTurnSecret[0-9A-F]+$/);
+    expect(file('/etc/bbb-platform/exporter.env').content).toContain(`API_SECRET=${setupEnv.BBB_SECRET}`);
+    for (const secretFile of ['setup.env', 'exporter.env', 'turn-stun-servers.xml']) {
+      expect(file(`/etc/bbb-platform/${secretFile}`).permissions).toBe('0600');
+    }
+  });
+
+  it('points the exporter at the server\u2019s own API', () => {
+    expect(file('/etc/bbb-platform/exporter.env').content).toContain('API_BASE_URL=https://bbb-03.bbb.example.org/bigbluebutton/api/');
+  });
+
+  it('offers TURN on 3478 and TLS on 443 to clients', () => {
+    const xml = file('/etc/bbb-platform/turn-stun-servers.xml').content;
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const beans = new XMLParser({ ignoreAttributes: false }).parse(xml).beans.bean as Record<string, any>[];
+    const turnUrls = beans
+      .filter((bean) => bean['@_class'] === 'org.bigbluebutton.web.services.turn.TurnServer')
+      .map((bean) => bean['constructor-arg'][1]['@_value']);
+    expect(turnUrls).toEqual(['turn:turn-01.bbb.example.org:3478', 'turns:turn-01.bbb.example.org:443?transport=tcp']);
+    expect(xml).toContain(`value="${setupEnv.TURN_SECRET}"`);
+  });
+
+  it('transfers recordings to the Scalelite spool on the shared NFS volume', () => {
+    expect(setupEnv.RECORDINGS_NFS_SOURCE).toMatch(/^10\.20\.3\.30:/);
+    expect(document.packages).toContain('nfs-common');
+    const transfer = yaml.load(file('/etc/bbb-platform/scalelite.yml').content) as Record<string, unknown>;
+    expect(transfer.spool_dir).toBe(SPOOL_DIR);
+    expect(file('/usr/local/sbin/bbb-platform-setup').content).toContain(`SPOOL_GID=${SPOOL_GID}`);
+    expect(setupEnv.SCALELITE_RELEASE).toMatch(/^v\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('BBB cloud-config without recordings and external TURN', () => {
+  const bare = yaml.load(
+    renderBbbCloudConfig(config, { fqdn: 'bbb-01.bbb.example.org', bbbSecret: 'secret01' }).replace(/^#cloud-config\n/, ''),
+  ) as Record<string, any>;
+  const paths = (bare.write_files as { path: string }[]).map((entry) => entry.path);
+
+  it('skips the NFS client, the transfer config and the TURN list', () => {
+    expect(bare.packages).not.toContain('nfs-common');
+    expect(paths).not.toContain('/etc/bbb-platform/scalelite.yml');
+    expect(paths).not.toContain('/etc/bbb-platform/turn-stun-servers.xml');
+    const env = bare.write_files.find((entry: { path: string }) => entry.path === '/etc/bbb-platform/setup.env').content as string;
+    expect(env).toMatch(/^TURN_HOSTNAME=$/m);
+    expect(env).toMatch(/^RECORDINGS_NFS_SOURCE=$/m);
+  });
+
+  it('rejects an unknown BBB version and an empty TURN list', () => {
+    expect(() => bbbRelease('2.7')).toThrow('bbb.version: no installer release is known for "2.7" (known: 3.0)');
+    expect(() => renderTurnStunServers({ hostnames: [], secret: 'x' })).toThrow('TurnEndpoint: hostnames must name at least one TURN server');
+  });
+});
+
+describeWithTool('cloud-init', 'BBB cloud-config schema', () => {
+  it('passes cloud-init schema validation', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bbb-cloud-init-'));
+    try {
+      const target = path.join(dir, 'user-data.yaml');
+      writeFileSync(target, cloudConfig);
+      const result = run('cloud-init', ['schema', '--config-file', target]);
+      expect(`${result.stdout}${result.stderr}`).toMatch(/^Valid (cloud-config|schema)/m);
+      expect(result.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describeWithTool('shellcheck', 'BBB setup script', () => {
+  it('is shellcheck-clean as delivered', () => {
+    const result = run('shellcheck', ['-s', 'bash', '-'], { input: file('/usr/local/sbin/bbb-platform-setup').content });
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+});
+
+describeWithTool('docker-compose', 'BBB exporters compose file', () => {
+  it('is a valid Compose file', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bbb-compose-'));
+    try {
+      writeFileSync(path.join(dir, 'exporters.compose.yml'), readTemplate('bbb/exporters.compose.yml'));
+      writeFileSync(path.join(dir, 'exporter.env'), file('/etc/bbb-platform/exporter.env').content);
+      const result = run('docker-compose', ['-f', path.join(dir, 'exporters.compose.yml'), 'config', '-q'], { cwd: dir });
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('pins both exporter images and uses the ports the monitoring contract names', () => {
+    const compose = yaml.load(readTemplate('bbb/exporters.compose.yml')) as Record<string, any>;
+    expect(compose.services['node-exporter'].image).toMatch(/^quay\.io\/prometheus\/node-exporter:v\d+\.\d+\.\d+$/);
+    expect(compose.services['node-exporter'].command).toContain('--web.listen-address=:9100');
+    expect(compose.services['bbb-exporter'].image).toMatch(/^greenstatic\/bigbluebutton-exporter:v\d+\.\d+\.\d+$/);
+  });
+});

@@ -1,0 +1,160 @@
+/**
+ * Safety rules that must hold for any observation, checked on random ones. The seed is
+ * fixed so a failure reproduces; fast-check prints the counterexample and its path.
+ */
+import fc from 'fast-check';
+import { decide, type Observation, type PolicySettings, type ServerObservation } from '../../functions/autoscaler/policy';
+import { WEEKDAYS } from '../../config';
+
+const SEED = 20260310;
+const NAMES = ['bbb-01', 'bbb-02', 'bbb-03', 'bbb-04', 'bbb-05', 'bbb-06', 'bbb-07', 'bbb-08'];
+const unknown = fc.constantFrom('timeout', 'connection refused').map((error) => ({ known: false as const, error }));
+
+const time = fc.tuple(fc.integer({ min: 0, max: 22 }), fc.integer({ min: 0, max: 59 })).map(([h, m]) => [h, m] as const);
+const rule = (poolSize: number) =>
+  fc.record({
+    days: fc.uniqueArray(fc.constantFrom(...WEEKDAYS), { minLength: 1, maxLength: 7 }),
+    start: time,
+    lengthMinutes: fc.integer({ min: 1, max: 60 }),
+    minRunning: fc.integer({ min: 0, max: poolSize }),
+  }).map(({ days, start: [h, m], lengthMinutes, minRunning }) => {
+    const to = Math.min(23 * 60 + 59, h * 60 + m + lengthMinutes);
+    const pad = (value: number) => String(value).padStart(2, '0');
+    return { days, from: `${pad(h)}:${pad(m)}`, to: `${pad(Math.floor(to / 60))}:${pad(to % 60)}`, minRunning };
+  });
+
+const settingsArbitrary: fc.Arbitrary<PolicySettings> = fc.integer({ min: 1, max: 8 }).chain((poolSize) =>
+  fc.record({
+    poolSize: fc.constant(poolSize),
+    minRunning: fc.integer({ min: 0, max: poolSize }),
+    baseCores: fc.constant(8),
+    baseRamGb: fc.constant(16),
+    capacityPerServer: fc.integer({ min: 50, max: 400 }),
+    targetUtilization: fc.double({ min: 0.3, max: 1, noNaN: true }),
+    scaleInCooldownMinutes: fc.integer({ min: 0, max: 60 }),
+    intervalSeconds: fc.constantFrom(30, 60, 120),
+    schedule: fc.record({ timezone: fc.constantFrom('Europe/Berlin', 'UTC', 'America/New_York'), rules: fc.array(rule(poolSize), { maxLength: 3 }) }),
+    vertical: fc.record({ enabled: fc.boolean(), maxCores: fc.integer({ min: 8, max: 24 }), maxRamGb: fc.integer({ min: 16, max: 48 }) }),
+    prewarmMinutes: fc.integer({ min: 0, max: 30 }),
+    bootMinutes: fc.integer({ min: 1, max: 10 }),
+    lookaheadMarginMinutes: fc.integer({ min: 0, max: 6 }),
+    webcamWeight: fc.constant(3),
+  }),
+);
+
+const ANY_POWER = ['running', 'running', 'starting', 'stopping', 'stopped', 'stopped', 'unknown'] as const;
+
+const serverArbitrary = (name: string, powers: readonly ServerObservation['power'][] = ANY_POWER): fc.Arbitrary<ServerObservation> =>
+  fc.record({
+    name: fc.constant(name),
+    power: fc.constantFrom(...powers),
+    cores: fc.constantFrom(8, 8, 12, 16),
+    ramGb: fc.constantFrom(16, 16, 24, 32),
+    baseCores: fc.constant(8),
+    baseRamGb: fc.constant(16),
+    busy: fc.option(fc.boolean(), { nil: undefined }),
+    scalelite: fc.oneof(
+      fc.record({
+        known: fc.constant(true as const),
+        state: fc.constantFrom('enabled', 'cordoned', 'disabled'),
+        online: fc.boolean(),
+        loadMultiplier: fc.constantFrom(0.5, 1),
+      }),
+      unknown,
+    ),
+    meetings: fc.oneof(
+      fc.record({
+        known: fc.constant(true as const),
+        meetings: fc.integer({ min: 0, max: 12 }),
+        participants: fc.integer({ min: 0, max: 150 }),
+        webcams: fc.integer({ min: 0, max: 20 }),
+      }),
+      unknown,
+    ),
+    recordings: fc.oneof(fc.record({ known: fc.constant(true as const), busy: fc.integer({ min: 0, max: 2 }) }), unknown),
+    cpuUtilisation: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined, freq: 2 }),
+  });
+
+const observationArbitrary = (powers: readonly ServerObservation['power'][] = ANY_POWER): fc.Arbitrary<Observation> => fc
+  .record({
+    observed: fc.subarray(NAMES, { minLength: 1 }),
+    pool: fc.subarray(NAMES),
+    stranger: fc.boolean(),
+  })
+  .chain(({ observed, pool, stranger }) =>
+    fc.record({
+      now: fc.date({ min: new Date('2026-01-01T00:00:00Z'), max: new Date('2026-12-31T23:59:59Z'), noInvalidDate: true }),
+      pool: fc.constant(pool),
+      servers: fc.tuple(...[...observed, ...(stranger ? ['other-01'] : [])].map((name) => serverArbitrary(name, powers))),
+      // Mostly fresh, steady and light, so that scale-in paths are exercised as often as scale-out.
+      fleet: fc.record({
+        load: fc.option(fc.integer({ min: 0, max: 2000 }), { nil: undefined, freq: 3 }),
+        peakLoad: fc.option(fc.integer({ min: 0, max: 2000 }), { nil: undefined, freq: 5 }),
+        loadTrendPerMinute: fc.option(fc.integer({ min: -100, max: 200 }), { nil: undefined, freq: 2 }),
+        metricsFresh: fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, { arbitrary: fc.constant(false), weight: 1 }),
+      }),
+    }),
+  );
+
+
+function checkInvariants(observation: Observation, settings: PolicySettings): void {
+  const decision = decide(observation, settings);
+  const pool = new Set(observation.pool);
+  const observed = new Map(observation.servers.filter((s) => pool.has(s.name)).map((s) => [s.name, s]));
+
+  for (const action of decision.actions) {
+    // Only servers of the pool that were observed, never one in flux or unknown.
+    const target = observed.get(action.server);
+    expect(target).toBeDefined();
+    if (!target) continue;
+    expect(['unknown', 'stopping']).not.toContain(target.power);
+
+    const shrinks = action.kind === 'resize' && (action.cores < target.cores || action.ramGb < target.ramGb);
+    if ((action.kind === 'stop' || shrinks) && target.power !== 'stopped') {
+      // Never with meetings, unknown meetings, or unfinished or unknown recordings.
+      expect(target.meetings).toMatchObject({ known: true, meetings: 0 });
+      expect(target.recordings).toMatchObject({ known: true, busy: 0 });
+    }
+    if (action.kind === 'resize') {
+      expect(action.cores).toBeLessThanOrEqual(Math.max(target.cores, settings.vertical.maxCores));
+      expect(action.ramGb).toBeLessThanOrEqual(Math.max(target.ramGb, settings.vertical.maxRamGb));
+      if (!shrinks) expect(target.power).toBe('running');
+    }
+    // Enabled only once its BBB API answers.
+    if (action.kind === 'enable') expect(target.meetings.known).toBe(true);
+  }
+  const named = (kind: string) => decision.actions.filter((a) => a.kind === kind).map((a) => a.server);
+  const starts = new Set(named('start'));
+  const stops = new Set(named('stop'));
+  expect(starts.size).toBe(named('start').length);
+  expect(stops.size).toBe(named('stop').length);
+
+  // Never cordons the last server Scalelite can place a meeting on, whatever the minimum.
+  const servingBefore = [...observed.values()].filter(
+    (s) => s.power === 'running' && s.scalelite.known && s.scalelite.state === 'enabled' && (s.scalelite.online || s.meetings.known),
+  ).length;
+  const cordons = named('cordon').length;
+  if (cordons > 0) expect(servingBefore - cordons).toBeGreaterThanOrEqual(1);
+
+  // Never more powered on than the pool size (unobserved pool servers may be on).
+  const unobserved = [...pool].filter((name) => !observed.has(name)).length;
+  const poweredBefore = [...observed.values()].filter((s) => s.power !== 'stopped').length + unobserved;
+  if (starts.size > 0) expect(poweredBefore - stops.size + starts.size).toBeLessThanOrEqual(settings.poolSize);
+
+  // Never below the effective minimum, counting running and starting servers.
+  const runningBefore = [...observed.values()].filter((s) => s.power === 'running' || s.power === 'starting').length;
+  if (stops.size > 0) expect(runningBefore - stops.size + starts.size).toBeGreaterThanOrEqual(decision.effectiveMinimum);
+  expect(decision.effectiveMinimum).toBeLessThanOrEqual(settings.poolSize);
+}
+
+describe('policy invariants', () => {
+  it('hold for any observation', () => {
+    fc.assert(fc.property(observationArbitrary(), settingsArbitrary, checkInvariants), { seed: SEED, numRuns: 500 });
+  });
+
+  // Random fleets are mostly short of servers, so scale-out dominates; a powered-on
+  // fleet exercises the drain and stop paths.
+  it('hold for a powered-on fleet', () => {
+    fc.assert(fc.property(observationArbitrary(['running', 'running', 'starting']), settingsArbitrary, checkInvariants), { seed: SEED, numRuns: 500 });
+  });
+});

@@ -1,0 +1,137 @@
+import { Cluster, type ClusterOptions } from '../../simulator/cluster';
+import type { TraceMeeting } from '../../simulator/trace';
+
+const OPTIONS: ClusterOptions = { bootDelayMinutes: 4, resizeDelayMinutes: 2, capacityPerServer: 100, baseCores: 8, baseRamGb: 16, webcamWeight: 3 };
+
+let line = 1;
+function meeting(startMinute: number, participants: number, durationMin = 60, webcams = 0): TraceMeeting {
+  line += 1;
+  return { line, startMinute, durationMin, participants, webcams };
+}
+
+function cluster(servers = 2): Cluster {
+  const result = new Cluster(Array.from({ length: servers }, (_, index) => `s${index + 1}`), OPTIONS);
+  for (const server of result.servers) result.bootInstantly(server);
+  return result;
+}
+
+describe('Scalelite placement', () => {
+  it('picks the lowest load among enabled, online servers, ties to the first', () => {
+    const c = cluster(3);
+    expect(c.place(meeting(0, 20), 0)?.name).toBe('s1');
+    expect(c.place(meeting(0, 20), 0)?.name).toBe('s2');
+    expect(c.place(meeting(0, 20), 0)?.name).toBe('s3');
+  });
+
+  it('counts a meeting younger than 15 minutes as at least 15 users', () => {
+    const c = cluster(2);
+    expect(c.place(meeting(0, 12), 0)?.name).toBe('s1');
+    expect(c.place(meeting(10, 5), 10)?.name).toBe('s2');
+    // s2 has fewer users (5) but its meeting is young and counts 15 > s1's 12.
+    expect(c.servers[1].scaleliteLoad(16)).toBe(15);
+    expect(c.place(meeting(16, 1), 16)?.name).toBe('s1');
+    // Once old, s2 counts its 5 users.
+    expect(c.place(meeting(25, 1), 25)?.name).toBe('s2');
+  });
+
+  it('multiplies the load by the load multiplier', () => {
+    const c = cluster(2);
+    c.place(meeting(0, 30), 0);
+    c.place(meeting(0, 40), 0);
+    c.servers[1].loadMultiplier = 0.5;
+    expect(c.servers[1].scaleliteLoad(30)).toBe(20);
+    expect(c.place(meeting(30, 1), 30)?.name).toBe('s2');
+  });
+
+  it('skips cordoned, disabled and not yet answering servers, and rejects when none is left', () => {
+    const c = new Cluster(['s1', 's2', 's3', 's4'], OPTIONS);
+    c.bootInstantly(c.servers[0]);
+    c.bootInstantly(c.servers[1]);
+    c.bootInstantly(c.servers[2]);
+    c.servers[0].scalelite = 'cordoned';
+    c.servers[1].scalelite = 'disabled';
+    c.servers[3].scalelite = 'enabled';
+    c.start(c.servers[3], 0);
+    expect(c.place(meeting(0, 10), 0)?.name).toBe('s3');
+    c.servers[2].scalelite = 'cordoned';
+    expect(c.place(meeting(1, 10), 1)).toBeUndefined();
+    expect(c.meetingsRejected).toBe(1);
+  });
+
+  it('keeps meetings on their server until they end', () => {
+    const c = cluster(1);
+    c.place(meeting(0, 10, 30), 0);
+    c.advance(29);
+    expect(c.servers[0].meetings).toHaveLength(1);
+    c.advance(30);
+    expect(c.servers[0].meetings).toHaveLength(0);
+  });
+});
+
+describe('server lifecycle', () => {
+  it('answers the boot delay after a start', () => {
+    const c = new Cluster(['s1'], OPTIONS);
+    const server = c.servers[0];
+    expect(c.start(server, 10)).toBe(true);
+    expect(server.power).toBe('starting');
+    c.advance(11);
+    expect(server.power).toBe('running');
+    expect(server.answering(13)).toBe(false);
+    expect(server.answering(14)).toBe(true);
+  });
+
+  it('kills the meetings of a stopped server', () => {
+    const c = cluster(1);
+    c.place(meeting(0, 10), 0);
+    c.place(meeting(0, 10), 0);
+    expect(c.stop(c.servers[0], 5)).toBe(true);
+    expect(c.meetingsKilled).toBe(2);
+    expect(c.servers[0].power).toBe('stopping');
+    c.advance(6);
+    expect(c.servers[0].power).toBe('stopped');
+  });
+
+  it('gives a hot-plugged server its cores after the resize delay', () => {
+    const c = cluster(1);
+    c.resize(c.servers[0], 16, 32, 10);
+    expect(c.servers[0].cores).toBe(16);
+    c.advance(11);
+    expect(c.capacityOf(c.servers[0])).toBe(100);
+    c.advance(12);
+    expect(c.capacityOf(c.servers[0])).toBe(200);
+  });
+
+  it('restarts a running server that is resized down', () => {
+    const c = cluster(1);
+    c.resize(c.servers[0], 16, 32, 0);
+    c.advance(2);
+    c.place(meeting(2, 10), 2);
+    c.resize(c.servers[0], 8, 16, 5);
+    expect(c.meetingsKilled).toBe(1);
+    expect(c.capacityOf(c.servers[0])).toBe(100);
+    expect(c.servers[0].answering(8)).toBe(false);
+    expect(c.servers[0].answering(9)).toBe(true);
+  });
+
+  it('lets Scalelite disable a cordoned server once its load is zero', () => {
+    const c = cluster(1);
+    c.place(meeting(0, 10, 20), 0);
+    c.servers[0].scalelite = 'cordoned';
+    c.advance(19);
+    expect(c.servers[0].scalelite).toBe('cordoned');
+    c.advance(20);
+    expect(c.servers[0].scalelite).toBe('disabled');
+  });
+});
+
+describe('minute statistics', () => {
+  it('count powered servers by size and overloaded ones', () => {
+    const c = cluster(3);
+    c.place(meeting(0, 90, 60, 10), 0); // 120 weighted > 100
+    c.place(meeting(0, 50), 0);
+    c.resize(c.servers[2], 16, 32, 0);
+    c.stop(c.servers[1], 0);
+    c.advance(1);
+    expect(c.stats(1)).toEqual({ minute: 1, load: 120, capacity: 200, poweredOn: 2, serverUnits: 3, overloadedServers: 1 });
+  });
+});

@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadEnvironmentFile, type EnvironmentConfig } from '../../config';
+import { autoscalerPolicy } from '../../simulator/policies/autoscaler';
+import { hpiThresholdPolicy, reactiveCpuPolicy, staticPolicy } from '../../simulator/policies/baselines';
+import { loadPerMinute, oracleServerMinutes, simulate, simulatePolicy } from '../../simulator/simulate';
+import { parseTrace } from '../../simulator/trace';
+
+const bench = loadEnvironmentFile(join(__dirname, '../../bench/config.yaml'));
+
+/** A 3-server pool of 100-participant servers, one always on. */
+function tinyConfig(overrides: Partial<EnvironmentConfig['autoscaler']> = {}): EnvironmentConfig {
+  return {
+    ...bench,
+    bbb: { ...bench.bbb, pool: { size: 3, minRunning: 1 } },
+    autoscaler: { ...bench.autoscaler, capacityPerServer: 100, ...overrides },
+  };
+}
+
+const trace = (...rows: string[]) => parseTrace(['start,duration_min,participants,webcams', ...rows].join('\n'));
+
+describe('oracle', () => {
+  it('is the sum over the day of max(minRunning, ceil(load / capacity))', () => {
+    // 60 minutes of 250 weighted participants (3 servers of 100), the rest of the day at the minimum of 1.
+    const day = trace('2026-03-10T08:00:00+01:00,60,100,50');
+    expect(oracleServerMinutes(day, tinyConfig())).toBe(60 * 3 + 1380 * 1);
+  });
+
+  it('ends the load at midnight', () => {
+    const load = loadPerMinute(trace('2026-03-10T23:50:00+01:00,30,10,1'), 3);
+    expect(load.length).toBe(1440);
+    expect(load.slice(1430)).toEqual(new Array(10).fill(13));
+  });
+});
+
+describe('baselines', () => {
+  it('static keeps the whole pool on all day', () => {
+    const run = simulatePolicy(trace('2026-03-10T08:00:00+01:00,60,50,0'), tinyConfig(), staticPolicy);
+    expect(run.result).toEqual({ policy: 'static', serverMinutes: 3 * 1440, overloadedServerMinutes: 0, meetingsKilled: 0, peakRunning: 3 });
+  });
+
+  it('reactive-cpu stops the oldest server even with a meeting on it', () => {
+    const day = trace('2026-03-10T08:00:00+01:00,30,75,0', '2026-03-10T08:01:00+01:00,240,10,0');
+    const run = simulatePolicy(day, tinyConfig(), reactiveCpuPolicy());
+    expect(run.result.meetingsKilled).toBe(1);
+  });
+
+  it('hpi-threshold only stops servers without participants', () => {
+    const day = trace('2026-03-10T08:00:00+01:00,30,75,0', '2026-03-10T08:01:00+01:00,240,10,0');
+    const run = simulatePolicy(day, tinyConfig(), hpiThresholdPolicy);
+    expect(run.result.meetingsKilled).toBe(0);
+    expect(run.result.peakRunning).toBe(2);
+  });
+
+  it('a slow baseline overloads servers during a rise', () => {
+    const rows = Array.from({ length: 12 }, (_, index) => `2026-03-10T08:${String(index).padStart(2, '0')}:00+01:00,60,20,0`);
+    const run = simulatePolicy(trace(...rows), tinyConfig(), hpiThresholdPolicy);
+    expect(run.result.overloadedServerMinutes).toBeGreaterThan(0);
+  });
+});
+
+describe('autoscaler in the simulator', () => {
+  const rise = Array.from({ length: 12 }, (_, index) => `2026-03-10T08:${String(index * 2).padStart(2, '0')}:00+01:00,60,20,0`);
+
+  it('runs the real policy: scales out for a rise and drains without killing meetings', () => {
+    const decisions: string[] = [];
+    const run = simulatePolicy(trace(...rise), tinyConfig(), autoscalerPolicy({ onDecision: (_, d) => decisions.push(...d.actions.map((a) => a.kind)) }));
+    expect(run.result.meetingsKilled).toBe(0);
+    expect(run.result.peakRunning).toBe(3);
+    expect(decisions).toEqual(expect.arrayContaining(['start', 'enable', 'cordon', 'stop']));
+    // Back to the minimum at the end of the day.
+    expect(run.minutes[1439].poweredOn).toBe(1);
+  });
+
+  it('honours the schedule: servers are up before the rule starts', () => {
+    const scheduled = tinyConfig({ schedule: { timezone: 'Europe/Berlin', rules: [{ days: ['tue'], from: '07:30', to: '09:00', minRunning: 3 }] } });
+    const run = simulatePolicy(trace('2026-03-10T08:00:00+01:00,10,5,0'), scheduled, autoscalerPolicy());
+    // Pre-warm 10 minutes before 07:30, plus the boot: answering at 07:30.
+    const minute = 7 * 60 + 30;
+    expect(run.minutes[minute].capacity).toBe(300);
+    expect(run.minutes[minute - 11].poweredOn).toBe(1);
+  });
+
+  it('reports every policy against the oracle', () => {
+    const simulation = simulate(trace(...rise), tinyConfig());
+    expect(simulation.runs.map((run) => run.result.policy)).toEqual(['autoscaler', 'static', 'hpi-threshold', 'reactive-cpu']);
+    expect(simulation.oracleServerMinutes).toBe(oracleServerMinutes(trace(...rise), tinyConfig()));
+  });
+});
+
+describe('autoscaler on the benchmark days', () => {
+  it.each([2, 4, 8])('never kills or rejects a meeting with a %d minute boot', (bootDelayMinutes) => {
+    for (const day of ['weekday', 'friday']) {
+      const traceFile = join(__dirname, `../../bench/traces/${day}.csv`);
+      const run = simulatePolicy(parseTrace(readFileSync(traceFile, 'utf8')), bench, autoscalerPolicy(), { bootDelayMinutes });
+      expect({ day, killed: run.result.meetingsKilled, rejected: run.meetingsRejected }).toEqual({ day, killed: 0, rejected: 0 });
+    }
+  });
+});

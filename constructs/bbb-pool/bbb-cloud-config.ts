@@ -1,0 +1,93 @@
+/**
+ * The #cloud-config of one BBB pool server: the setup script and its inputs as
+ * files, and one runcmd that runs the script. Secrets arrive as Terraform references
+ * and end up only in root-readable files on the server.
+ */
+import type { EnvironmentConfig } from '../../config';
+import { renderCloudConfig } from '../cloud-init';
+import { readTemplate, renderTemplate } from '../templates';
+import { bbbRelease, SCALELITE_RELEASE } from './release';
+
+/** NFS share Scalelite imports recordings from (the spool lives under var/bigbluebutton/spool). */
+export interface RecordingsShare {
+  /** Address of the NFS server, e.g. the IONOS NFS cluster's private IP. */
+  readonly server: string;
+  /** Exported path on that server. */
+  readonly exportPath: string;
+  /** @default DEFAULT_NFS_MOUNT_OPTIONS */
+  readonly mountOptions?: string;
+}
+
+/** The TURN servers BBB offers to clients that cannot reach its media ports directly. */
+export interface TurnEndpoint {
+  /** Public names of the TURN servers, e.g. turn-01.<domain>. */
+  readonly hostnames: readonly string[];
+  /** coturn's static-auth-secret, shared with every BBB server. */
+  readonly secret: string;
+}
+
+/** The options the other clients of the share use (NFS 4.2, hard mounts, no boot hang). */
+export const DEFAULT_NFS_MOUNT_OPTIONS = 'vers=4.2,hard,timeo=600,retrans=2,_netdev,nofail';
+
+export const SETUP_SCRIPT_PATH = '/usr/local/sbin/bbb-platform-setup';
+const CONFIG_DIR = '/etc/bbb-platform';
+
+export interface BbbMachine {
+  /** Public name, e.g. bbb-03.bbb.example.org. */
+  readonly fqdn: string;
+  readonly bbbSecret: string;
+  readonly turn?: TurnEndpoint;
+  readonly recordings?: RecordingsShare;
+}
+
+export function renderBbbCloudConfig(
+  config: Pick<EnvironmentConfig, 'sshKeys' | 'acmeEmail' | 'bbb'>,
+  machine: BbbMachine,
+): string {
+  const release = bbbRelease(config.bbb.version);
+  const { recordings, turn } = machine;
+  const setupEnv = renderTemplate('bbb/setup.env', {
+    hostname: machine.fqdn,
+    acmeEmail: config.acmeEmail,
+    installBranch: release.installBranch,
+    installVersion: release.installVersion,
+    bbbSecret: machine.bbbSecret,
+    turnHostname: turn?.hostnames[0] ?? '',
+    turnSecret: turn?.secret ?? '',
+    recordingsSource: recordings ? `${recordings.server}:${recordings.exportPath}` : '',
+    recordingsMountOptions: recordings?.mountOptions ?? DEFAULT_NFS_MOUNT_OPTIONS,
+    scaleliteRelease: SCALELITE_RELEASE,
+  });
+  const exporterEnv = renderTemplate('bbb/exporter.env', { hostname: machine.fqdn, bbbSecret: machine.bbbSecret });
+
+  return renderCloudConfig(config, {
+    hostname: machine.fqdn.split('.')[0],
+    fqdn: machine.fqdn,
+    packages: ['rsync', ...(recordings ? ['nfs-common'] : [])],
+    writeFiles: [
+      { path: '/etc/apt/apt.conf.d/90-lock-timeout', content: readTemplate('bbb/apt-lock-timeout.conf') },
+      { path: `${CONFIG_DIR}/setup.env`, content: setupEnv, permissions: '0600' },
+      { path: `${CONFIG_DIR}/exporter.env`, content: exporterEnv, permissions: '0600' },
+      { path: `${CONFIG_DIR}/exporters.compose.yml`, content: readTemplate('bbb/exporters.compose.yml') },
+      ...(recordings ? [{ path: `${CONFIG_DIR}/scalelite.yml`, content: readTemplate('bbb/scalelite.yml') }] : []),
+      ...(turn ? [{ path: `${CONFIG_DIR}/turn-stun-servers.xml`, content: renderTurnStunServers(turn), permissions: '0600' }] : []),
+      { path: SETUP_SCRIPT_PATH, content: readTemplate('bbb/bbb-platform-setup.sh'), permissions: '0755' },
+    ],
+    runcmd: [[SETUP_SCRIPT_PATH]],
+  });
+}
+
+/**
+ * BBB's turn-stun-servers.xml listing every TURN server. The installer's `-c` flag
+ * knows only one server; with this file clients get all of them and ICE picks one.
+ */
+export function renderTurnStunServers(turn: TurnEndpoint): string {
+  if (turn.hostnames.length === 0) throw new Error('TurnEndpoint: hostnames must name at least one TURN server');
+  const urls = turn.hostnames.flatMap((hostname) => [`turn:${hostname}:3478`, `turns:${hostname}:443?transport=tcp`]);
+  const ids = urls.map((_, index) => `turn${index}`);
+  const beans = urls.map((url, index) => renderTemplate('bbb/turn-server-bean.xml', { id: ids[index], secret: turn.secret, url }));
+  return renderTemplate('bbb/turn-stun-servers.xml', {
+    turnBeans: beans.join(''),
+    turnRefs: ids.map((id) => `                <ref bean="${id}"/>`).join('\n'),
+  });
+}

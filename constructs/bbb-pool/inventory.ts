@@ -1,0 +1,34 @@
+/**
+ * The autoscaler's inventory (/etc/bbb-autoscaler/inventory.json on the monitoring
+ * VM): every pool server with what the autoscaler needs to power it, resize it and
+ * register it in Scalelite. Values that only exist after apply (server ids,
+ * secrets) are Terraform references; the file is rendered by Terraform.
+ */
+import type { InventoryPolicy } from '../../functions/autoscaler/policy/types';
+
+export interface InventoryServer {
+  /** IONOS server name, also Prometheus' `instance` label, e.g. example-bbb-03. */
+  readonly name: string;
+  readonly ionosServerId: string;
+  readonly hostname: string;
+  /** The URL Scalelite registers the server under; unique per server, so re-registration finds it. */
+  readonly bbbApiUrl: string;
+  readonly bbbSecret: string;
+  /** Size the server was provisioned with (bbb.cores / bbb.ramGb). */
+  readonly baseCores: number;
+  readonly baseRamGb: number;
+}
+
+export interface Inventory {
+  readonly environment: string;
+  readonly datacenterId: string;
+  readonly prometheusUrl: string;
+  readonly scalelite: { readonly apiUrl: string; readonly secret: string };
+  readonly policy: InventoryPolicy;
+  readonly servers: readonly InventoryServer[];
+}
+
+/** BBB's API endpoint as Scalelite expects it (servers:add takes the full API URL). */
+export function bbbApiUrl(fqdn: string): string {
+  return `https://${fqdn}/bigbluebutton/api`;
+}

@@ -1,0 +1,22 @@
+export {
+  DataServices,
+  NFS_LOCATIONS,
+  POSTGRES_PORT,
+  REDIS_PORT,
+  type DataServicesProps,
+  type DatabaseAccess,
+  type RedisAccess,
+} from './data-services';
+export { generatedHexSecret, generatedPassword } from './secrets';
+export {
+  GREENLIGHT_STORAGE_DIR,
+  RECORDINGS_ROOT,
+  SCALELITE_GID,
+  SCALELITE_UID,
+  SHARED_MOUNT,
+  SPOOL_DIR,
+  SPOOL_GID,
+  SPOOL_GROUP,
+  nfsMount,
+  type SharedStorage,
+} from './shared-storage';

@@ -1,0 +1,155 @@
+import { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../../config';
+import { generatedHexSecret, type DataServices, type SharedStorage } from '../data';
+import { privateAddress, type Network } from '../network';
+import { publicHosts, serverName } from '../naming';
+import { PlatformServer } from '../server';
+import { terraformString } from '../bbb-pool/terraform-string';
+import { ManagedCertificate } from '../tls';
+import { ScaleliteConfigPush } from './config-push';
+import { ScaleliteLoadBalancer, type BackendSpec } from './load-balancer';
+import { nodeCloudConfig } from './node-cloud-config';
+import { GREENLIGHT_PORT, SCALELITE_PORT, nodeFiles, type NodeFile, type NodeSettings } from './node-files';
+import { GREENLIGHT_VERSION, SCALELITE_VERSION } from './versions';
+
+export interface ScaleliteProps {
+  readonly config: EnvironmentConfig;
+  readonly network: Network;
+  readonly data: DataServices;
+  /**
+   * A VM with a public address on the private LAN. With it, changed Compose files and
+   * configuration reach running nodes by a rolling SSH push; without it they reach
+   * new nodes only (see docs/scalelite.md).
+   * @default none
+   */
+  readonly bastion?: PlatformServer;
+  /** @default 50 */
+  readonly diskGb?: number;
+}
+
+/**
+ * The front door of the platform: `scalelite.nodes` Scalelite nodes (API, nginx and,
+ * when enabled, Greenlight in Docker Compose) on the private LAN behind an IONOS
+ * Application Load Balancer with a certificate that renews itself. Exactly one node
+ * at a time runs the poller and the recording importer (a PostgreSQL advisory lock
+ * decides which). Other constructs read the endpoints and the secret from here.
+ */
+export class Scalelite extends Construct {
+  readonly nodes: PlatformServer[];
+  readonly loadBalancer: ScaleliteLoadBalancer;
+  readonly certificate: ManagedCertificate;
+  /** Scalelite's server REST API (getServers, addServer, updateServer, ...): `https://scalelite.<domain>/scalelite/api`. */
+  readonly apiUrl: string;
+  /** The BigBlueButton API LMSs and Greenlight talk to: `https://scalelite.<domain>/bigbluebutton/api`. */
+  readonly bbbApiUrl: string;
+  /** LOADBALANCER_SECRET: the shared secret for both APIs (a Terraform reference; sensitive). */
+  readonly secret: string;
+  /** `https://greenlight.<domain>` when Greenlight is enabled. */
+  readonly greenlightUrl?: string;
+  /** The NFS storage BBB servers mount to hand recordings to the importer (present when recordings are on). */
+  readonly recordingsStorage?: SharedStorage;
+  readonly configPush?: ScaleliteConfigPush;
+  /** What each node receives, in node order (also what a push delivers). */
+  readonly nodeFiles: readonly (readonly NodeFile[])[];
+
+  constructor(scope: Construct, id: string, props: ScaleliteProps) {
+    super(scope, id);
+    const { config, network, data } = props;
+    const settings = config.scalelite;
+    const env = config.name;
+    const hosts = publicHosts(config);
+    const greenlightOn = settings.greenlight;
+
+    this.bbbApiUrl = `https://${hosts.scalelite}/bigbluebutton/api`;
+    this.apiUrl = `https://${hosts.scalelite}/scalelite/api`;
+    this.greenlightUrl = greenlightOn ? `https://${hosts.greenlight}` : undefined;
+    this.recordingsStorage = settings.recordings ? data.sharedStorage : undefined;
+    this.secret = generatedHexSecret(this, 'LoadbalancerSecret', 32);
+
+    const greenlightDatabase = data.greenlightDatabase;
+    if (greenlightOn && !greenlightDatabase) {
+      throw new Error(`${this.node.path}: scalelite.greenlight is on but the data services have no Greenlight database`);
+    }
+    const nodeSettings: NodeSettings = {
+      scaleliteVersion: SCALELITE_VERSION,
+      loadbalancerSecret: this.secret,
+      secretKeyBase: generatedHexSecret(this, 'SecretKeyBase', 64),
+      databaseUrl: data.scaleliteDatabase.url,
+      redisUrl: data.redis.url,
+      // Puma workers: Scalelite suggests 2 per core or 1 per 256 MB, whichever is lower.
+      webConcurrency: Math.min(settings.cores * 2, settings.ramGb * 4),
+      recordings: settings.recordings,
+      sharedStorage: data.sharedStorage,
+      greenlight: greenlightDatabase
+        ? {
+            version: GREENLIGHT_VERSION,
+            secretKeyBase: generatedHexSecret(this, 'GreenlightSecretKeyBase', 64),
+            databaseUrl: greenlightDatabase.url,
+            // Logical database 1: Greenlight's keys stay apart from Scalelite's meeting state.
+            redisUrl: `${data.redis.url}/1`,
+            bigbluebuttonEndpoint: `${this.bbbApiUrl}/`,
+          }
+        : undefined,
+    };
+    const files = nodeFiles(nodeSettings);
+    this.nodeFiles = Array.from({ length: settings.nodes }, () => files);
+
+    this.nodes = Array.from({ length: settings.nodes }, (_, i) => {
+      const index = i + 1;
+      const name = serverName(env, 'scalelite', index);
+      return new PlatformServer(this, `Node${index}`, {
+        config,
+        network,
+        name,
+        role: 'scalelite',
+        cores: settings.cores,
+        ramGb: settings.ramGb,
+        diskGb: props.diskGb ?? 50,
+        privateIp: privateAddress.scalelite(index),
+        // Shell `${VAR}` in the scripts must reach the VM literally, not as Terraform interpolation.
+        userData: terraformString(nodeCloudConfig(config, { hostname: name, files, sharedStorage: data.sharedStorage })),
+        // The first boot's files only; later changes travel by push (or a node
+        // replacement), so editing a template never fails or replaces a plan.
+        ignoreChanges: ['volume[0].user_data'],
+      });
+    });
+
+    this.certificate = new ManagedCertificate(this, 'Certificate', {
+      config,
+      purpose: 'lb',
+      names: [hosts.scalelite, ...(greenlightOn ? [hosts.greenlight] : [])],
+    });
+    const backends: BackendSpec[] = [
+      {
+        purpose: 'scalelite',
+        host: hosts.scalelite,
+        port: SCALELITE_PORT,
+        healthPath: '/health_check',
+        // Scalelite answers 200 with "Health Check Failure: ..." when Redis or the database fail.
+        healthMatch: { type: 'RESPONSE_BODY', response: 'success' },
+      },
+      ...(greenlightOn
+        ? [
+            {
+              purpose: 'greenlight',
+              host: hosts.greenlight,
+              port: GREENLIGHT_PORT,
+              healthPath: '/health_check',
+              healthMatch: { type: 'STATUS_CODE', response: '200' },
+            } satisfies BackendSpec,
+          ]
+        : []),
+    ];
+    this.loadBalancer = new ScaleliteLoadBalancer(this, 'LoadBalancer', {
+      environment: env,
+      network,
+      certificate: this.certificate,
+      targetIps: this.nodes.map((node) => node.privateIp),
+      backends,
+    });
+
+    if (props.bastion) {
+      this.configPush = new ScaleliteConfigPush(this, 'ConfigPush', { nodes: this.nodes, files: this.nodeFiles, bastion: props.bastion });
+    }
+  }
+}

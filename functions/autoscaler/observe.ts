@@ -1,0 +1,236 @@
+/**
+ * Reads the truth of one tick from every outside system, tolerating partial failure:
+ * each source that fails becomes "unknown" (with the reason) instead of failing the tick.
+ */
+import type { BbbClient, BbbMeeting } from './clients/bbb';
+import type { IonosClient, IonosServer } from './clients/ionos';
+import type { PrometheusClient, Sample } from './clients/prometheus';
+import type { ScaleliteClient, ScaleliteServer } from './clients/scalelite';
+import { mapLimited } from './concurrency';
+import { describeError, isServiceError, type Service } from './errors';
+import { type Inventory, type InventoryServer, normalizeUrl } from './inventory';
+import type { FleetObservation, Observation, PowerState, ServerObservation } from './policy';
+import { FRESHNESS_LIMIT_SECONDS, QUERIES } from './queries';
+
+export interface Clients {
+  readonly prometheus: PrometheusClient;
+  readonly ionos: IonosClient;
+  readonly scalelite: ScaleliteClient;
+  readonly bbb: (server: InventoryServer) => BbbClient;
+}
+
+export interface SourceError {
+  readonly source: Service;
+  readonly server?: string;
+  readonly message: string;
+}
+
+export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+
+export interface BbbState {
+  readonly meetings: Outcome<BbbMeeting[]>;
+  readonly processingRecordings: Outcome<number>;
+}
+
+export interface PrometheusState {
+  readonly load: Outcome<Sample[]>;
+  readonly loadTimestamp: Outcome<Sample[]>;
+  readonly peakLoad: Outcome<Sample[]>;
+  readonly loadTrendPerMinute: Outcome<Sample[]>;
+  readonly serverLoadTimestamps: Outcome<Sample[]>;
+  readonly cpu: Outcome<Sample[]>;
+  readonly recordingsBacklog: Outcome<Sample[]>;
+}
+
+/** Everything one tick read, before it is shaped for the policy. */
+export interface RawState {
+  readonly ionos: Outcome<IonosServer[]>;
+  readonly scalelite: Outcome<ScaleliteServer[]>;
+  readonly bbb: ReadonlyMap<string, BbbState>;
+  readonly prometheus: PrometheusState;
+  readonly errors: readonly SourceError[];
+}
+
+/** Parallel BBB requests per tick: enough for a large pool, few enough for one small VM. */
+const BBB_CONCURRENCY = 16;
+
+/** Only the typed failures of an outside system become "unknown"; anything else is a bug and surfaces. */
+async function attempt<T>(work: () => Promise<T>, record: (message: string) => void): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    if (!isServiceError(error)) throw error;
+    const message = describeError(error);
+    record(message);
+    return { ok: false, error: message };
+  }
+}
+
+export async function readState(inventory: Inventory, clients: Clients, now: Date): Promise<RawState> {
+  const errors: SourceError[] = [];
+  const note = (source: Service, server?: string) => (message: string) => errors.push({ source, server, message });
+  const cooldown = inventory.policy.autoscaler.scaleInCooldownMinutes;
+  const query = (promql: string) => attempt(() => clients.prometheus.query(promql, now), note('prometheus'));
+
+  const [ionos, scalelite, load, loadTimestamp, peakLoad, loadTrendPerMinute, serverLoadTimestamps, cpu, recordingsBacklog] =
+    await Promise.all([
+      attempt(() => clients.ionos.listServers(), note('ionos')),
+      attempt(() => clients.scalelite.getServers(), note('scalelite')),
+      query(QUERIES.load),
+      query(QUERIES.loadTimestamp),
+      query(QUERIES.peakLoad(cooldown)),
+      query(QUERIES.loadTrendPerMinute),
+      query(QUERIES.serverLoadTimestamps),
+      query(QUERIES.cpu),
+      query(QUERIES.recordingsBacklog),
+    ]);
+
+  const ionosById = ionos.ok ? new Map(ionos.value.map((server) => [server.id, server])) : undefined;
+  // A server that is off cannot answer, and without IONOS the policy leaves every server
+  // alone: asking would only add timeouts.
+  const worthAsking = inventory.servers.filter((server) => ionosById?.get(server.ionosServerId)?.vmState === 'RUNNING');
+  const answers = await mapLimited(worthAsking, BBB_CONCURRENCY, async (server) => {
+    const client = clients.bbb(server);
+    const meetings = await attempt(() => client.getMeetings(), note('bbb', server.name));
+    const processingRecordings = meetings.ok
+      ? await attempt(() => client.countProcessingRecordings(), note('bbb', server.name))
+      : ({ ok: false, error: meetings.error } as const);
+    return [server.name, { meetings, processingRecordings }] as const;
+  });
+
+  return {
+    ionos,
+    scalelite,
+    bbb: new Map(answers),
+    prometheus: { load, loadTimestamp, peakLoad, loadTrendPerMinute, serverLoadTimestamps, cpu, recordingsBacklog },
+    errors,
+  };
+}
+
+/**
+ * The VM's state as IONOS reports it. A pending request (metadata.state BUSY) does not
+ * change it: on a powered-off server the request may be a start, but also a stop still
+ * being finished or a resize while stopped, and only "stopped" never counts capacity or
+ * a running server that is not there. The request shows in `busy` instead.
+ */
+function powerOf(vm: IonosServer | undefined): PowerState {
+  if (!vm) return 'unknown';
+  switch (vm.vmState) {
+    case 'RUNNING':
+      return 'running';
+    case 'SHUTOFF':
+    case 'SHUTDOWN':
+      return 'stopped';
+    default:
+      return 'unknown';
+  }
+}
+
+function scalar(outcome: Outcome<Sample[]>): number | undefined {
+  if (!outcome.ok || outcome.value.length === 0) return undefined;
+  const value = outcome.value[0].value;
+  return Number.isFinite(value) ? value : undefined;
+}
+
+function byInstance(outcome: Outcome<Sample[]>): Map<string, number> {
+  const values = new Map<string, number>();
+  if (outcome.ok) {
+    for (const sample of outcome.value) {
+      const instance = sample.labels.instance;
+      if (instance !== undefined && Number.isFinite(sample.value)) values.set(instance, sample.value);
+    }
+  }
+  return values;
+}
+
+/**
+ * The Scalelite entry that stands for an inventory server: among entries with its URL,
+ * the one most in use (enabled, then cordoned, then disabled; online first).
+ */
+export function canonicalEntry(entries: readonly ScaleliteServer[]): ScaleliteServer | undefined {
+  const rank = (entry: ScaleliteServer) =>
+    ({ enabled: 0, cordoned: 1, disabled: 2 })[entry.state] * 2 + (entry.online ? 0 : 1);
+  return [...entries].sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id))[0];
+}
+
+export function entriesFor(server: InventoryServer, scalelite: readonly ScaleliteServer[]): ScaleliteServer[] {
+  const url = normalizeUrl(server.bbbApiUrl);
+  return scalelite.filter((entry) => normalizeUrl(entry.url) === url);
+}
+
+function isFresh(timestampSeconds: number | undefined, now: Date): boolean {
+  return timestampSeconds !== undefined && now.getTime() / 1000 - timestampSeconds <= FRESHNESS_LIMIT_SECONDS;
+}
+
+export function observe(inventory: Inventory, state: RawState, now: Date): Observation {
+  const ionosById = state.ionos.ok ? new Map(state.ionos.value.map((vm) => [vm.id, vm])) : undefined;
+  const cpu = byInstance(state.prometheus.cpu);
+  const backlog = byInstance(state.prometheus.recordingsBacklog);
+  const serverStamps = byInstance(state.prometheus.serverLoadTimestamps);
+
+  const servers: ServerObservation[] = inventory.servers.map((server) => {
+    const vm = ionosById?.get(server.ionosServerId);
+    const unknown = (error: string) => ({ known: false, error }) as const;
+    const ionosProblem = state.ionos.ok ? `${server.ionosServerId} not in the data center` : state.ionos.error;
+
+    let scalelite: ServerObservation['scalelite'];
+    if (!state.scalelite.ok) scalelite = unknown(state.scalelite.error);
+    else {
+      const entry = canonicalEntry(entriesFor(server, state.scalelite.value));
+      scalelite = entry
+        ? { known: true, state: entry.state, online: entry.online, loadMultiplier: entry.loadMultiplier }
+        : unknown('not registered in Scalelite');
+    }
+
+    const bbb = state.bbb.get(server.name);
+    const notAsked = unknown(vm ? `VM is ${vm.vmState}` : ionosProblem);
+    let meetings: ServerObservation['meetings'] = notAsked;
+    let recordings: ServerObservation['recordings'] = notAsked;
+    if (bbb) {
+      meetings = bbb.meetings.ok
+        ? {
+            known: true,
+            meetings: bbb.meetings.value.length,
+            participants: bbb.meetings.value.reduce((sum, m) => sum + m.participantCount, 0),
+            webcams: bbb.meetings.value.reduce((sum, m) => sum + m.videoCount, 0),
+          }
+        : unknown(bbb.meetings.error);
+      const exporterBacklog = backlog.get(server.name);
+      // The API lists recordings being processed; only the exporter sees raw ones still queued,
+      // and its figure counts only if this server's scrape is recent.
+      if (!bbb.processingRecordings.ok) recordings = unknown(bbb.processingRecordings.error);
+      else if (exporterBacklog === undefined) recordings = unknown(`no bbb_recordings_* sample for ${server.name}`);
+      else if (!isFresh(serverStamps.get(server.name), now)) recordings = unknown(`metrics of ${server.name} are stale`);
+      else recordings = { known: true, busy: bbb.processingRecordings.value + exporterBacklog };
+    }
+
+    return {
+      name: server.name,
+      power: powerOf(vm),
+      cores: vm?.cores || server.baseCores,
+      ramGb: vm?.ramMb ? vm.ramMb / 1024 : server.baseRamGb,
+      baseCores: server.baseCores,
+      baseRamGb: server.baseRamGb,
+      busy: vm?.provisioningState === 'BUSY',
+      scalelite,
+      meetings,
+      recordings,
+      cpuUtilisation: cpu.get(server.name),
+    };
+  });
+
+  const loadStamp = scalar(state.prometheus.loadTimestamp);
+  const load = scalar(state.prometheus.load);
+  // A server that holds meetings but has no recent load sample makes the total an undercount.
+  const everyAnsweringServerSampled = servers.every(
+    (server) => !(server.power === 'running' && server.meetings.known) || isFresh(serverStamps.get(server.name), now),
+  );
+  const fleet: FleetObservation = {
+    load,
+    peakLoad: scalar(state.prometheus.peakLoad),
+    loadTrendPerMinute: scalar(state.prometheus.loadTrendPerMinute),
+    metricsFresh: load !== undefined && isFresh(loadStamp, now) && everyAnsweringServerSampled,
+  };
+
+  return { now, pool: inventory.servers.map((server) => server.name), servers, fleet };
+}

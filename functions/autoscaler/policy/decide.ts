@@ -1,0 +1,101 @@
+/**
+ * One autoscaler tick: from what was observed to what should change. Pure: no I/O, no
+ * clock, no state between ticks. Scale-in hysteresis comes from the observed peak load
+ * over the cooldown window, so a restart at any point is harmless.
+ */
+import { viewServer, type ServerView } from './classify';
+import { enableStandby, multipliers, stoppedHousekeeping } from './housekeeping';
+import { round, sum, type Plan, type Targets } from './plan';
+import { scaleIn } from './scale-in';
+import { scaleOut } from './scale-out';
+import { scheduledMinimum } from './schedule';
+import type { Decision, Observation, PolicySettings } from './types';
+
+export function decide(observation: Observation, settings: PolicySettings): Decision {
+  const reasons: string[] = [];
+  const views = poolViews(observation, settings, reasons);
+  const unobserved = new Set(observation.pool).size - views.length;
+
+  const minimum = Math.min(settings.poolSize, Math.max(settings.minRunning, scheduledMinimum(observation.now, settings)));
+  const { load, projected, trend } = plannedLoad(observation, views, settings);
+  const tickMinutes = Math.max(1, Math.ceil(settings.intervalSeconds / 60));
+  const targets: Targets = { minimum, required: projected / settings.targetUtilization, projected, load, enableLoad: load + trend * tickMinutes };
+
+  const enabled = views.filter((view) => view.role === 'active' || view.role === 'booting');
+  const rightSizing = views.filter((view) => view.role === 'draining' && view.oversized).length;
+  const plan: Plan = {
+    capacity: sum(enabled.map((view) => view.capacity)),
+    servers: enabled.length + rightSizing,
+    rightSizing,
+    // Unobserved pool servers may be on: they count against the pool size.
+    poweredOn: views.filter((view) => view.role !== 'stopped').length + unobserved,
+    actions: [],
+    reasons,
+    stopped: new Set(),
+    withheld: new Set(),
+  };
+  const capacityBefore = plan.capacity;
+  reasons.push(
+    `load ${round(load)} (planned ${round(projected)}) needs capacity ${round(targets.required)}, ` +
+      `have ${round(capacityBefore)} on ${enabled.length} servers; minimum ${minimum}`,
+  );
+
+  const housekeeping = stoppedHousekeeping(views);
+  if (!scaleOut(views, plan, targets, settings)) scaleIn(observation, views, plan, targets, settings);
+  const enables = enableStandby(views, plan, targets, settings);
+  const multiplierActions = multipliers(views, plan.actions, settings);
+
+  return {
+    actions: [...housekeeping, ...enables, ...plan.actions, ...multiplierActions],
+    load,
+    desiredCapacity: Math.max(targets.required, minimum * settings.capacityPerServer),
+    desiredServers: plan.servers,
+    runningServers: views.filter((view) => view.observed.power === 'running' || view.observed.power === 'starting').length,
+    capacity: capacityBefore,
+    effectiveMinimum: minimum,
+    reasons,
+  };
+}
+
+/** Only servers of the pool, each once; anything else is named in the reasons and left alone. */
+function poolViews(observation: Observation, settings: PolicySettings, reasons: string[]): ServerView[] {
+  const pool = new Set(observation.pool);
+  const seen = new Set<string>();
+  const views: ServerView[] = [];
+  for (const server of observation.servers) {
+    if (!pool.has(server.name)) {
+      reasons.push(`${server.name}: not in the pool, left alone`);
+    } else if (seen.has(server.name)) {
+      reasons.push(`${server.name}: observed twice, the first observation counts`);
+    } else {
+      seen.add(server.name);
+      views.push(viewServer(server, settings));
+    }
+  }
+  for (const name of pool) {
+    if (!seen.has(name)) reasons.push(`${name}: not observed, counted as powered on and left alone`);
+  }
+  return views;
+}
+
+/**
+ * The larger of Prometheus' fleet load and the sum of the servers' getMeetings loads
+ * (either may be missing or lag), projected a boot and a margin ahead while it rises.
+ * Without fresh Prometheus figures, a server whose getMeetings failed is assumed to
+ * be as full as the target allows: an unknown is never "no meetings".
+ */
+function plannedLoad(observation: Observation, views: readonly ServerView[], settings: PolicySettings) {
+  const fleet = observation.fleet;
+  let observedLoad = sum(views.map((view) => view.load ?? 0));
+  if (!fleet.metricsFresh || fleet.load === undefined) {
+    const unknown = views.filter((view) => (view.role === 'active' || view.role === 'draining') && view.load === undefined);
+    observedLoad += sum(unknown.map((view) => view.capacity * settings.targetUtilization));
+  }
+  const load = Math.max(positiveOrZero(fleet.load), observedLoad);
+  const trend = fleet.metricsFresh ? positiveOrZero(fleet.loadTrendPerMinute) : 0;
+  return { load, trend, projected: load + trend * (settings.bootMinutes + settings.lookaheadMarginMinutes) };
+}
+
+function positiveOrZero(value: number | undefined): number {
+  return value !== undefined && Number.isFinite(value) && value > 0 ? value : 0;
+}

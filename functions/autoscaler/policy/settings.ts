@@ -1,0 +1,52 @@
+/**
+ * Builds the policy settings from the environment config (simulator, tests) or from
+ * the inventory's `policy` block (the deployed function). Both carry the same content.
+ */
+import type { EnvironmentConfig } from '../../../config';
+import type { InventoryPolicy, PolicySettings } from './types';
+
+/** Minutes a schedule rule is applied before its `from`: a boot plus Scalelite's health checks, with margin. */
+export const DEFAULT_PREWARM_MINUTES = 10;
+/** Minutes from a start request until a server's BBB API answers (IONOS boot + BBB services up). */
+export const DEFAULT_BOOT_MINUTES = 4;
+/** See PolicySettings.lookaheadMarginMinutes; chosen with the benchmark (docs/simulator.md). */
+export const DEFAULT_LOOKAHEAD_MARGIN_MINUTES = 4;
+/** A webcam stream costs a BBB server about as much as three listening participants. */
+export const DEFAULT_WEBCAM_WEIGHT = 3;
+
+export type SettingsOverrides = Partial<Pick<PolicySettings, 'prewarmMinutes' | 'bootMinutes' | 'lookaheadMarginMinutes' | 'webcamWeight'>>;
+
+export function settingsFromInventoryPolicy(policy: InventoryPolicy, overrides: SettingsOverrides = {}): PolicySettings {
+  const { autoscaler } = policy;
+  return {
+    poolSize: policy.poolSize,
+    minRunning: policy.minRunning,
+    baseCores: policy.baseCores,
+    baseRamGb: policy.baseRamGb,
+    capacityPerServer: autoscaler.capacityPerServer,
+    targetUtilization: autoscaler.targetUtilization,
+    scaleInCooldownMinutes: autoscaler.scaleInCooldownMinutes,
+    intervalSeconds: autoscaler.intervalSeconds,
+    schedule: { timezone: autoscaler.schedule.timezone, rules: autoscaler.schedule.rules },
+    vertical: { ...autoscaler.vertical },
+    prewarmMinutes: overrides.prewarmMinutes ?? DEFAULT_PREWARM_MINUTES,
+    bootMinutes: overrides.bootMinutes ?? DEFAULT_BOOT_MINUTES,
+    lookaheadMarginMinutes: overrides.lookaheadMarginMinutes ?? DEFAULT_LOOKAHEAD_MARGIN_MINUTES,
+    webcamWeight: overrides.webcamWeight ?? DEFAULT_WEBCAM_WEIGHT,
+  };
+}
+
+/** The inventory `policy` block for an environment; the pool construct writes exactly this. */
+export function inventoryPolicyFromEnvironment(config: EnvironmentConfig): InventoryPolicy {
+  return {
+    poolSize: config.bbb.pool.size,
+    minRunning: config.bbb.pool.minRunning,
+    baseCores: config.bbb.cores,
+    baseRamGb: config.bbb.ramGb,
+    autoscaler: config.autoscaler,
+  };
+}
+
+export function settingsFromEnvironment(config: EnvironmentConfig, overrides: SettingsOverrides = {}): PolicySettings {
+  return settingsFromInventoryPolicy(inventoryPolicyFromEnvironment(config), overrides);
+}

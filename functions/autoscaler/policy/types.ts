@@ -1,0 +1,180 @@
+/**
+ * The autoscaler policy's contract: what one tick observes, the settings it runs with,
+ * and the decision it returns. Everything here is plain data so the policy stays a pure
+ * function that the handler and the simulator call the same way.
+ */
+import type { ScheduleRule } from '../../../config';
+
+/** IONOS power state of a server as the handler reads it (VM state plus pending requests). */
+export type PowerState = 'running' | 'starting' | 'stopping' | 'stopped' | 'unknown';
+
+/** Scalelite's state of a server (updateServer state enable | cordon | disable). */
+export type ScaleliteState = 'enabled' | 'cordoned' | 'disabled';
+
+/** A value the handler could not read; `error` says why (shown in decision reasons). */
+export interface Unknown {
+  readonly known: false;
+  readonly error: string;
+}
+
+export type ScaleliteView =
+  | {
+      readonly known: true;
+      readonly state: ScaleliteState;
+      /** Scalelite's poller reaches the server's BBB API. */
+      readonly online: boolean;
+      readonly loadMultiplier: number;
+    }
+  | Unknown;
+
+/** The server's BBB getMeetings answer, summed over its meetings. */
+export type MeetingsView =
+  | {
+      readonly known: true;
+      readonly meetings: number;
+      readonly participants: number;
+      /** Webcam streams (video participants). */
+      readonly webcams: number;
+    }
+  | Unknown;
+
+/** Recordings on the server that are not finished yet. */
+export type RecordingsView =
+  | {
+      readonly known: true;
+      /** Processing + unprocessed + still being transferred to the shared store. */
+      readonly busy: number;
+    }
+  | Unknown;
+
+export interface ServerObservation {
+  /** IONOS server name, e.g. example-bbb-03. */
+  readonly name: string;
+  readonly power: PowerState;
+  readonly cores: number;
+  readonly ramGb: number;
+  /** The size Terraform gives the server; it returns to it once stopped. */
+  readonly baseCores: number;
+  readonly baseRamGb: number;
+  /**
+   * IONOS is still applying a change to the server (metadata.state BUSY), e.g. a
+   * hot-plug: `cores`/`ramGb` already show the requested size, the VM may not have it yet.
+   */
+  readonly busy?: boolean;
+  readonly scalelite: ScaleliteView;
+  readonly meetings: MeetingsView;
+  readonly recordings: RecordingsView;
+  /** CPU utilisation 0..1 (instance:cpu_utilisation:rate1m), when Prometheus has it. */
+  readonly cpuUtilisation?: number;
+}
+
+/** Fleet-wide figures from Prometheus (bbb:load:total). */
+export interface FleetObservation {
+  /** Weighted load now; undefined when Prometheus did not answer. */
+  readonly load?: number;
+  /**
+   * Highest weighted load over the last scaleInCooldownMinutes
+   * (max_over_time(bbb:load:total[<cooldown>m])); undefined when unknown.
+   */
+  readonly peakLoad?: number;
+  /**
+   * How fast the weighted load grows, per minute, over the last few minutes
+   * (deriv(bbb:load:total[5m]) * 60); undefined when unknown. Lets scale-out look
+   * one boot ahead.
+   */
+  readonly loadTrendPerMinute?: number;
+  /** Prometheus answered and its samples are recent enough to shrink the fleet on. */
+  readonly metricsFresh: boolean;
+}
+
+export interface Observation {
+  /** Tick time; the policy never reads the clock itself. */
+  readonly now: Date;
+  /** Names of the servers the autoscaler owns (the inventory); anything else is left alone. */
+  readonly pool: readonly string[];
+  readonly servers: readonly ServerObservation[];
+  readonly fleet: FleetObservation;
+}
+
+export interface AutoscalerSection {
+  readonly enabled: boolean;
+  readonly intervalSeconds: number;
+  readonly capacityPerServer: number;
+  readonly targetUtilization: number;
+  readonly scaleInCooldownMinutes: number;
+  readonly schedule: { readonly timezone: string; readonly rules: readonly ScheduleRule[] };
+  readonly vertical: { readonly enabled: boolean; readonly maxCores: number; readonly maxRamGb: number };
+}
+
+/** The inventory's `policy` block (written at synth from the environment config). */
+export interface InventoryPolicy {
+  readonly poolSize: number;
+  readonly minRunning: number;
+  readonly baseCores: number;
+  readonly baseRamGb: number;
+  readonly autoscaler: AutoscalerSection;
+}
+
+export interface PolicySettings {
+  /** Hard maximum of servers powered on (bbb.pool.size). */
+  readonly poolSize: number;
+  /** Servers kept enabled at any time (bbb.pool.minRunning). */
+  readonly minRunning: number;
+  /** bbb.cores / bbb.ramGb: the size capacityPerServer refers to. */
+  readonly baseCores: number;
+  readonly baseRamGb: number;
+  /** Weighted participants one base-size server carries. */
+  readonly capacityPerServer: number;
+  readonly targetUtilization: number;
+  readonly scaleInCooldownMinutes: number;
+  readonly intervalSeconds: number;
+  readonly schedule: { readonly timezone: string; readonly rules: readonly ScheduleRule[] };
+  readonly vertical: { readonly enabled: boolean; readonly maxCores: number; readonly maxRamGb: number };
+  /** A schedule rule takes effect this many minutes before its `from` so servers are ready on time. */
+  readonly prewarmMinutes: number;
+  /** Expected minutes from a start request until the server's BBB API answers. */
+  readonly bootMinutes: number;
+  /**
+   * Minutes a rising load is projected beyond a boot: the tick that notices the booted
+   * server, the tick that enables it, and the lag of a 5-minute trend behind a rise that
+   * still accelerates (lesson starts).
+   */
+  readonly lookaheadMarginMinutes: number;
+  /** Weight of one webcam stream in weighted participants. */
+  readonly webcamWeight: number;
+}
+
+interface ActionBase {
+  readonly server: string;
+  /** One line for logs and the decision record. */
+  readonly reason: string;
+}
+
+export type Action =
+  | (ActionBase & { readonly kind: 'start' })
+  | (ActionBase & { readonly kind: 'stop' })
+  | (ActionBase & { readonly kind: 'enable' })
+  | (ActionBase & { readonly kind: 'cordon' })
+  | (ActionBase & { readonly kind: 'disable' })
+  | (ActionBase & { readonly kind: 'resize'; readonly cores: number; readonly ramGb: number })
+  | (ActionBase & { readonly kind: 'setLoadMultiplier'; readonly loadMultiplier: number });
+
+export type ActionKind = Action['kind'];
+
+export interface Decision {
+  /** In the order the handler should apply them. */
+  readonly actions: readonly Action[];
+  /** Weighted load the decision planned for. */
+  readonly load: number;
+  /** Weighted capacity the fleet should have enabled (load / targetUtilization, at least the minimum). */
+  readonly desiredCapacity: number;
+  /** Enabled servers (taking or about to take meetings) after this decision. */
+  readonly desiredServers: number;
+  /** Pool servers running or starting before this decision. */
+  readonly runningServers: number;
+  /** Weighted capacity of the servers enabled or about to be, before this decision. */
+  readonly capacity: number;
+  /** max(bbb.pool.minRunning, active schedule rule), capped at the pool size. */
+  readonly effectiveMinimum: number;
+  readonly reasons: readonly string[];
+}

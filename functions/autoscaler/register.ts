@@ -1,0 +1,146 @@
+/**
+ * Registration reconcile: every inventory server has exactly one Scalelite entry with
+ * its URL (compared case- and trailing-slash-insensitively), the right secret and a
+ * load_multiplier that matches its size (once IONOS has finished resizing it). Entries
+ * of URLs outside the inventory are never touched. Safe to repeat: a re-run, a crash
+ * half-way or a replaced server all converge on the next tick.
+ */
+import type { Logger } from 'pino';
+import { describeError, isServiceError, type Service } from './errors';
+import type { Inventory, InventoryServer } from './inventory';
+import { type Clients, type RawState, canonicalEntry, entriesFor } from './observe';
+import { loadMultiplierFor } from './policy/capacity';
+import type { PolicySettings } from './policy';
+
+export type RegistrationStep =
+  | { readonly kind: 'add'; readonly server: string; readonly loadMultiplier: number; readonly enable: boolean; readonly reason: string }
+  | {
+      readonly kind: 'update';
+      readonly server: string;
+      readonly id: string;
+      readonly secret: boolean;
+      readonly loadMultiplier?: number;
+      readonly reason: string;
+    }
+  | { readonly kind: 'delete'; readonly server: string; readonly id: string; readonly reason: string };
+
+export interface StepOutcome<S> {
+  readonly step: S;
+  readonly status: 'done' | 'failed' | 'skipped' | 'planned';
+  readonly detail?: string;
+  /** For a failure: the outside system that failed. */
+  readonly source?: Service;
+}
+
+/** Scalelite stores the multiplier as a decimal; a difference below this is rounding. */
+const MULTIPLIER_TOLERANCE = 0.005;
+
+function isHealthy(server: InventoryServer, state: RawState): boolean {
+  const vm = state.ionos.ok ? state.ionos.value.find((candidate) => candidate.id === server.ionosServerId) : undefined;
+  return vm?.vmState === 'RUNNING' && state.bbb.get(server.name)?.meetings.ok === true;
+}
+
+/** No meeting can be lost by removing an entry: BBB says none run there, or the VM is off. */
+function certainlyIdle(server: InventoryServer, state: RawState): boolean {
+  const vm = state.ionos.ok ? state.ionos.value.find((candidate) => candidate.id === server.ionosServerId) : undefined;
+  if (vm && vm.vmState !== 'RUNNING') return true;
+  const meetings = state.bbb.get(server.name)?.meetings;
+  return meetings?.ok === true && meetings.value.length === 0;
+}
+
+export function planRegistration(inventory: Inventory, state: RawState, settings: PolicySettings): RegistrationStep[] {
+  if (!state.scalelite.ok) return [];
+  const scalelite = state.scalelite.value;
+  const steps: RegistrationStep[] = [];
+  for (const server of inventory.servers) {
+    const vm = state.ionos.ok ? state.ionos.value.find((candidate) => candidate.id === server.ionosServerId) : undefined;
+    const loadMultiplier = loadMultiplierFor(vm?.cores || server.baseCores, settings);
+    const entries = entriesFor(server, scalelite);
+    const keep = canonicalEntry(entries);
+    if (!keep) {
+      const enable = isHealthy(server, state);
+      steps.push({
+        kind: 'add',
+        server: server.name,
+        loadMultiplier,
+        enable,
+        reason: enable ? 'missing in Scalelite; running and answering, so enabled' : 'missing in Scalelite; added disabled',
+      });
+      continue;
+    }
+    const secretDiffers = keep.secret !== server.bbbSecret;
+    // While IONOS still applies a hot-plug, the cores it shows are not in the VM yet.
+    const sizePending = vm?.provisioningState === 'BUSY';
+    const multiplierDiffers = !sizePending && Math.abs(keep.loadMultiplier - loadMultiplier) > MULTIPLIER_TOLERANCE;
+    if (secretDiffers || multiplierDiffers) {
+      steps.push({
+        kind: 'update',
+        server: server.name,
+        id: keep.id,
+        secret: secretDiffers,
+        loadMultiplier: multiplierDiffers ? loadMultiplier : undefined,
+        reason: [secretDiffers && 'secret differs', multiplierDiffers && `load_multiplier ${keep.loadMultiplier} -> ${loadMultiplier}`]
+          .filter(Boolean)
+          .join(', '),
+      });
+    }
+    for (const extra of entries.filter((entry) => entry !== keep)) {
+      if (extra.state === 'disabled' && certainlyIdle(server, state)) {
+        steps.push({ kind: 'delete', server: server.name, id: extra.id, reason: `duplicate entry ${extra.id} (disabled, no meetings)` });
+      }
+    }
+  }
+  return steps;
+}
+
+export async function applyRegistration(
+  steps: readonly RegistrationStep[],
+  inventory: Inventory,
+  clients: Clients,
+  options: { dryRun: boolean; logger: Logger },
+): Promise<StepOutcome<RegistrationStep>[]> {
+  const outcomes: StepOutcome<RegistrationStep>[] = [];
+  const byName = new Map(inventory.servers.map((server) => [server.name, server]));
+  for (const step of steps) {
+    const server = byName.get(step.server);
+    if (!server) {
+      outcomes.push({ step, status: 'skipped', detail: 'not in the inventory' });
+      continue;
+    }
+    if (options.dryRun) {
+      options.logger.info({ event: 'registration', dryRun: true, step }, `would ${step.kind} ${step.server}: ${step.reason}`);
+      outcomes.push({ step, status: 'planned' });
+      continue;
+    }
+    try {
+      await applyStep(step, server, clients);
+      options.logger.info({ event: 'registration', step }, `${step.kind} ${step.server}: ${step.reason}`);
+      outcomes.push({ step, status: 'done' });
+    } catch (error) {
+      if (!isServiceError(error)) throw error;
+      const detail = describeError(error);
+      options.logger.warn({ event: 'error', source: error.service, step, detail }, `registration ${step.kind} ${step.server} failed: ${detail}`);
+      outcomes.push({ step, status: 'failed', detail, source: error.service });
+    }
+  }
+  return outcomes;
+}
+
+async function applyStep(step: RegistrationStep, server: InventoryServer, clients: Clients): Promise<void> {
+  switch (step.kind) {
+    case 'add': {
+      const added = await clients.scalelite.addServer({ url: server.bbbApiUrl, secret: server.bbbSecret, loadMultiplier: step.loadMultiplier });
+      if (step.enable) await clients.scalelite.updateServer(added.id, { state: 'enable' });
+      return;
+    }
+    case 'update':
+      await clients.scalelite.updateServer(step.id, {
+        secret: step.secret ? server.bbbSecret : undefined,
+        loadMultiplier: step.loadMultiplier,
+      });
+      return;
+    case 'delete':
+      await clients.scalelite.deleteServer(step.id);
+      return;
+  }
+}

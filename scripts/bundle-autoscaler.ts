@@ -1,0 +1,33 @@
+/**
+ * `npm run bundle`: the autoscaler as ONE JavaScript file, dist/autoscaler.js, that
+ * the monitoring VM runs with plain `node` (no node_modules there).
+ */
+import * as path from 'node:path';
+import { build } from 'esbuild';
+
+const ROOT = path.resolve(__dirname, '..');
+export const BUNDLE_PATH = path.join(ROOT, 'dist', 'autoscaler.js');
+
+export async function bundleAutoscaler(outfile = BUNDLE_PATH): Promise<void> {
+  await build({
+    entryPoints: [path.join(ROOT, 'functions', 'autoscaler', 'main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: false,
+    sourcemap: false,
+    banner: { js: '#!/usr/bin/env node' },
+    logLevel: 'warning',
+    // The bundle is deployed as a file whose hash keys the upload; keep it reproducible.
+    legalComments: 'none',
+  });
+}
+
+if (require.main === module) {
+  bundleAutoscaler().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,31 @@
+import type { Construct } from 'constructs';
+import { BbbPool, type RecordingsShare, type ScaleliteEndpoint } from '../constructs/bbb-pool';
+import type { Network } from '../constructs/network';
+import { TurnServers } from '../constructs/turn';
+import type { EnvironmentConfig } from '../config';
+import { PlatformStack } from './platform-stack';
+
+export interface BbbStackProps {
+  readonly network: Network;
+  readonly scalelite: ScaleliteEndpoint;
+  /** Required when scalelite.recordings is true. */
+  readonly recordings?: RecordingsShare;
+}
+
+/** The media tier: the BigBlueButton pool and the TURN servers it offers to clients. */
+export class BbbStack extends PlatformStack {
+  readonly turn: TurnServers;
+  readonly pool: BbbPool;
+
+  constructor(scope: Construct, config: EnvironmentConfig, props: BbbStackProps) {
+    super(scope, config, 'bbb');
+    this.turn = new TurnServers(this, 'Turn', { config, network: props.network });
+    this.pool = new BbbPool(this, 'Pool', {
+      config,
+      network: props.network,
+      scalelite: props.scalelite,
+      recordings: props.recordings,
+      turn: this.turn.endpoint,
+    });
+  }
+}
