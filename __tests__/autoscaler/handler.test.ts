@@ -253,6 +253,21 @@ describe('action guards', () => {
     expect(stateChanges(world)).toEqual([]);
   });
 
+  it('counts a running server it shrinks as not running for the rest of the tick (IONOS restarts it)', async () => {
+    const world = grownFleet();
+    world.advance(60);
+    const { run } = await setup(world);
+    const stop = { kind: 'stop' as const, server: 'example-bbb-04', reason: 'test' };
+    const outcomes = await run([toBase('example-bbb-03'), stop], 3);
+    expect(outcomes.map((o) => `${o.step.kind} ${o.step.server} ${o.status}${o.detail ? `: ${o.detail}` : ''}`)).toEqual([
+      'resize example-bbb-03 done',
+      'stop example-bbb-04 skipped: would leave fewer than 3 servers running',
+    ]);
+    // Without the restart, the same stop keeps the minimum.
+    const [alone] = await (await setup(world)).run([stop], 3);
+    expect(alone.status).toBe('done');
+  });
+
   it('looks at getMeetings again right before shrinking a running server', async () => {
     const world = grownFleet();
     world.advance(60);

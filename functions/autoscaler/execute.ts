@@ -26,7 +26,7 @@ interface Tally {
   enabled: number;
 }
 
-/** IONOS carries out one request on a server at a time; the next tick tries again. */
+/** A request IONOS is still carrying out on the server would race a new one; the next tick tries again. */
 const PENDING_REQUEST = 'IONOS is still carrying out an earlier request on it';
 
 function shrinks(action: Action & { kind: 'resize' }, server: ServerObservation): boolean {
@@ -107,6 +107,10 @@ function account(action: Action, server: ServerObservation, tally: Tally, result
     case 'cordon':
     case 'disable':
       if (server.power === 'running' && server.scalelite.known && server.scalelite.state === 'enabled') tally.enabled--;
+      return;
+    case 'resize':
+      // IONOS restarts a running server to shrink it: for a while it is not running.
+      if (server.power === 'running' && shrinks(action, server)) tally.runningAtLeast--;
       return;
     default:
       return;
