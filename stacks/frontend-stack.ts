@@ -2,14 +2,11 @@ import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
 import { Scalelite } from '../constructs/scalelite';
-import type { PlatformServer } from '../constructs/server';
 import type { NetworkStack } from './network-stack';
 import { PlatformStack } from './platform-stack';
 
 export interface FrontendStackProps {
   readonly network: NetworkStack;
-  /** Jump host for rolling configuration pushes to the private-only nodes. @default none */
-  readonly bastion?: PlatformServer;
 }
 
 /** What users and LMSs reach: the load balancer with its certificate, the Scalelite nodes and Greenlight. */
@@ -22,7 +19,6 @@ export class FrontendStack extends PlatformStack {
       config,
       network: props.network.network,
       data: props.network.data,
-      bastion: props.bastion,
     });
 
     new TerraformOutput(this, 'bbb_api_url', {

@@ -2,12 +2,14 @@ import type { App } from 'cdktf';
 import type { EnvironmentConfig } from '../config';
 import { BbbStack } from './bbb-stack';
 import { FrontendStack } from './frontend-stack';
+import { MonitoringStack } from './monitoring-stack';
 import { NetworkStack } from './network-stack';
 
 export interface Platform {
   readonly network: NetworkStack;
   readonly frontend: FrontendStack;
   readonly bbb: BbbStack;
+  readonly monitoring: MonitoringStack;
 }
 
 /** Every stack of one environment, wired together; main.ts calls this per environment file. */
@@ -19,5 +21,10 @@ export function buildPlatform(app: App, config: EnvironmentConfig): Platform {
     scalelite: frontend.scalelite,
     recordings: frontend.scalelite.recordingsStorage,
   });
-  return { network, frontend, bbb };
+  const monitoring = new MonitoringStack(app, config, {
+    network: network.network,
+    pool: bbb.pool,
+    scalelite: frontend.scalelite,
+  });
+  return { network, frontend, bbb, monitoring };
 }

@@ -15,24 +15,6 @@ import { freePort, tick } from './support';
 
 const RULES_DIR = path.resolve(__dirname, '../../monitoring/rules');
 
-/** The contract's recording rules, used only when the monitoring part's files are absent. */
-const FALLBACK_RULES = `groups:
-  - name: bbb-load
-    rules:
-      - record: bbb:participants:by_server
-        expr: sum by (instance) (bbb_meetings_participants)
-      - record: bbb:webcams:by_server
-        expr: sum by (instance) (bbb_meetings_video_participants)
-      - record: bbb:meetings:by_server
-        expr: sum by (instance) (bbb_meetings)
-      - record: bbb:load:by_server
-        expr: bbb:participants:by_server + 3 * bbb:webcams:by_server
-      - record: bbb:load:total
-        expr: sum(bbb:load:by_server)
-      - record: instance:cpu_utilisation:rate1m
-        expr: 1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[1m]))
-`;
-
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError = '';
@@ -69,10 +51,7 @@ describeWithTool('prometheus', 'end-to-end tick against a real Prometheus', () =
     const ruleFiles = readdirSync(RULES_DIR, { withFileTypes: true })
       .filter((entry) => entry.isFile() && entry.name.endsWith('.yml'))
       .map((entry) => path.join(RULES_DIR, entry.name));
-    if (ruleFiles.length === 0) {
-      writeFileSync(path.join(dir, 'rules.yml'), FALLBACK_RULES);
-      ruleFiles.push(path.join(dir, 'rules.yml'));
-    }
+    if (ruleFiles.length === 0) throw new Error(`no rule files in ${RULES_DIR}`);
     const targets = [1, 2, 3]
       .map(
         (i) => `      - targets: ['${exporterAddress}']

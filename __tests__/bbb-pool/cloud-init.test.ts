@@ -10,7 +10,7 @@ import { readTemplate } from '../../constructs/templates';
 import { exampleConfig } from '../../testing/synth';
 import { describeWithTool, run } from '../support/tools';
 import { resources, synthBbb } from './synth-bbb';
-import { decodeUserData, standInValues, userDataOf } from './user-data';
+import { decodeUserData, standInValues, userDataOf } from '../../testing/user-data';
 
 const config = exampleConfig();
 const { bbb } = synthBbb(config);

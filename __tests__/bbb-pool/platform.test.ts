@@ -5,7 +5,7 @@
  */
 import { checkStack } from '../../testing/schema-check';
 import { exampleConfig, synthEnvironment } from '../../testing/synth';
-import { decodeUserData, standInValues, userDataOf } from './user-data';
+import { decodeUserData, standInValues, userDataOf } from '../../testing/user-data';
 
 const { stacks, platform } = synthEnvironment(exampleConfig());
 const bbb = stacks['example-bbb'];

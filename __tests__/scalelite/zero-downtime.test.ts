@@ -4,13 +4,9 @@
  * nodes.
  */
 import { Testing } from 'cdktf';
-import { buildPlatform, FrontendStack, NetworkStack } from '../../stacks';
-import { terraformString } from '../../constructs/bbb-pool/terraform-string';
-import { PlatformServer } from '../../constructs/server';
-import { PlatformStack } from '../../stacks/platform-stack';
+import { buildPlatform } from '../../stacks';
 import { APPLY_COMMANDS } from '../../constructs/scalelite';
-import { exampleConfig, resourcesOf } from '../../testing/synth';
-import { renderCloudConfig } from '../../constructs/cloud-init';
+import { exampleConfig, resourcesOf, synthEnvironment } from '../../testing/synth';
 
 type Resources = Record<string, Record<string, any>>;
 
@@ -72,43 +68,31 @@ describe('replacing one Scalelite node', () => {
   });
 });
 
-describe('configuration changes with a bastion: a rolling push', () => {
-  const app = Testing.app();
-  const network = new NetworkStack(app, config);
-  const bastionStack = new PlatformStack(app, config, 'bastion-test');
-  const bastion = new PlatformServer(bastionStack, 'Bastion', {
-    config,
-    network: network.network,
-    name: 'example-monitoring-01',
-    role: 'monitoring',
-    cores: 2,
-    ramGb: 4,
-    diskGb: 20,
-    userData: terraformString(renderCloudConfig(config, { hostname: 'monitoring' })),
-    privateIp: '10.20.0.10',
-    publicAddress: network.network.monitoringAddress,
-  });
-  const frontend = new FrontendStack(app, config, { network, bastion });
-  const stack = JSON.parse(Testing.synth(frontend));
-  const pushes = resourcesOf(stack, 'null_resource');
+describe('configuration changes: a rolling push through the monitoring VM', () => {
+  const { stacks } = synthEnvironment(config);
+  const monitoring = stacks['example-monitoring'];
+  const pushes = resourcesOf(monitoring, 'null_resource').filter(([name]) => name.startsWith('ScaleliteConfig_'));
 
-  it('pushes to each node through the bastion, keyed on the node and the content', () => {
+  it('pushes to each node through the monitoring VM, keyed on the node and the content', () => {
     expect(pushes).toHaveLength(2);
+    const bastionIp = /^\$\{element\(data\.terraform_remote_state\..*ips, 0\)\}$/;
     for (const [, push] of pushes) {
       expect(push.connection).toMatchObject({ type: 'ssh', user: 'ops', bastion_user: 'ops' });
+      expect(push.connection.bastion_host).toMatch(bastionIp);
       expect(push.connection.host).toMatch(/^10\.20\.1\.[12]$/);
       expect(Object.keys(push.triggers).sort()).toEqual(['content', 'server']);
     }
   });
 
-  it('re-delivers the configuration to a replaced node 1, and touches nothing of node 2', () => {
-    const [firstServer] = resourcesOf(stack, 'ionoscloud_server').map(([name]) => `ionoscloud_server.${name}`);
-    expect([...dependentsOf(stack.resource, firstServer)]).toEqual([`null_resource.${pushes[0][0]}`]);
+  it('re-delivers the configuration when its own node is replaced, and only then', () => {
+    const [[, first], [, second]] = pushes;
+    expect(first.triggers.server).toMatch(/Node1_Server/);
+    expect(second.triggers.server).toMatch(/Node2_Server/);
   });
 
   it('updates node 2 only after node 1 is back in service', () => {
     const [[firstName, first], [, second]] = pushes;
-    expect(first.depends_on).not.toEqual(expect.arrayContaining([expect.stringContaining('null_resource.')]));
+    expect(first.depends_on).not.toEqual(expect.arrayContaining([expect.stringContaining('null_resource.ScaleliteConfig')]));
     expect(second.depends_on).toContain(`null_resource.${firstName}`);
     const lastCommands = first.provisioner.at(-1)['remote-exec'].inline;
     const waitIndex = lastCommands.indexOf(`sudo sh -c '${APPLY_COMMANDS.at(-1)}'`);

@@ -9,7 +9,7 @@ import { readTemplate } from '../../constructs/templates';
 import { checkStack } from '../../testing/schema-check';
 import { exampleConfig, exampleWith } from '../../testing/synth';
 import { resources, synthBbb, type Json } from '../bbb-pool/synth-bbb';
-import { decodeUserData, standInValues, userDataOf } from '../bbb-pool/user-data';
+import { decodeUserData, standInValues, userDataOf } from '../../testing/user-data';
 import { describeWithTool, run } from '../support/tools';
 
 const config = exampleConfig();

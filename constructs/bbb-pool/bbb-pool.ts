@@ -9,7 +9,6 @@ import { PlatformServer } from '../server';
 import { ApplySize } from './apply-size';
 import { renderBbbCloudConfig, type RecordingsShare, type TurnEndpoint } from './bbb-cloud-config';
 import { bbbInboundRules } from './firewall';
-import { terraformString } from './terraform-string';
 import { bbbApiUrl, type Inventory, type InventoryServer } from './inventory';
 
 /** What the pool needs from Scalelite: the server API the autoscaler registers servers with. */
@@ -85,7 +84,7 @@ export class BbbPool extends Construct {
         cores: config.bbb.cores,
         ramGb: config.bbb.ramGb,
         diskGb: config.bbb.diskGb,
-        userData: terraformString(cloudConfig),
+        userData: cloudConfig,
         privateIp: privateAddress.bbb(index),
         publicAddress: address,
         inbound: bbbInboundRules(config),

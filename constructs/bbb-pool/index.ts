@@ -10,4 +10,3 @@ export {
 export { bbbInboundRules, sshRules, BBB_MEDIA_PORTS, EXPORTER_PORTS } from './firewall';
 export { bbbApiUrl, type Inventory, type InventoryServer } from './inventory';
 export { BBB_RELEASES, SCALELITE_RELEASE, bbbRelease, type BbbRelease } from './release';
-export { terraformString } from './terraform-string';

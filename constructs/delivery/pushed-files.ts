@@ -7,6 +7,7 @@ import type { FileProvisioner, RemoteExecProvisioner } from 'cdktf';
 import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import { OPS_USER } from '../cloud-init';
 import type { PlatformServer } from '../server';
+import { terraformString } from '../terraform-string';
 import { deployKey } from './deploy-key';
 
 export type PushedFile =
@@ -44,7 +45,7 @@ export class PushedFiles extends Construct {
 
     const uploads: FileProvisioner[] = staged.map(({ file, staging }) =>
       'content' in file
-        ? { type: 'file', content: file.content, destination: staging }
+        ? { type: 'file', content: terraformString(file.content), destination: staging }
         : { type: 'file', source: this.asset(file.sourceFile, staging).path, destination: staging },
     );
     const install = staged.map(
@@ -89,5 +90,5 @@ function hashFiles(files: readonly PushedFile[]): string {
     return `${file.path}\n${file.mode ?? '0644'}\n${body}`;
   });
   const joined = parts.join('\u0000');
-  return Token.isUnresolved(joined) ? Fn.sha256(joined) : createHash('sha256').update(joined).digest('hex');
+  return Token.isUnresolved(joined) ? Fn.sha256(terraformString(joined)) : createHash('sha256').update(joined).digest('hex');
 }

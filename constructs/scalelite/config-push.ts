@@ -1,6 +1,5 @@
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { terraformString } from '../bbb-pool/terraform-string';
 import { PushedFiles } from '../delivery';
 import type { PlatformServer } from '../server';
 import { WAIT_HEALTHY_SCRIPT, type NodeFile } from './node-files';
@@ -42,8 +41,7 @@ export class ScaleliteConfigPush extends Construct {
       const push = new PushedFiles(this, `Node${index + 1}`, {
         target: node,
         bastion: props.bastion,
-        // Shell `${VAR}` in the scripts must reach the node literally, not as Terraform interpolation.
-        files: props.files[index].map((file) => ({ path: file.path, content: terraformString(file.content), mode: file.mode })),
+        files: props.files[index],
         afterCommands: APPLY_COMMANDS,
         dependsOn: previous ? [previous] : undefined,
       });

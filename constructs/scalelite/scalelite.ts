@@ -4,9 +4,7 @@ import { generatedHexSecret, type DataServices, type SharedStorage } from '../da
 import { privateAddress, type Network } from '../network';
 import { publicHosts, serverName } from '../naming';
 import { PlatformServer } from '../server';
-import { terraformString } from '../bbb-pool/terraform-string';
 import { ManagedCertificate } from '../tls';
-import { ScaleliteConfigPush } from './config-push';
 import { ScaleliteLoadBalancer, type BackendSpec } from './load-balancer';
 import { nodeCloudConfig } from './node-cloud-config';
 import { GREENLIGHT_PORT, SCALELITE_PORT, nodeFiles, type NodeFile, type NodeSettings } from './node-files';
@@ -16,13 +14,6 @@ export interface ScaleliteProps {
   readonly config: EnvironmentConfig;
   readonly network: Network;
   readonly data: DataServices;
-  /**
-   * A VM with a public address on the private LAN. With it, changed Compose files and
-   * configuration reach running nodes by a rolling SSH push; without it they reach
-   * new nodes only (see docs/scalelite.md).
-   * @default none
-   */
-  readonly bastion?: PlatformServer;
   /** @default 50 */
   readonly diskGb?: number;
 }
@@ -48,8 +39,7 @@ export class Scalelite extends Construct {
   readonly greenlightUrl?: string;
   /** The NFS storage BBB servers mount to hand recordings to the importer (present when recordings are on). */
   readonly recordingsStorage?: SharedStorage;
-  readonly configPush?: ScaleliteConfigPush;
-  /** What each node receives, in node order (also what a push delivers). */
+  /** What each node receives, in node order: its first boot's files, and what `ScaleliteConfigPush` delivers later. */
   readonly nodeFiles: readonly (readonly NodeFile[])[];
 
   constructor(scope: Construct, id: string, props: ScaleliteProps) {
@@ -106,8 +96,7 @@ export class Scalelite extends Construct {
         ramGb: settings.ramGb,
         diskGb: props.diskGb ?? 50,
         privateIp: privateAddress.scalelite(index),
-        // Shell `${VAR}` in the scripts must reach the VM literally, not as Terraform interpolation.
-        userData: terraformString(nodeCloudConfig(config, { hostname: name, files, sharedStorage: data.sharedStorage })),
+        userData: nodeCloudConfig(config, { hostname: name, files, sharedStorage: data.sharedStorage }),
         // The first boot's files only; later changes travel by push (or a node
         // replacement), so editing a template never fails or replaces a plan.
         ignoreChanges: ['volume[0].user_data'],
@@ -147,9 +136,5 @@ export class Scalelite extends Construct {
       targetIps: this.nodes.map((node) => node.privateIp),
       backends,
     });
-
-    if (props.bastion) {
-      this.configPush = new ScaleliteConfigPush(this, 'ConfigPush', { nodes: this.nodes, files: this.nodeFiles, bastion: props.bastion });
-    }
   }
 }

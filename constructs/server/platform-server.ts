@@ -5,6 +5,7 @@ import { Server, type ServerNicFirewall } from '../../.gen/providers/ionoscloud/
 import type { EnvironmentConfig } from '../../config';
 import type { Network, PublicAddress } from '../network';
 import type { ServerRole } from '../naming';
+import { terraformString } from '../terraform-string';
 
 /** An inbound rule on the public NIC; everything not listed is dropped. */
 export interface InboundRule {
@@ -24,7 +25,10 @@ export interface PlatformServerProps {
   readonly cores: number;
   readonly ramGb: number;
   readonly diskGb: number;
-  /** The rendered #cloud-config document; it is base64-encoded here. */
+  /**
+   * The rendered #cloud-config document. It may hold Terraform references (secrets);
+   * everything else reaches the VM byte for byte, base64-encoded here.
+   */
   readonly userData: string;
   readonly privateIp: string;
   /** A reserved public address; without one the server lives on the private LAN only. */
@@ -93,7 +97,7 @@ export class PlatformServer extends Construct {
         size: props.diskGb,
         diskType: 'SSD Standard',
         sshKeys: props.config.sshKeys,
-        userData: Fn.base64encode(props.userData),
+        userData: Fn.base64encode(terraformString(props.userData)),
       },
       nic: primaryNic,
       label: [{ key: 'role', value: props.role }],

@@ -2,7 +2,6 @@ import { Construct } from 'constructs';
 import { Password } from '@cdktf/provider-random/lib/password';
 import type { EnvironmentConfig } from '../../config';
 import type { TurnEndpoint } from '../bbb-pool/bbb-cloud-config';
-import { terraformString } from '../bbb-pool/terraform-string';
 import { serverName } from '../naming';
 import { privateAddress, type Network } from '../network';
 import { PlatformServer } from '../server';
@@ -57,7 +56,7 @@ export class TurnServers extends Construct {
         cores: config.turn.cores,
         ramGb: config.turn.ramGb,
         diskGb: props.diskGb ?? 20,
-        userData: terraformString(cloudConfig),
+        userData: cloudConfig,
         privateIp: privateAddress.turn(index),
         publicAddress: address,
         inbound: turnInboundRules(config),

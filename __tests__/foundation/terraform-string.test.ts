@@ -1,8 +1,8 @@
 import { Fn, TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { Password } from '@cdktf/provider-random/lib/password';
 import fc from 'fast-check';
-import { terraformString } from '../../constructs/bbb-pool/terraform-string';
-import { decodeUserData } from './user-data';
+import { terraformString } from '../../constructs/terraform-string';
+import { decodeUserData } from '../../testing/user-data';
 
 /** Synthesizes base64encode(terraformString(before + secret + after)) and reads it back. */
 function roundTrip(pieces: string[]): { expression: string; expected: string } {

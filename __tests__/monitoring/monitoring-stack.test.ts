@@ -1,0 +1,23 @@
+import { checkStack } from '../../testing/schema-check';
+import { synthEnvironment } from '../../testing/synth';
+import { exampleConfig } from './fixtures';
+import { pushOf, pushedFiles } from './synth-monitoring';
+
+const stack = synthEnvironment(exampleConfig()).stacks['example-monitoring'];
+
+describe('monitoring stack', () => {
+  it('validates against the provider schema', () => {
+    expect(checkStack('example-monitoring', stack)).toEqual([]);
+  });
+
+  it('gives operators the Grafana URL and the generated admin password, marked sensitive', () => {
+    expect(stack.output.grafana_url.value).toBe('https://grafana.bbb.example.org/');
+    expect(stack.output.grafana_admin_password).toMatchObject({ sensitive: true, value: expect.stringMatching(/random_password\./) });
+  });
+
+  it('delivers the BBB pool inventory from the BBB stack to the autoscaler', () => {
+    const inventory = pushedFiles(pushOf(stack, 'Config'))['/etc/bbb-autoscaler/inventory.json'];
+    expect(inventory).toContain('jsonencode(');
+    expect(inventory).toMatch(/data\.terraform_remote_state\.cross-stack-reference-input-example-bbb\./);
+  });
+});
