@@ -7,6 +7,7 @@ import { App } from 'cdktf';
 import { ConfigError } from './config';
 import { environmentFiles, loadEnvironments } from './stacks/environments';
 import { buildPlatform } from './stacks';
+import { withoutTokenStackTraces } from './stacks/token-stack-traces';
 
 function readEnvironments() {
   try {
@@ -19,8 +20,10 @@ function readEnvironments() {
 }
 
 const environments = readEnvironments();
-const app = new App();
-for (const config of environments) {
-  buildPlatform(app, config);
-}
-app.synth();
+withoutTokenStackTraces(() => {
+  const app = new App();
+  for (const config of environments) {
+    buildPlatform(app, config);
+  }
+  app.synth();
+});

@@ -6,6 +6,7 @@
 import { App, Testing } from 'cdktf';
 import { parseEnvironment, loadEnvironmentFile, type EnvironmentConfig } from '../config';
 import { buildPlatform, type Platform } from '../stacks';
+import { withoutTokenStackTraces } from '../stacks/token-stack-traces';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -35,8 +36,11 @@ export function synthEnvironment(config: EnvironmentConfig): SynthesizedEnvironm
   const outdir = mkdtempSync(path.join(tmpdir(), 'synth-'));
   try {
     const app: App = Testing.app({ outdir });
-    const platform = buildPlatform(app, config);
-    app.synth();
+    const platform = withoutTokenStackTraces(() => {
+      const built = buildPlatform(app, config);
+      app.synth();
+      return built;
+    });
     const stacks: Record<string, StackJson> = {};
     for (const name of readdirSync(path.join(outdir, 'stacks'))) {
       stacks[name] = JSON.parse(readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
