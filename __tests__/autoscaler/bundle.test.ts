@@ -59,6 +59,7 @@ describe('bundle', () => {
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^Usage: autoscaler <command>/);
     expect(help.stdout).toContain('tick [--dry-run]');
+    expect(help.stdout).toContain('--hold <path>');
     const wrong = await runNode(bundle, ['scale']);
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toMatch(/^unknown command: scale/);
@@ -122,6 +123,34 @@ describe('bundle', () => {
       expect(applied.status).toBe(0);
       expect(JSON.parse(applied.stdout)).toMatchObject({ registration: [{ step: { kind: 'add' }, status: 'done' }] });
       expect(world.scalelite.byUrl(world.inventory().servers[1].bbbApiUrl)).toMatchObject([{ state: 'disabled' }]);
+    } finally {
+      await close();
+    }
+  }, 30_000);
+
+  it('prints the pool with `status`, held servers marked, and names an unreadable hold file', async () => {
+    const world = new World({ servers: 2, minRunning: 1, running: 1 });
+    const close = await world.serveOnLoopback();
+    try {
+      world.now = new Date();
+      world.advance(0);
+      writeFileSync(path.join(runDir, 'inventory.json'), JSON.stringify(world.inventory()));
+      writeFileSync(path.join(runDir, 'hold'), '# rebuild\nexample-bbb-01\nexample-bbb-9\n');
+      const args = ['status', '--inventory', path.join(runDir, 'inventory.json')];
+      const run = await runNode(bundle, [...args, '--hold', path.join(runDir, 'hold')], { IONOS_TOKEN });
+      expect(run.status).toBe(0);
+      const lines = run.stdout.split('\n').map((line) => line.split(/\s{2,}/));
+      expect(lines[0]).toEqual(['SERVER', 'POWER', 'SCALELITE', 'MEETINGS', 'PARTICIPANTS', 'RECORDINGS BUSY', 'HELD']);
+      expect(lines[1]).toEqual(['example-bbb-01', 'running', 'enabled', '0', '0', '0', 'yes']);
+      expect(lines[2]).toEqual(['example-bbb-02', 'stopped', 'disabled (offline)', '?', '?', '?', 'no']);
+      expect(run.stdout).toContain(`note: ${path.join(runDir, 'hold')}: example-bbb-9 is not an inventory server, ignored`);
+      // Read-only.
+      expect(world.ionos.calls.filter((call) => call.action !== 'list')).toEqual([]);
+      expect(world.scalelite.calls.filter((call) => call.action !== 'getServers')).toEqual([]);
+
+      const unreadable = await runNode(bundle, [...args, '--hold', runDir], { IONOS_TOKEN });
+      expect(unreadable.status).toBe(1);
+      expect(unreadable.stderr).toBe(`${runDir}: cannot read the hold file: EISDIR\n`);
     } finally {
       await close();
     }

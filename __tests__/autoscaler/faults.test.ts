@@ -12,6 +12,7 @@ import { normalizeUrl } from '../../functions/autoscaler/inventory';
 import { scheduledMinimum, settingsFromInventoryPolicy } from '../../functions/autoscaler/policy';
 import type { Fetch } from '../../functions/autoscaler/clients/http';
 import type { TickResult } from '../../functions/autoscaler/handler';
+import type { HoldList } from '../../functions/autoscaler/hold';
 import { type FaultRates, seededRandom } from './fakes/transport';
 import { type MetricsHealth, World, bbbSecret, ionosId, serverName } from './fakes/world';
 import { tick } from './support';
@@ -64,8 +65,15 @@ const scenario = fc
     initialMeetings: fc.nat({ max: 8 }),
     chaos: fc.array(chaosTick, { minLength: 2, maxLength: 6 }),
     seed: fc.integer(),
+    /** Servers (by number) an operator holds for the whole run; none in most scenarios. */
+    held: fc.oneof({ arbitrary: fc.constant<number[]>([]), weight: 2 }, { arbitrary: fc.subarray([1, 2, 3, 4, 5], { maxLength: 2 }), weight: 1 }),
   })
-  .map((s) => ({ ...s, minRunning: Math.min(s.minRunning, s.servers), running: Math.min(s.running, s.servers) }));
+  .map((s) => ({
+    ...s,
+    minRunning: Math.min(s.minRunning, s.servers),
+    running: Math.min(s.running, s.servers),
+    held: s.held.filter((index) => index <= s.servers),
+  }));
 
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 
@@ -109,8 +117,19 @@ function createWorld(s: Scenario): World {
   return world;
 }
 
+function holdOf(s: Pick<Scenario, 'held'>): HoldList {
+  return { source: 'hold', names: new Set(s.held.map(serverName)) };
+}
+
+interface WatchOptions {
+  readonly crashAfter?: number;
+  readonly raceRate: number;
+  readonly random: () => number;
+  readonly hold?: HoldList;
+}
+
 /** Checks every state-changing request as it is made, then passes it on to the fakes. */
-function watchingFetch(world: World, watch: Watch, options: { crashAfter?: number; raceRate: number; random: () => number }): Fetch {
+function watchingFetch(world: World, watch: Watch, options: WatchOptions): Fetch {
   const base = world.fetch();
   const inventory = world.inventory();
   const settings = settingsFromInventoryPolicy(inventory.policy);
@@ -118,6 +137,9 @@ function watchingFetch(world: World, watch: Watch, options: { crashAfter?: numbe
   const poolUrls = new Set(inventory.servers.map((server) => normalizeUrl(server.bbbApiUrl)));
   const minimum = () => Math.min(settings.poolSize, Math.max(settings.minRunning, scheduledMinimum(world.now, settings)));
   const runningPool = () => [...world.ionos.servers.values()].filter((vm) => poolIds.has(vm.id) && vm.vmState === 'RUNNING').length;
+  const held = inventory.servers.filter((server) => options.hold?.names.has(server.name));
+  const heldIds = new Set(held.map((server) => server.ionosServerId));
+  const heldUrls = new Set(held.map((server) => normalizeUrl(server.bbbApiUrl)));
 
   return async (input, init) => {
     watch.calls++;
@@ -131,6 +153,7 @@ function watchingFetch(world: World, watch: Watch, options: { crashAfter?: numbe
     if (url.origin === world.origins.ionos && ionos && method !== 'GET') {
       const [, id, verb] = ionos;
       if (!poolIds.has(id)) watch.violations.push(`IONOS ${verb ?? method} on ${id}, outside the pool`);
+      if (heldIds.has(id)) watch.violations.push(`IONOS ${verb ?? method} on ${id}, held by the operator`);
       const index = Number(id.slice(-12));
       const host = poolIds.has(id) ? world.host(index) : undefined;
       if (verb === 'stop' && host) {
@@ -155,9 +178,14 @@ function watchingFetch(world: World, watch: Watch, options: { crashAfter?: numbe
       }
     }
     if (url.origin === world.origins.scalelite && /\/(updateServer|deleteServer)$/.test(url.pathname)) {
-      const id = String((JSON.parse(String(init.body)) as { id?: unknown }).id);
-      const entry = world.scalelite.servers.get(id);
+      const body = JSON.parse(String(init.body)) as { id?: unknown; server?: unknown };
+      const entry = world.scalelite.servers.get(String(body.id));
       if (entry && !poolUrls.has(normalizeUrl(entry.url))) watch.violations.push(`Scalelite change on ${entry.url}, outside the pool`);
+      // A held server is only ever cordoned (a retry may find it cordoned already), never from disabled.
+      const cordon = url.pathname.endsWith('/updateServer') && JSON.stringify(body.server) === '{"state":"cordon"}' && entry?.state !== 'disabled';
+      if (entry && heldUrls.has(normalizeUrl(entry.url)) && !cordon) {
+        watch.violations.push(`Scalelite ${url.pathname.split('/').pop()} ${JSON.stringify(body.server)} on ${entry.url} (${entry.state}), held by the operator`);
+      }
     }
     if (url.origin === world.origins.scalelite && url.pathname.endsWith('/addServer')) {
       const added = String((JSON.parse(String(init.body)) as { server?: { url?: unknown } }).server?.url);
@@ -177,10 +205,10 @@ function applyEvents(world: World, step: Scenario['chaos'][number]): void {
   }
 }
 
-async function runTickWatched(world: World, watch: Watch, options: Parameters<typeof watchingFetch>[2]): Promise<TickResult | 'crashed'> {
+async function runTickWatched(world: World, watch: Watch, options: WatchOptions): Promise<TickResult | 'crashed'> {
   watch.calls = 0;
   try {
-    return await tick(world, { fetch: watchingFetch(world, watch, options) });
+    return await tick(world, { fetch: watchingFetch(world, watch, options), hold: options.hold });
   } catch (error) {
     if (error instanceof SimulatedCrash) return 'crashed';
     throw error;
@@ -191,6 +219,7 @@ async function play(s: Scenario): Promise<void> {
   const world = createWorld(s);
   const watch: Watch = { violations: [], calls: 0 };
   const random = seededRandom(s.seed);
+  const hold = holdOf(s);
 
   for (const step of s.chaos) {
     world.ionos.faults.setRates(step.ionos, random() * 2 ** 31);
@@ -199,7 +228,7 @@ async function play(s: Scenario): Promise<void> {
     world.prometheus.faults.setRates(step.prometheus, random() * 2 ** 31);
     world.metrics = step.metrics;
     applyEvents(world, step);
-    await runTickWatched(world, watch, { crashAfter: step.crashAfter, raceRate: step.raceRate, random });
+    await runTickWatched(world, watch, { crashAfter: step.crashAfter, raceRate: step.raceRate, random, hold });
     world.advance(60 * step.minutes);
     world.advanceRecordings();
   }
@@ -211,7 +240,7 @@ async function play(s: Scenario): Promise<void> {
   for (let i = 0; i < SETTLE_TICKS && !settled; i++) {
     world.advance(60);
     world.advanceRecordings();
-    const result = await runTickWatched(world, watch, { raceRate: 0, random });
+    const result = await runTickWatched(world, watch, { raceRate: 0, random, hold });
     if (result === 'crashed') throw new Error('a calm tick crashed');
     last = result;
     if (isCalm(result)) settled = result;
@@ -229,10 +258,19 @@ async function play(s: Scenario): Promise<void> {
 
   const inventory = world.inventory();
   const settings = settingsFromInventoryPolicy(inventory.policy);
-  const minimum = Math.min(settings.poolSize, Math.max(settings.minRunning, scheduledMinimum(world.now, settings)));
-  const running = inventory.servers.filter((server) => world.ionos.isRunning(server.ionosServerId));
+  // Held servers count for nothing: the others make up the minimum as far as they can.
+  const free = inventory.servers.filter((server) => !hold.names.has(server.name));
+  const minimum = Math.min(free.length, settings.poolSize, Math.max(settings.minRunning, scheduledMinimum(world.now, settings)));
+  const running = free.filter((server) => world.ionos.isRunning(server.ionosServerId));
   expect(running.length).toBeGreaterThanOrEqual(minimum);
   for (const [i, server] of inventory.servers.entries()) {
+    // A held server's registration is its operator's; an enabled one is cordoned unless it is the only one taking meetings.
+    if (hold.names.has(server.name)) {
+      if (free.some((other) => world.scalelite.byUrl(other.bbbApiUrl).some((entry) => entry.state === 'enabled'))) {
+        expect(world.scalelite.byUrl(server.bbbApiUrl).filter((entry) => entry.state === 'enabled')).toEqual([]);
+      }
+      continue;
+    }
     const entries = world.scalelite.byUrl(server.bbbApiUrl);
     // One entry per server with the right secret; a disabled extra survives only while
     // its BBB has meetings (removing it could orphan them).
@@ -283,6 +321,7 @@ describe('crash between two API calls', () => {
       initialMeetings: 3,
       chaos: [],
       seed: 7,
+      held: [],
     });
 
   it('ends in the same state as an uncrashed run, wherever the crash hits', async () => {

@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Fetch, HttpSettings } from '../../functions/autoscaler/clients/http';
 import { type TickResult, createClients, runTick } from '../../functions/autoscaler/handler';
+import type { HoldList } from '../../functions/autoscaler/hold';
 import type { Inventory } from '../../functions/autoscaler/inventory';
 import { createLogger } from '../../functions/autoscaler/log';
 import type { AutoscalerMetrics } from '../../functions/autoscaler/metrics';
@@ -48,6 +49,7 @@ export interface TickOptions {
   readonly fetch?: Fetch;
   readonly logger?: Logger;
   readonly metrics?: AutoscalerMetrics;
+  readonly hold?: HoldList;
 }
 
 export function tick(world: World, options: TickOptions = {}): Promise<TickResult> {
@@ -55,7 +57,7 @@ export function tick(world: World, options: TickOptions = {}): Promise<TickResul
   const clients = createClients(inventory, IONOS_TOKEN, fastHttp(options.fetch ?? world.fetch()));
   return runTick(
     { time: world.now.toISOString(), dryRun: options.dryRun },
-    { inventory, clients, logger: options.logger ?? silent, metrics: options.metrics },
+    { inventory, clients, logger: options.logger ?? silent, metrics: options.metrics, hold: options.hold },
   );
 }
 

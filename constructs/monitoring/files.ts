@@ -4,11 +4,10 @@
  * secrets, and (when enabled) the autoscaler bundle and inventory. Delivered by a
  * push keyed on their hash, never through user_data.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { EnvironmentConfig } from '../../config';
 import { renderAlertmanagerConfig } from '../../monitoring/alertmanager/config';
-import { buildDashboards, dashboardJson } from '../../monitoring/dashboards/src';
 import { renderPrometheusConfig } from '../../monitoring/prometheus/config';
 import { ruleFilesFor, type RuleFile } from '../../monitoring/rules';
 import type { PushedFile } from '../delivery';
@@ -64,7 +63,7 @@ export function monitoringFiles(input: MonitoringFilesInput): MonitoringFiles {
     throw new Error(`monitoring: autoscaler bundle ${autoscaler.bundlePath} does not exist; run \`npm run bundle\` before synth`);
   }
   const rules = input.ruleFiles ?? ruleFilesFor(config);
-  const dashboards = Object.entries(buildDashboards({ autoscaler: config.autoscaler.enabled }));
+  const dashboards = committedDashboards(config.autoscaler.enabled);
   const grafanaHost = publicHosts(config).grafana;
   const composeFiles = ['docker-compose.yml', ...(autoscaler ? [COMPOSE_AUTOSCALER] : [])];
 
@@ -98,7 +97,7 @@ export function monitoringFiles(input: MonitoringFilesInput): MonitoringFiles {
     { path: `${CONFIG_DIR}/caddy/Caddyfile`, content: renderTemplate('monitoring/Caddyfile', { acmeEmail: config.acmeEmail, grafanaHost }) },
     { path: `${CONFIG_DIR}/grafana/provisioning/datasources/prometheus.yml`, content: readTemplate('monitoring/grafana/datasources.yml') },
     { path: `${CONFIG_DIR}/grafana/provisioning/dashboards/platform.yml`, content: readTemplate('monitoring/grafana/dashboards.yml') },
-    ...withManifest(`${CONFIG_DIR}/grafana/dashboards`, dashboards.map(([name, dashboard]) => ({ name, content: dashboardJson(dashboard) }))),
+    ...withManifest(`${CONFIG_DIR}/grafana/dashboards`, dashboards),
     { path: `${SECRETS_DIR}/prometheus/ionos-token`, content: secrets.ionosReadToken },
     { path: `${SECRETS_DIR}/alertmanager/smtp-password`, content: secrets.smtpPassword },
     { path: `${SECRETS_DIR}/grafana/admin-password`, content: secrets.grafanaAdminPassword },
@@ -122,4 +121,18 @@ function withManifest(dir: string, files: ReadonlyArray<{ name: string; content:
     ...files.map((file) => ({ path: `${dir}/${file.name}`, content: file.content })),
     { path: `${dir}/.manifest`, content: `${files.map((file) => file.name).join('\n')}\n` },
   ];
+}
+
+const DASHBOARDS_DIR = path.resolve(__dirname, '..', '..', 'monitoring', 'dashboards');
+
+/**
+ * The dashboards as `npm run dashboards` generated and committed them (a test keeps
+ * them equal to the code in monitoring/dashboards/src); reading them spares synth the
+ * dashboard SDK.
+ */
+function committedDashboards(autoscaler: boolean): { name: string; content: string }[] {
+  return ['platform.json', 'server.json', ...(autoscaler ? ['autoscaler.json'] : [])].map((name) => ({
+    name,
+    content: readFileSync(path.join(DASHBOARDS_DIR, name), 'utf8'),
+  }));
 }

@@ -6,7 +6,8 @@
  * fresh, empty getMeetings; no enable without an answering BBB API; nothing outside the
  * pool; never more powered-on servers than the pool, never fewer running than the
  * minimum, never the last enabled server cordoned; no shrinking of a running server
- * (which may restart it) unless it is out of Scalelite's rotation and empty.
+ * (which may restart it) unless it is out of Scalelite's rotation and empty; nothing
+ * on a server an operator holds but the cordon that keeps new meetings off it.
  */
 import type { Logger } from 'pino';
 import { describeError, isServiceError } from './errors';
@@ -49,6 +50,9 @@ function runningShrinkRefusal(server: ServerObservation): string | undefined {
 
 function guard(action: Action, server: ServerObservation, decision: Decision, poolSize: number, tally: Tally): string | undefined {
   const { scalelite, meetings, recordings, power } = server;
+  if (server.held && !(action.kind === 'cordon' && scalelite.known && scalelite.state === 'enabled')) {
+    return 'held by the operator (hold file): only a cordon of an enabled server is allowed';
+  }
   switch (action.kind) {
     case 'start':
       if (power === 'running' || power === 'starting') return 'already powered on';
@@ -131,7 +135,8 @@ export async function executeActions(
   const tally: Tally = {
     // A powered-off server with a pending request may be starting.
     poweredOnAtMost: observation.servers.filter((s) => s.power !== 'stopped' || s.busy).length,
-    runningAtLeast: observation.servers.filter((s) => s.power === 'running' || s.power === 'starting').length,
+    // A held server may be stopped by its operator at any moment: it does not count towards the minimum.
+    runningAtLeast: observation.servers.filter((s) => !s.held && (s.power === 'running' || s.power === 'starting')).length,
     enabled: observation.servers.filter((s) => s.power === 'running' && s.scalelite.known && s.scalelite.state === 'enabled').length,
   };
   const scaleliteId = (name: string) => {

@@ -11,6 +11,7 @@ import { PrometheusClient } from './clients/prometheus';
 import { ScaleliteClient } from './clients/scalelite';
 import { describeError, isServiceError } from './errors';
 import { type ActionOutcome, executeActions } from './execute';
+import { DEFAULT_HOLD_PATH, type HoldList, loadHoldList, holdWarnings } from './hold';
 import { DEFAULT_INVENTORY_PATH, type Inventory, type InventoryServer, ionosTokenFromEnv, loadInventory } from './inventory';
 import { createLogger } from './log';
 import type { AutoscalerMetrics } from './metrics';
@@ -36,10 +37,14 @@ export interface TickResult {
   readonly decision: Decision;
   readonly actions: readonly ActionOutcome[];
   readonly errors: readonly SourceError[];
+  /** Problems that do not stop a tick, e.g. a held name that is no inventory server. */
+  readonly warnings: readonly string[];
 }
 
 export interface TickContext {
   readonly inventory: Inventory;
+  /** Servers an operator holds; none when absent. */
+  readonly hold?: HoldList;
   readonly clients: Clients;
   readonly logger: Logger;
   readonly metrics?: AutoscalerMetrics;
@@ -86,10 +91,13 @@ export async function runTick(event: TickEvent, context: TickContext): Promise<T
   const dryRun = event.dryRun === true;
   const enabled = inventory.policy.autoscaler.enabled;
   const settings = settingsFromInventoryPolicy(inventory.policy);
+  const held = context.hold?.names ?? new Set<string>();
+  const warnings = context.hold ? holdWarnings(context.hold, inventory.servers.map((server) => server.name)) : [];
+  for (const warning of warnings) logger.warn({ event: 'hold' }, warning);
 
   try {
     let state: RawState = await readState(inventory, clients, now);
-    const registration = await applyRegistration(planRegistration(inventory, state, settings), inventory, clients, {
+    const registration = await applyRegistration(planRegistration(inventory, state, settings, held), inventory, clients, {
       dryRun: dryRun || !enabled,
       logger,
     });
@@ -100,7 +108,7 @@ export async function runTick(event: TickEvent, context: TickContext): Promise<T
     for (const error of state.errors) {
       logger.warn({ event: 'error', source: error.source, server: error.server, detail: error.message }, `${error.source} read failed`);
     }
-    const observation = observe(inventory, state, now);
+    const observation = observe(inventory, state, now, held);
     const decision = decide(observation, settings);
     logger.info(
       {
@@ -114,6 +122,7 @@ export async function runTick(event: TickEvent, context: TickContext): Promise<T
         runningServers: decision.runningServers,
         effectiveMinimum: decision.effectiveMinimum,
         metricsFresh: observation.fleet.metricsFresh,
+        held: observation.servers.filter((server) => server.held).map((server) => server.name),
         actions: decision.actions.map((action) => `${action.kind} ${action.server}`),
         reasons: decision.reasons,
       },
@@ -145,6 +154,7 @@ export async function runTick(event: TickEvent, context: TickContext): Promise<T
       decision,
       actions,
       errors: state.errors,
+      warnings,
     };
   } catch (error) {
     metrics?.errors.inc({ source: 'tick' });
@@ -154,9 +164,13 @@ export async function runTick(event: TickEvent, context: TickContext): Promise<T
   }
 }
 
-/** Entry point for a function runtime: inventory from INVENTORY_PATH, token from IONOS_TOKEN. */
+/**
+ * Entry point for a function runtime: inventory from INVENTORY_PATH, hold list from
+ * HOLD_PATH, token from IONOS_TOKEN.
+ */
 export async function handler(event: TickEvent = {}): Promise<TickResult> {
   const inventory = loadInventory(process.env.INVENTORY_PATH ?? DEFAULT_INVENTORY_PATH);
+  const hold = loadHoldList(process.env.HOLD_PATH ?? DEFAULT_HOLD_PATH);
   const clients = createClients(inventory, ionosTokenFromEnv());
-  return runTick(event, { inventory, clients, logger: createLogger() });
+  return runTick(event, { inventory, hold, clients, logger: createLogger() });
 }

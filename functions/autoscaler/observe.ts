@@ -162,7 +162,8 @@ function isFresh(timestampSeconds: number | undefined, now: Date): boolean {
   return timestampSeconds !== undefined && now.getTime() / 1000 - timestampSeconds <= FRESHNESS_LIMIT_SECONDS;
 }
 
-export function observe(inventory: Inventory, state: RawState, now: Date): Observation {
+/** `held`: the servers an operator holds (the hold file); they are marked for the policy. */
+export function observe(inventory: Inventory, state: RawState, now: Date, held: ReadonlySet<string> = new Set()): Observation {
   const ionosById = state.ionos.ok ? new Map(state.ionos.value.map((vm) => [vm.id, vm])) : undefined;
   const cpu = byInstance(state.prometheus.cpu);
   const backlog = byInstance(state.prometheus.recordingsBacklog);
@@ -216,6 +217,7 @@ export function observe(inventory: Inventory, state: RawState, now: Date): Obser
       meetings,
       recordings,
       cpuUtilisation: cpu.get(server.name),
+      ...(held.has(server.name) && { held: true }),
     };
   });
 

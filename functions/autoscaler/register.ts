@@ -48,11 +48,20 @@ function certainlyIdle(server: InventoryServer, state: RawState): boolean {
   return meetings?.ok === true && meetings.value.length === 0;
 }
 
-export function planRegistration(inventory: Inventory, state: RawState, settings: PolicySettings): RegistrationStep[] {
+/**
+ * A held server (`held`, the hold file) is skipped: its operator may be rotating its
+ * secret or rebuilding it, and its entry is put in line once it is given back.
+ */
+export function planRegistration(
+  inventory: Inventory,
+  state: RawState,
+  settings: PolicySettings,
+  held: ReadonlySet<string> = new Set(),
+): RegistrationStep[] {
   if (!state.scalelite.ok) return [];
   const scalelite = state.scalelite.value;
   const steps: RegistrationStep[] = [];
-  for (const server of inventory.servers) {
+  for (const server of inventory.servers.filter((candidate) => !held.has(candidate.name))) {
     const vm = state.ionos.ok ? state.ionos.value.find((candidate) => candidate.id === server.ionosServerId) : undefined;
     const loadMultiplier = loadMultiplierFor(vm?.cores || server.baseCores, settings);
     const entries = entriesFor(server, scalelite);

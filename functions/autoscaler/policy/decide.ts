@@ -9,14 +9,17 @@ import { round, sum, type Plan, type Targets } from './plan';
 import { scaleIn } from './scale-in';
 import { scaleOut } from './scale-out';
 import { scheduledMinimum } from './schedule';
-import type { Decision, Observation, PolicySettings } from './types';
+import type { Action, Decision, Observation, PolicySettings, ServerObservation } from './types';
 
 export function decide(observation: Observation, settings: PolicySettings): Decision {
   const reasons: string[] = [];
-  const views = poolViews(observation, settings, reasons);
-  const unobserved = new Set(observation.pool).size - views.length;
+  const { views, held } = poolViews(observation, settings, reasons);
+  const unobserved = new Set(observation.pool).size - views.length - held.length;
 
-  const minimum = Math.min(settings.poolSize, Math.max(settings.minRunning, scheduledMinimum(observation.now, settings)));
+  // Capped at the servers the policy may use: a minimum it cannot reach would have it
+  // re-enable and drain the same server in turn.
+  const usable = Math.min(settings.poolSize, new Set(observation.pool).size - held.length);
+  const minimum = Math.min(usable, Math.max(settings.minRunning, scheduledMinimum(observation.now, settings)));
   const { load, projected, trend } = plannedLoad(observation, views, settings);
   const tickMinutes = Math.max(1, Math.ceil(settings.intervalSeconds / 60));
   const targets: Targets = { minimum, required: projected / settings.targetUtilization, projected, load, enableLoad: load + trend * tickMinutes };
@@ -27,8 +30,8 @@ export function decide(observation: Observation, settings: PolicySettings): Deci
     capacity: sum(enabled.map((view) => view.capacity)),
     servers: enabled.length + rightSizing,
     rightSizing,
-    // Unobserved pool servers may be on: they count against the pool size.
-    poweredOn: views.filter((view) => view.role !== 'stopped').length + unobserved,
+    // Unobserved and held pool servers may be on: they count against the pool size.
+    poweredOn: views.filter((view) => view.role !== 'stopped').length + held.filter((server) => server.power !== 'stopped').length + unobserved,
     actions: [],
     reasons,
     stopped: new Set(),
@@ -44,9 +47,10 @@ export function decide(observation: Observation, settings: PolicySettings): Deci
   if (!scaleOut(views, plan, targets, settings)) scaleIn(observation, views, plan, targets, settings);
   const enables = enableStandby(views, plan, targets, settings);
   const multiplierActions = multipliers(views, plan.actions, settings);
+  const holdCordons = cordonHeld(held, views, [...enables, ...plan.actions], reasons);
 
   return {
-    actions: [...housekeeping, ...enables, ...plan.actions, ...multiplierActions],
+    actions: [...housekeeping, ...enables, ...plan.actions, ...holdCordons, ...multiplierActions],
     load,
     desiredCapacity: Math.max(targets.required, minimum * settings.capacityPerServer),
     desiredServers: plan.servers,
@@ -57,11 +61,15 @@ export function decide(observation: Observation, settings: PolicySettings): Deci
   };
 }
 
-/** Only servers of the pool, each once; anything else is named in the reasons and left alone. */
-function poolViews(observation: Observation, settings: PolicySettings, reasons: string[]): ServerView[] {
+/**
+ * Only servers of the pool, each once; anything else is named in the reasons and left
+ * alone. Held servers are set apart: the policy plans as if they were not in the pool.
+ */
+function poolViews(observation: Observation, settings: PolicySettings, reasons: string[]) {
   const pool = new Set(observation.pool);
   const seen = new Set<string>();
   const views: ServerView[] = [];
+  const held: ServerObservation[] = [];
   for (const server of observation.servers) {
     if (!pool.has(server.name)) {
       reasons.push(`${server.name}: not in the pool, left alone`);
@@ -69,13 +77,40 @@ function poolViews(observation: Observation, settings: PolicySettings, reasons: 
       reasons.push(`${server.name}: observed twice, the first observation counts`);
     } else {
       seen.add(server.name);
-      views.push(viewServer(server, settings));
+      if (server.held) held.push(server);
+      else views.push(viewServer(server, settings));
     }
   }
   for (const name of pool) {
     if (!seen.has(name)) reasons.push(`${name}: not observed, counted as powered on and left alone`);
   }
-  return views;
+  return { views, held };
+}
+
+/**
+ * A held server gets no new meetings: it is cordoned while Scalelite has it enabled, and
+ * otherwise left exactly as it is. A running one waits for another server to take new
+ * meetings (Scalelite with no enabled server turns every meeting away).
+ */
+function cordonHeld(held: readonly ServerObservation[], views: readonly ServerView[], planned: readonly Action[], reasons: string[]): Action[] {
+  const cordoned = new Set(planned.filter((action) => action.kind === 'cordon').map((action) => action.server));
+  const enabled = new Set(planned.filter((action) => action.kind === 'enable').map((action) => action.server));
+  for (const view of views) {
+    const { name, scalelite } = view.observed;
+    if (view.role === 'active' && scalelite.known && scalelite.state === 'enabled' && !cordoned.has(name)) enabled.add(name);
+  }
+  const actions: Action[] = [];
+  for (const server of held) {
+    const { name, scalelite, power } = server;
+    if (!scalelite.known || scalelite.state !== 'enabled') {
+      reasons.push(`${name}: held by the operator, left alone`);
+    } else if (power === 'running' && enabled.size === 0) {
+      reasons.push(`${name}: held by the operator, cordon waits for another enabled server`);
+    } else {
+      actions.push({ kind: 'cordon', server: name, reason: 'held by the operator: no new meetings' });
+    }
+  }
+  return actions;
 }
 
 /**

@@ -66,6 +66,11 @@ export interface ServerObservation {
   readonly recordings: RecordingsView;
   /** CPU utilisation 0..1 (instance:cpu_utilisation:rate1m), when Prometheus has it. */
   readonly cpuUtilisation?: number;
+  /**
+   * An operator holds the server (the hold file): the policy plans without it and only
+   * cordons it if Scalelite still has it enabled.
+   */
+  readonly held?: boolean;
 }
 
 /** Fleet-wide figures from Prometheus (bbb:load:total). */
