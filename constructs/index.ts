@@ -1,0 +1,13 @@
+export * from './bbb-pool';
+export * from './cloud-init';
+export * from './data';
+export * from './delivery';
+export * from './monitoring';
+export * from './naming';
+export * from './network';
+export * from './scalelite';
+export * from './server';
+export * from './terraform-string';
+export * from './tls';
+export * from './turn';
+export { fillPlaceholders, readTemplate, renderTemplate, TEMPLATES_DIR, type TemplateValues } from './templates';
