@@ -1,13 +1,16 @@
-import { LocalBackend, TerraformStack } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { NullProvider } from '@cdktf/provider-null/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { IonoscloudProvider } from '../.gen/providers/ionoscloud/provider';
 import type { EnvironmentConfig } from '../config';
+import { applyPolicies } from '../policies';
+import { configureBackend } from './backend';
 
 /**
  * A stack of one environment, named `<env>-<part>`, with the providers every part
- * uses. The IONOS provider reads its credentials (IONOS_TOKEN, or IONOS_USERNAME and
+ * uses, its state backend, and the security policy pack (a violation stops synth).
+ * The IONOS provider reads its credentials (IONOS_TOKEN, or IONOS_USERNAME and
  * IONOS_PASSWORD) from the environment, so none appear in the synthesized plan.
  */
 export class PlatformStack extends TerraformStack {
@@ -21,6 +24,7 @@ export class PlatformStack extends TerraformStack {
     new IonoscloudProvider(this, 'ionoscloud', {});
     new RandomProvider(this, 'random', {});
     new NullProvider(this, 'null', {});
-    new LocalBackend(this, { path: `terraform.${config.name}-${part}.tfstate` });
+    configureBackend(this, config);
+    applyPolicies(this);
   }
 }

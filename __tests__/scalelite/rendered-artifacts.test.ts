@@ -2,7 +2,7 @@ import { nodeCloudConfig, nodeFiles, singletonServices, type NodeFile, type Node
 import type { SharedStorage } from '../../constructs/data';
 import { exampleConfig, synthEnvironment } from '../../testing/synth';
 import { describeWithTool } from '../support/tools';
-import { cloudInitSchema, composeConfig, hasTokens, shellcheck, withDummyValues } from './validators';
+import { cloudInitSchema, composeConfig, hasTokens, shellcheck, withDummyValues } from '../support/validators';
 
 const config = exampleConfig();
 const { platform } = synthEnvironment(config);

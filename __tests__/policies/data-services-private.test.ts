@@ -1,0 +1,63 @@
+import { InmemorydbReplicaset } from '../../.gen/providers/ionoscloud/inmemorydb-replicaset';
+import { NfsCluster } from '../../.gen/providers/ionoscloud/nfs-cluster';
+import { PgCluster } from '../../.gen/providers/ionoscloud/pg-cluster';
+import type { Lan } from '../../.gen/providers/ionoscloud/lan';
+import { Password } from '@cdktf/provider-random/lib/password';
+import { findingsOf, policyFixture, type Fixture } from './fixtures';
+
+const RULE = 'DATA-PRIVATE-LAN';
+
+function dataServices(fixture: Fixture, lan: Lan): void {
+  const password = new Password(fixture.stack, 'Password', { length: 32 });
+  new PgCluster(fixture.stack, 'Postgres', {
+    displayName: 'db',
+    cores: 2,
+    ram: 4096,
+    instances: 1,
+    location: 'de/fra',
+    postgresVersion: '15',
+    storageSize: 20480,
+    storageType: 'SSD',
+    synchronizationMode: 'ASYNCHRONOUS',
+    connections: { cidr: '10.7.0.20/24', datacenterId: fixture.datacenter.id, lanId: lan.id },
+    credentials: { username: 'scalelite', password: password.result },
+  });
+  new InmemorydbReplicaset(fixture.stack, 'Redis', {
+    displayName: 'redis',
+    evictionPolicy: 'noeviction',
+    persistenceMode: 'RDB',
+    replicas: 1,
+    version: '7.2',
+    location: 'de/fra',
+    connections: { cidr: '10.7.0.21/24', datacenterId: fixture.datacenter.id, lanId: lan.id },
+    credentials: { username: 'scalelite', plainTextPassword: password.result },
+    resources: { cores: 1, ram: 4 },
+  });
+  new NfsCluster(fixture.stack, 'Recordings', {
+    name: 'recordings',
+    size: 2,
+    location: 'de/fra',
+    connections: { datacenterId: fixture.datacenter.id, ipAddress: '10.7.0.22/24', lan: lan.id },
+  });
+}
+
+describe(RULE, () => {
+  it('accepts PostgreSQL, Redis and NFS on the private LAN', () => {
+    const fixture = policyFixture();
+    dataServices(fixture, fixture.privateLan);
+    expect(findingsOf(fixture.stack, RULE)).toEqual([]);
+  });
+
+  it('rejects each of them on the public LAN', () => {
+    const fixture = policyFixture();
+    dataServices(fixture, fixture.publicLan);
+    const findings = findingsOf(fixture.stack, RULE);
+    expect(findings.map((finding) => [finding.path, finding.level])).toEqual([
+      ['fixture/Postgres', 'error'],
+      ['fixture/Redis', 'error'],
+      ['fixture/Recordings', 'error'],
+    ]);
+    expect(findings[0].message).toContain('connections[0].lan_id points at a public LAN');
+    expect(findings[2].message).toContain('connections[0].lan points at a public LAN');
+  });
+});

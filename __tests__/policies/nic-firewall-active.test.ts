@@ -1,0 +1,55 @@
+import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { Lan } from '../../.gen/providers/ionoscloud/lan';
+import { Nic } from '../../.gen/providers/ionoscloud/nic';
+import { applyPolicies } from '../../policies';
+import { findingsOf, lanId, network, policyFixture, server } from './fixtures';
+
+const RULE = 'NET-FIREWALL-ACTIVE';
+
+describe(RULE, () => {
+  it('accepts a public NIC with an active firewall and a private NIC without one', () => {
+    const fixture = policyFixture();
+    const web = server(fixture, 'Web');
+    new Nic(fixture.stack, 'PrivateNic', { datacenterId: fixture.datacenter.id, serverId: web.id, lan: lanId(fixture.privateLan), firewallActive: false });
+    expect(findingsOf(fixture.stack, RULE)).toEqual([]);
+  });
+
+  it('rejects a server NIC on the public LAN whose firewall is off', () => {
+    const fixture = policyFixture();
+    server(fixture, 'Web', { nic: { firewallActive: false } });
+    const findings = findingsOf(fixture.stack, RULE);
+    expect(findings).toEqual([expect.objectContaining({ level: 'error', path: 'fixture/Web' })]);
+    expect(findings[0].message).toContain("nic 'public' is on a public LAN but firewall_active is not true");
+  });
+
+  it('rejects an ionoscloud_nic on the public LAN that leaves firewall_active unset', () => {
+    const fixture = policyFixture();
+    const web = server(fixture, 'Web');
+    new Nic(fixture.stack, 'Second', { datacenterId: fixture.datacenter.id, serverId: web.id, lan: lanId(fixture.publicLan) });
+    expect(findingsOf(fixture.stack, RULE).map((finding) => finding.path)).toEqual(['fixture/Second']);
+  });
+
+  it('follows a LAN defined in another stack (the network stack)', () => {
+    const app = Testing.app();
+    const networkStack = new TerraformStack(app, 'example-network');
+    const { datacenter, publicLan, privateLan } = network(networkStack);
+    const servers = new TerraformStack(app, 'example-bbb');
+    applyPolicies(servers);
+    const fixture = { stack: servers, datacenter, publicLan, privateLan };
+    server(fixture, 'OnPublic', { nic: { firewallActive: false } });
+    server(fixture, 'OnPrivate', { nic: { firewallActive: false, lan: lanId(privateLan) } });
+    expect(findingsOf(servers, RULE).map((finding) => finding.path)).toEqual(['example-bbb/OnPublic']);
+  });
+});
+
+describe(`${RULE} with a LAN whose public flag is computed`, () => {
+  it('fails closed', () => {
+    const fixture = policyFixture();
+    const flag = new TerraformVariable(fixture.stack, 'lan_public', { type: 'bool' });
+    const lan = new Lan(fixture.stack, 'ComputedLan', { datacenterId: fixture.datacenter.id, public: flag.booleanValue });
+    server(fixture, 'Web', { nic: { lan: lanId(lan), firewallActive: false } });
+    expect(findingsOf(fixture.stack, RULE).map((finding) => finding.message)).toEqual([
+      expect.stringContaining("nic 'public' is on a LAN not traceable to a private ionoscloud_lan"),
+    ]);
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * The Terraform elements of an app and the references between them. A reference
+ * token (`lan.id`) keeps its Terraform address (`ionoscloud_lan.<id>.id`) and the
+ * stack it was created in, so a NIC in one stack can be traced to the LAN it uses in
+ * another stack without resolving anything.
+ */
+import {
+  TerraformDataSource,
+  TerraformElement,
+  TerraformLocal,
+  TerraformResource,
+  TerraformStack,
+  TerraformVariable,
+  Token,
+  Tokenization,
+} from 'cdktf';
+import type { IConstruct } from 'constructs';
+import type { Block } from './values';
+
+interface ReferenceToken {
+  readonly identifier: string;
+  readonly originStack?: TerraformStack;
+}
+
+/** A reference found in an argument: the element it points at and the attribute read. */
+export interface ResolvedReference {
+  readonly element: TerraformElement;
+  readonly attribute: string;
+}
+
+/** The arguments of an element as they synthesize (see values.ts for why unresolved). */
+export function elementBody(element: TerraformElement): Block {
+  const synthesized = element.toTerraform() as Record<string, Record<string, Record<string, unknown>>>;
+  const id = element.friendlyUniqueId;
+  if (TerraformResource.isTerraformResource(element)) {
+    return (synthesized.resource?.[element.terraformResourceType]?.[id] ?? {}) as Block;
+  }
+  if (TerraformDataSource.isTerraformDataSource(element)) {
+    return (synthesized.data?.[element.terraformResourceType]?.[id] ?? {}) as Block;
+  }
+  if (element instanceof TerraformVariable) return (synthesized.variable?.[id] ?? {}) as Block;
+  if (element instanceof TerraformLocal) return { value: synthesized.locals?.[id] };
+  return synthesized as Block;
+}
+
+/** `ionoscloud_server`, `data.ionoscloud_lan`, `local`, `var`, or undefined for other elements. */
+export function elementType(element: TerraformElement): string | undefined {
+  if (TerraformResource.isTerraformResource(element)) return element.terraformResourceType;
+  if (TerraformDataSource.isTerraformDataSource(element)) return `data.${element.terraformResourceType}`;
+  if (element instanceof TerraformLocal) return 'local';
+  if (element instanceof TerraformVariable) return 'var';
+  return undefined;
+}
+
+function address(element: TerraformElement): string | undefined {
+  const type = elementType(element);
+  return type ? `${type}.${element.friendlyUniqueId}` : undefined;
+}
+
+/** Every element of every stack under `root`, addressable per stack. */
+export class ElementIndex {
+  readonly all: readonly TerraformElement[];
+  private readonly byStack = new Map<TerraformStack, Map<string, TerraformElement>>();
+  private readonly bodies = new Map<TerraformElement, Block>();
+
+  constructor(root: IConstruct) {
+    this.all = root.node.findAll().filter((node): node is TerraformElement => TerraformElement.isTerraformElement(node));
+    for (const element of this.all) {
+      const key = address(element);
+      if (!key) continue;
+      const stack = element.cdktfStack;
+      const map = this.byStack.get(stack) ?? new Map<string, TerraformElement>();
+      map.set(key, element);
+      this.byStack.set(stack, map);
+    }
+  }
+
+  body(element: TerraformElement): Block {
+    let body = this.bodies.get(element);
+    if (!body) {
+      body = elementBody(element);
+      this.bodies.set(element, body);
+    }
+    return body;
+  }
+
+  /** The element at a Terraform address (`ionoscloud_lan.<id>`, `local.<id>`) in `stack`. */
+  find(stack: TerraformStack, elementAddress: string): TerraformElement | undefined {
+    return this.byStack.get(stack)?.get(elementAddress);
+  }
+
+  ofType(type: string): TerraformElement[] {
+    return this.all.filter((element) => elementType(element) === type);
+  }
+
+  /** The elements a value refers to; `fromStack` is where the value is used. */
+  references(value: unknown, fromStack: TerraformStack): ResolvedReference[] {
+    return referenceTokens(value).flatMap((token) => {
+      const parts = token.identifier.split('.');
+      const addressLength = parts[0] === 'data' ? 3 : 2;
+      const key = parts.slice(0, addressLength).join('.');
+      const element = this.byStack.get(token.originStack ?? fromStack)?.get(key);
+      return element ? [{ element, attribute: parts.slice(addressLength).join('.') }] : [];
+    });
+  }
+}
+
+function isReferenceToken(value: unknown): value is ReferenceToken {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { identifier?: unknown }).identifier === 'string' &&
+    'crossStackIdentifier' in value
+  );
+}
+
+const SKIPPED_FIELDS = new Set(['creationStack', 'originStack', 'crossStackIdentifier', 'scope', 'node']);
+
+/**
+ * Reference tokens anywhere in a value: inside strings and numbers (encoded tokens),
+ * function calls (`Fn.element(ips, 0)`), property access and operators. The walk
+ * follows the expression objects' own fields, bounded in depth.
+ */
+export function referenceTokens(value: unknown): ReferenceToken[] {
+  const found: ReferenceToken[] = [];
+  const seen = new Set<unknown>();
+  const visit = (item: unknown, depth: number): void => {
+    if (item === null || item === undefined || depth > 12 || seen.has(item)) return;
+    if (typeof item === 'string' || typeof item === 'number') {
+      if (Token.isUnresolved(item)) Tokenization.reverse(item).forEach((token) => visit(token, depth + 1));
+      return;
+    }
+    if (typeof item !== 'object') return;
+    seen.add(item);
+    if (isReferenceToken(item)) {
+      found.push(item);
+      return;
+    }
+    if (Array.isArray(item)) {
+      if (Token.isUnresolved(item)) Tokenization.reverse(item).forEach((token) => visit(token, depth + 1));
+      item.forEach((entry) => visit(entry, depth + 1));
+      return;
+    }
+    for (const [key, field] of Object.entries(item as Record<string, unknown>)) {
+      if (!SKIPPED_FIELDS.has(key)) visit(field, depth + 1);
+    }
+  };
+  visit(value, 0);
+  return found;
+}

@@ -1,0 +1,89 @@
+/**
+ * Which NICs face the internet, and their firewall rules. IONOS NICs live on a LAN;
+ * a LAN with `public = true` is the internet. A LAN the rules cannot trace (a literal
+ * id, a data source, a variable) counts as public: a default-deny check has to fail
+ * closed, and the fix (pass the `ionoscloud_lan` resource) is cheap.
+ */
+import { TerraformLocal, type TerraformElement, type TerraformStack } from 'cdktf';
+import { elementType, type ElementIndex } from './elements';
+import { blocks, firstBlock, literalBoolean, literalString, type Block } from './values';
+
+export type LanVisibility = 'public' | 'private' | 'unknown';
+
+export const SERVER_TYPES = ['ionoscloud_server', 'ionoscloud_vcpu_server', 'ionoscloud_cube_server'] as const;
+
+/** Follows a LAN argument to its `ionoscloud_lan` and reads `public`. */
+export function lanVisibility(lan: unknown, index: ElementIndex, stack: TerraformStack, depth = 0): LanVisibility {
+  if (depth > 4) return 'unknown';
+  for (const { element } of index.references(lan, stack)) {
+    if (elementType(element) === 'ionoscloud_lan') {
+      const flag = index.body(element).public;
+      // `public` defaults to false; a computed flag could be either.
+      if (flag === undefined || flag === null) return 'private';
+      const literal = literalBoolean(flag);
+      return literal === undefined ? 'unknown' : literal ? 'public' : 'private';
+    }
+    if (element instanceof TerraformLocal) {
+      return lanVisibility(index.body(element).value, index, element.cdktfStack, depth + 1);
+    }
+  }
+  return 'unknown';
+}
+
+/** A LAN the rules must treat as reachable from the internet. */
+export function isInternetFacing(lan: unknown, index: ElementIndex, stack: TerraformStack): boolean {
+  return lanVisibility(lan, index, stack) !== 'private';
+}
+
+/** A NIC as the rules see it: where it is, and the rules of its firewall. */
+export interface NicView {
+  /** e.g. `nic 'public'` or `ionoscloud_nic` */
+  readonly label: string;
+  readonly lan: unknown;
+  readonly firewallActive: unknown;
+  readonly firewallRules: readonly FirewallRuleView[];
+}
+
+export interface FirewallRuleView {
+  readonly label: string;
+  readonly rule: Block;
+}
+
+function nicLabel(nic: Block): string {
+  const name = literalString(nic.name);
+  return name ? `nic '${name}'` : 'nic';
+}
+
+function ruleLabel(rule: Block, index: number): string {
+  const name = literalString(rule.name);
+  return name ? `firewall rule '${name}'` : `firewall rule #${index + 1}`;
+}
+
+/** The NICs an element declares: a server's inline `nic` block or an `ionoscloud_nic`. */
+export function nicsOf(element: TerraformElement, index: ElementIndex): NicView[] {
+  const type = elementType(element);
+  const body = index.body(element);
+  if (type && (SERVER_TYPES as readonly string[]).includes(type)) {
+    return blocks(body.nic).map((nic) => ({
+      label: nicLabel(nic),
+      lan: nic.lan,
+      firewallActive: nic.firewall_active,
+      firewallRules: blocks(nic.firewall).map((rule, position) => ({ label: ruleLabel(rule, position), rule })),
+    }));
+  }
+  if (type === 'ionoscloud_nic') {
+    return [{ label: nicLabel(body), lan: body.lan, firewallActive: body.firewall_active, firewallRules: [] }];
+  }
+  return [];
+}
+
+/** The LAN of the NIC an `ionoscloud_firewall` attaches to (a `ionoscloud_nic` or a server's primary NIC). */
+export function firewallNicLan(firewall: TerraformElement, index: ElementIndex): unknown {
+  const body = index.body(firewall);
+  for (const { element } of index.references(body.nic_id, firewall.cdktfStack)) {
+    const type = elementType(element);
+    if (type === 'ionoscloud_nic') return index.body(element).lan;
+    if (type && (SERVER_TYPES as readonly string[]).includes(type)) return firstBlock(index.body(element).nic)?.lan;
+  }
+  return undefined;
+}

@@ -1,0 +1,72 @@
+/**
+ * Heuristics for literal secrets (documented in docs/security.md):
+ * - a key that names a credential (password, passwd, secret, token, api key, private
+ *   key, access key) holding a literal, non-empty string;
+ * - in text (user_data, pushed files, commands): `KEY=value`, `KEY: value` and
+ *   `--key=value` with such a key, credentials inside URLs (`scheme://user:pass@`),
+ *   and PEM private key blocks.
+ * Not secrets: Terraform placeholders (`${tf:...}`), shell/compose/template variables
+ * (`$VAR`, `${VAR}`, `{{ var }}`), file paths, booleans, YAML block/flow openers, and
+ * keys that only describe a secret (`*_file`, `*_path`, `*_length`, `*_ttl`, ...).
+ */
+const SECRET_WORD = /(password|passwd|secret|token|api[_-]?key|private[_-]?key|access[_-]?key)/i;
+
+const DESCRIPTIVE_SUFFIX =
+  /[_-](file|path|dir|length|len|ttl|expiry|expires|expiration|name|id|ids|url|uri|endpoint|type|algorithm|mode|method|policy|header|enabled|version|size|count|auth|stdin|hash|hashed)$/i;
+
+const NON_SECRET_VALUES = new Set(['', 'true', 'false', 'yes', 'no', 'on', 'off', 'null', '~', '|', '>', '|-', '>-', '|+', '>+', '""', "''"]);
+
+/** A key that names a credential rather than describing one. */
+export function isSecretKey(key: string): boolean {
+  // NOPASSWD is a sudoers tag, not a credential.
+  return SECRET_WORD.test(key) && !DESCRIPTIVE_SUFFIX.test(key) && key.toUpperCase() !== 'NOPASSWD';
+}
+
+/** A value that is a reference, variable, path or flag rather than the secret itself. */
+export function isIndirectValue(value: string): boolean {
+  const v = value.trim();
+  return (
+    NON_SECRET_VALUES.has(v.toLowerCase()) ||
+    v.includes('${') ||
+    /\$[A-Za-z_({]/.test(v) ||
+    v.includes('{{') ||
+    v.includes('%{') ||
+    v.startsWith('/') ||
+    v.startsWith('{') ||
+    v.startsWith('[') ||
+    v.startsWith('-')
+  );
+}
+
+const ASSIGNMENTS =
+  /(?:^|[\s"'{,;(-])([A-Za-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|private[_-]?key|access[_-]?key)[A-Za-z0-9_.-]*)["']?\s*[:=]\s*("[^"]*"|'[^']*'|[^\s,;}]*)/gi;
+const URL_CREDENTIALS = /[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]+:([^\s@/'"]+)@/i;
+const PEM_PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+
+function unquote(value: string): string {
+  const quoted = /^(["'])(.*)\1$/.exec(value);
+  return quoted ? quoted[2] : value;
+}
+
+/** Lines of `text` that carry a literal secret, as `line N: <what>` (values are never echoed). */
+export function literalSecretsInText(text: string): string[] {
+  const found: string[] = [];
+  text.split('\n').forEach((line, position) => {
+    const where = `line ${position + 1}`;
+    if (PEM_PRIVATE_KEY.test(line)) {
+      found.push(`${where}: a PEM private key`);
+      return;
+    }
+    const url = URL_CREDENTIALS.exec(line);
+    if (url && !isIndirectValue(url[1])) {
+      found.push(`${where}: a password inside a URL`);
+      return;
+    }
+    // Comments describe secrets ("holds the API secrets: root only"); they do not set them.
+    if (/^\s*(#|\/\/|;)/.test(line)) return;
+    for (const [, key, rawValue] of line.matchAll(ASSIGNMENTS)) {
+      if (isSecretKey(key) && !isIndirectValue(unquote(rawValue))) found.push(`${where}: ${key} is set to a literal`);
+    }
+  });
+  return found;
+}
