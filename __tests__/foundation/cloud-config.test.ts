@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { renderCloudConfig } from '../../constructs/cloud-init';
 import { fillPlaceholders } from '../../constructs/templates';
 import { exampleConfig } from '../../testing/synth';
 import { describeWithTool, run } from '../support/tools';
+import { cloudInitSchema } from '../support/validators';
 
 const config = exampleConfig();
 const rendered = renderCloudConfig(config, {
@@ -61,16 +60,9 @@ describe('template rendering', () => {
 
 describeWithTool('cloud-init', 'base cloud-config validation', () => {
   it('passes cloud-init schema', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'cloud-config-'));
-    try {
-      const file = path.join(dir, 'user-data.yaml');
-      writeFileSync(file, rendered);
-      const result = run('cloud-init', ['schema', '--config-file', file]);
-      expect(`${result.stdout}${result.stderr}`).toContain('Valid cloud-config');
-      expect(result.status).toBe(0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const result = cloudInitSchema(rendered);
+    expect(`${result.stdout}${result.stderr}`).toContain('Valid cloud-config');
+    expect(result.status).toBe(0);
   });
 });
 

@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { run, type RunResult } from '../support/tools';
+import { run, type RunResult } from './tools';
 
 const TOKEN = /\$\{TfToken\[[a-zA-Z0-9:._-]+\]\}/g;
 

@@ -3,7 +3,7 @@ import { renderCloudConfig } from '../../constructs/cloud-init';
 import { CERTBOT_WEBROOT, ISSUE_SCRIPT, certbotCloudConfig, certificatePaths, tlsNginxInclude, type CertbotOptions } from '../../constructs/tls';
 import { exampleConfig } from '../../testing/synth';
 import { describeWithTool } from '../support/tools';
-import { cloudInitSchema, shellcheck } from '../scalelite/validators';
+import { cloudInitSchema, shellcheck } from '../support/validators';
 
 const config = exampleConfig();
 const domain = 'grafana.bbb.example.org';
