@@ -1,7 +1,7 @@
 /**
  * Writes monitoring/dashboards/*.json from the dashboards in src/ (`npm run dashboards`).
  * The JSON is committed so a review shows what changes on screen; a test fails when it
- * is out of date. The monitoring construct builds the same JSON itself at synth.
+ * is out of date. The monitoring construct pushes these files to the VM.
  */
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
