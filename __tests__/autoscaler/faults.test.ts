@@ -5,7 +5,8 @@
  * made; liveness by letting the faults clear and requiring a calm, correct state: a
  * tick in which nothing fails and neither the registration nor the policy proposes
  * anything (an action the executor would refuse every tick would show here).
- * A failure prints fast-check's seed and path; FAULTS_SEED=<seed> replays a run.
+ * A failure prints fast-check's seed and path; FAULTS_SEED=<seed> replays a run or
+ * explores another one.
  */
 import fc from 'fast-check';
 import { normalizeUrl } from '../../functions/autoscaler/inventory';
@@ -345,9 +346,12 @@ describe('crash between two API calls', () => {
   }, 120_000);
 });
 
+const DEFAULT_SEED = 20_261_127;
+
 describe('fault injection', () => {
   it('keeps every safety rule under 1000 random fault scenarios and converges once faults clear', async () => {
-    const seed = process.env.FAULTS_SEED === undefined ? undefined : Number(process.env.FAULTS_SEED);
+    // A fixed default keeps CI repeatable; FAULTS_SEED=<n> explores (or replays) other runs.
+    const seed = Number(process.env.FAULTS_SEED ?? DEFAULT_SEED);
     await fc.assert(fc.asyncProperty(scenario, play), { numRuns: 1000, seed, endOnFailure: true });
   }, 600_000);
 });
