@@ -32,6 +32,7 @@ function prometheus(scrapedAgoSeconds: number): PrometheusState {
     serverLoadTimestamps: samples({ [serverName(1)]: stamp }),
     cpu: samples({ [serverName(1)]: 0.25 }),
     recordingsBacklog: samples({ [serverName(1)]: 1 }),
+    scrapedMeetings: samples({ [serverName(1)]: 1 }),
   };
 }
 
@@ -83,6 +84,16 @@ describe('observe', () => {
     const stale = observe(inventory, state({ prometheus: prometheus(240) }), NOW);
     expect(stale.fleet.metricsFresh).toBe(false);
     expect(stale.servers[0].recordings).toEqual({ known: false, error: `metrics of ${serverName(1)} are stale` });
+  });
+
+  it('does not trust the backlog of a scrape taken before a meeting ended: its recording may be queued unseen', () => {
+    const ended = { ...answering, meetings: ok([]), processingRecordings: ok(0) };
+    const beforeEnd = { ...prometheus(20), recordingsBacklog: samples({ [serverName(1)]: 0 }) };
+    const observation = observe(inventory, state({ bbb: new Map([[serverName(1), ended]]), prometheus: beforeEnd }), NOW);
+    expect(observation.servers[0].recordings).toEqual({ known: false, error: `a meeting on ${serverName(1)} ended after its last scrape` });
+    const afterEnd = { ...beforeEnd, scrapedMeetings: samples({ [serverName(1)]: 0 }) };
+    const settled = observe(inventory, state({ bbb: new Map([[serverName(1), ended]]), prometheus: afterEnd }), NOW);
+    expect(settled.servers[0].recordings).toEqual({ known: true, busy: 0 });
   });
 
   it('counts metrics as stale when a server holding meetings has no sample of its own', () => {

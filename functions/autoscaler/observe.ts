@@ -40,6 +40,7 @@ export interface PrometheusState {
   readonly serverLoadTimestamps: Outcome<Sample[]>;
   readonly cpu: Outcome<Sample[]>;
   readonly recordingsBacklog: Outcome<Sample[]>;
+  readonly scrapedMeetings: Outcome<Sample[]>;
 }
 
 /** Everything one tick read, before it is shaped for the policy. */
@@ -72,7 +73,7 @@ export async function readState(inventory: Inventory, clients: Clients, now: Dat
   const cooldown = inventory.policy.autoscaler.scaleInCooldownMinutes;
   const query = (promql: string) => attempt(() => clients.prometheus.query(promql, now), note('prometheus'));
 
-  const [ionos, scalelite, load, loadTimestamp, peakLoad, loadTrendPerMinute, serverLoadTimestamps, cpu, recordingsBacklog] =
+  const [ionos, scalelite, load, loadTimestamp, peakLoad, loadTrendPerMinute, serverLoadTimestamps, cpu, recordingsBacklog, scrapedMeetings] =
     await Promise.all([
       attempt(() => clients.ionos.listServers(), note('ionos')),
       attempt(() => clients.scalelite.getServers(), note('scalelite')),
@@ -83,6 +84,7 @@ export async function readState(inventory: Inventory, clients: Clients, now: Dat
       query(QUERIES.serverLoadTimestamps),
       query(QUERIES.cpu),
       query(QUERIES.recordingsBacklog),
+      query(QUERIES.scrapedMeetings),
     ]);
 
   const ionosById = ionos.ok ? new Map(ionos.value.map((server) => [server.id, server])) : undefined;
@@ -102,7 +104,7 @@ export async function readState(inventory: Inventory, clients: Clients, now: Dat
     ionos,
     scalelite,
     bbb: new Map(answers),
-    prometheus: { load, loadTimestamp, peakLoad, loadTrendPerMinute, serverLoadTimestamps, cpu, recordingsBacklog },
+    prometheus: { load, loadTimestamp, peakLoad, loadTrendPerMinute, serverLoadTimestamps, cpu, recordingsBacklog, scrapedMeetings },
     errors,
   };
 }
@@ -167,6 +169,7 @@ export function observe(inventory: Inventory, state: RawState, now: Date, held: 
   const ionosById = state.ionos.ok ? new Map(state.ionos.value.map((vm) => [vm.id, vm])) : undefined;
   const cpu = byInstance(state.prometheus.cpu);
   const backlog = byInstance(state.prometheus.recordingsBacklog);
+  const scrapedMeetings = byInstance(state.prometheus.scrapedMeetings);
   const serverStamps = byInstance(state.prometheus.serverLoadTimestamps);
 
   const servers: ServerObservation[] = inventory.servers.map((server) => {
@@ -202,6 +205,10 @@ export function observe(inventory: Inventory, state: RawState, now: Date, held: 
       if (!bbb.processingRecordings.ok) recordings = unknown(bbb.processingRecordings.error);
       else if (exporterBacklog === undefined) recordings = unknown(`no bbb_recordings_* sample for ${server.name}`);
       else if (!isFresh(serverStamps.get(server.name), now)) recordings = unknown(`metrics of ${server.name} are stale`);
+      // A meeting that ended after the last scrape queued its raw recording unseen by it.
+      else if ((scrapedMeetings.get(server.name) ?? Infinity) > (bbb.meetings.ok ? bbb.meetings.value.length : 0)) {
+        recordings = unknown(`a meeting on ${server.name} ended after its last scrape`);
+      }
       else recordings = { known: true, busy: bbb.processingRecordings.value + exporterBacklog };
     }
 

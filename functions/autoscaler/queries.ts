@@ -9,6 +9,8 @@ export const QUERIES = {
   serverLoadTimestamps: 'timestamp(bbb:load:by_server)',
   cpu: 'instance:cpu_utilisation:rate1m',
   recordingsBacklog: 'sum by (instance) ({__name__=~"bbb_recordings_processing|bbb_recordings_unprocessed"})',
+  /** Meetings per server in the same scrape as the backlog (see observe.ts). */
+  scrapedMeetings: 'bbb:meetings:by_server',
   /** A cooldown of 0 minutes has no window: the peak is the current load. */
   peakLoad: (cooldownMinutes: number) =>
     cooldownMinutes > 0 ? `max_over_time(bbb:load:total[${cooldownMinutes}m])` : 'bbb:load:total',

@@ -37,6 +37,7 @@ interface ScrapedServer {
   readonly participants: number;
   readonly webcams: number;
   readonly backlog: number;
+  readonly meetings: number;
   readonly cpu: number;
 }
 
@@ -246,6 +247,7 @@ export class World {
         participants,
         webcams,
         backlog: host.processingRecordings + host.queuedRecordings,
+        meetings: host.meetings.length,
         cpu: Math.min(1, (participants + 3 * webcams) / capacity / 1.2),
       });
     }
@@ -285,6 +287,8 @@ export class World {
         return perServer((s) => s.cpu);
       case QUERIES.recordingsBacklog:
         return perServer((s) => s.backlog);
+      case QUERIES.scrapedMeetings:
+        return perServer((s) => s.meetings);
       default: {
         const peak = /^max_over_time\(bbb:load:total\[(\d+)m\]\)$/.exec(query);
         if (!peak) return undefined;
