@@ -21,6 +21,10 @@ describe.each(files)('shipped environment %s', (file) => {
     expect(problems).toEqual([]);
   });
 
+  it.each(['network', 'frontend'])('keeps the %s stack unchanged (snapshot)', (part) => {
+    expect(stacks[`${config.name}-${part}`]).toMatchSnapshot();
+  });
+
   it('declares the IONOS provider pinned to the committed schema version', () => {
     for (const stack of Object.values(stacks)) {
       expect(stack.terraform.required_providers.ionoscloud).toEqual({

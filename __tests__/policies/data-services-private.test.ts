@@ -1,27 +1,14 @@
 import { InmemorydbReplicaset } from '../../.gen/providers/ionoscloud/inmemorydb-replicaset';
 import { NfsCluster } from '../../.gen/providers/ionoscloud/nfs-cluster';
-import { PgCluster } from '../../.gen/providers/ionoscloud/pg-cluster';
 import type { Lan } from '../../.gen/providers/ionoscloud/lan';
 import { Password } from '@cdktf/provider-random/lib/password';
-import { findingsOf, policyFixture, type Fixture } from './fixtures';
+import { findingsOf, pgCluster, policyFixture, type Fixture } from './fixtures';
 
 const RULE = 'DATA-PRIVATE-LAN';
 
 function dataServices(fixture: Fixture, lan: Lan): void {
   const password = new Password(fixture.stack, 'Password', { length: 32 });
-  new PgCluster(fixture.stack, 'Postgres', {
-    displayName: 'db',
-    cores: 2,
-    ram: 4096,
-    instances: 1,
-    location: 'de/fra',
-    postgresVersion: '15',
-    storageSize: 20480,
-    storageType: 'SSD',
-    synchronizationMode: 'ASYNCHRONOUS',
-    connections: { cidr: '10.7.0.20/24', datacenterId: fixture.datacenter.id, lanId: lan.id },
-    credentials: { username: 'scalelite', password: password.result },
-  });
+  pgCluster(fixture, 'Postgres', { password: password.result, lanId: lan.id });
   new InmemorydbReplicaset(fixture.stack, 'Redis', {
     displayName: 'redis',
     evictionPolicy: 'noeviction',

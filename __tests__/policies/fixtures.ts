@@ -9,6 +9,7 @@ import { Datacenter } from '../../.gen/providers/ionoscloud/datacenter';
 import { Lan } from '../../.gen/providers/ionoscloud/lan';
 import { Server, type ServerConfig, type ServerNic } from '../../.gen/providers/ionoscloud/server';
 import { applyPolicies } from '../../policies';
+import { PgCluster } from '../../.gen/providers/ionoscloud/pg-cluster';
 
 export interface Fixture {
   readonly stack: TerraformStack;
@@ -106,4 +107,21 @@ export function evaluate(stack: TerraformStack): Finding[] {
 /** Findings of one rule, as `level path: message` lines for readable assertions. */
 export function findingsOf(stack: TerraformStack, rule: string): Finding[] {
   return evaluate(stack).filter((finding) => finding.rule === rule);
+}
+
+/** A PostgreSQL cluster connected to `lanId` (default: the fixture's private LAN). */
+export function pgCluster(fixture: Fixture, id: string, options: { password: string; lanId?: string }): PgCluster {
+  return new PgCluster(fixture.stack, id, {
+    displayName: 'db',
+    cores: 2,
+    ram: 4096,
+    instances: 1,
+    location: 'de/fra',
+    postgresVersion: '15',
+    storageSize: 20480,
+    storageType: 'SSD',
+    synchronizationMode: 'ASYNCHRONOUS',
+    connections: { cidr: '10.7.0.20/24', datacenterId: fixture.datacenter.id, lanId: options.lanId ?? fixture.privateLan.id },
+    credentials: { username: 'scalelite', password: options.password },
+  });
 }

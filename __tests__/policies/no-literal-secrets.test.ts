@@ -1,33 +1,16 @@
 import { Fn, TerraformVariable } from 'cdktf';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
-import { PgCluster } from '../../.gen/providers/ionoscloud/pg-cluster';
 import { IonoscloudProvider } from '../../.gen/providers/ionoscloud/provider';
-import { CLOUD_CONFIG, findingsOf, policyFixture, server, type Fixture } from './fixtures';
+import { CLOUD_CONFIG, findingsOf, pgCluster, policyFixture, server } from './fixtures';
 
 const RULE = 'SECRET-LITERAL';
-
-function pgCluster(fixture: Fixture, id: string, password: string): PgCluster {
-  return new PgCluster(fixture.stack, id, {
-    displayName: 'db',
-    cores: 2,
-    ram: 4096,
-    instances: 1,
-    location: 'de/fra',
-    postgresVersion: '15',
-    storageSize: 20480,
-    storageType: 'SSD',
-    synchronizationMode: 'ASYNCHRONOUS',
-    connections: { cidr: '10.7.0.20/24', datacenterId: fixture.datacenter.id, lanId: fixture.privateLan.id },
-    credentials: { username: 'scalelite', password },
-  });
-}
 
 describe(RULE, () => {
   it('accepts secrets that come from random_password, sensitive variables and placeholders', () => {
     const fixture = policyFixture();
     const password = new Password(fixture.stack, 'DbPassword', { length: 32, special: false });
-    pgCluster(fixture, 'Db', password.result);
+    pgCluster(fixture, 'Db', { password: password.result });
     const key = new TerraformVariable(fixture.stack, 'ssh_private_key', { type: 'string', sensitive: true });
     new IonoscloudProvider(fixture.stack, 'ionoscloud', {});
     const env = [
@@ -49,7 +32,7 @@ describe(RULE, () => {
 
   it('rejects a literal password argument without echoing the value', () => {
     const fixture = policyFixture();
-    pgCluster(fixture, 'Db', 'hunter2-but-longer');
+    pgCluster(fixture, 'Db', { password: 'hunter2-but-longer' });
     const findings = findingsOf(fixture.stack, RULE);
     expect(findings).toEqual([expect.objectContaining({ level: 'error', path: 'fixture/Db' })]);
     expect(findings[0].message).toContain('argument credentials.password holds a literal secret');
