@@ -38,6 +38,8 @@ function hclQuoted(text: string): string {
   return `"${escaped}"`;
 }
 
+/** Escaped once: synth resolves every argument several times (prepare, policies, output). */
 function hclLiteral(text: string): string {
-  return Token.asString(Lazy.stringValue({ produce: () => hclQuoted(text) }));
+  let quoted: string | undefined;
+  return Token.asString(Lazy.stringValue({ produce: () => (quoted ??= hclQuoted(text)) }));
 }

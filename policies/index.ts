@@ -9,6 +9,7 @@ import { POLICY_RULES } from './rules';
 
 export { POLICY_RULES } from './rules';
 export { suppress } from './suppressions';
+export { takeInspectedSynthesis } from './inspect/synthesized';
 export type { PolicyRule, Severity } from './rule';
 
 /**

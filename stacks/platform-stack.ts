@@ -4,8 +4,9 @@ import { NullProvider } from '@cdktf/provider-null/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { IonoscloudProvider } from '../.gen/providers/ionoscloud/provider';
 import type { EnvironmentConfig } from '../config';
-import { applyPolicies } from '../policies';
+import { applyPolicies, takeInspectedSynthesis } from '../policies';
 import { configureBackend } from './backend';
+import { PreparedFragments } from './prepared-fragments';
 
 /**
  * A stack of one environment, named `<env>-<part>`, with the providers every part
@@ -16,6 +17,7 @@ import { configureBackend } from './backend';
 export class PlatformStack extends TerraformStack {
   readonly config: EnvironmentConfig;
   readonly part: string;
+  private readonly fragments = new PreparedFragments();
 
   constructor(scope: Construct, config: EnvironmentConfig, part: string) {
     super(scope, `${config.name}-${part}`);
@@ -26,5 +28,15 @@ export class PlatformStack extends TerraformStack {
     new NullProvider(this, 'null', {});
     configureBackend(this, config);
     applyPolicies(this);
+  }
+
+  override prepareStack(): void {
+    this.ensureBackendExists();
+    this.fragments.prepare(this);
+  }
+
+  /** Resolving a stack is the bulk of synth; the policy pass has usually done it already. */
+  override toTerraform(): Record<string, unknown> {
+    return takeInspectedSynthesis(this) ?? this.fragments.lend(() => super.toTerraform() as Record<string, unknown>);
   }
 }

@@ -129,10 +129,13 @@ describe('BbbPool inventory', () => {
 
   it('names the environment, data center, Prometheus and the Scalelite server API', () => {
     expect(resolved.environment).toBe('example');
-    expect(resolved.datacenterId).toMatch(/^\$\{ionoscloud_datacenter\.Network_Datacenter_[0-9A-F]+\.id\}$/);
+    // Both come from other stacks, so the inventory reads them from their state outputs.
+    expect(resolved.datacenterId).toMatch(
+      /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-example-network\.outputs\.cross-stack-output-ionoscloud_datacenterNetwork_Datacenter_[0-9A-F]+id\}$/,
+    );
     expect(resolved.prometheusUrl).toBe('http://prometheus:9090');
     expect(resolved.scalelite.apiUrl).toBe(SCALELITE_API_URL);
-    expect(resolved.scalelite.secret).toMatch(/^\$\{random_password\.LoadbalancerSecret\.result\}$/);
+    expect(resolved.scalelite.secret).toMatch(/^\$\{data\.terraform_remote_state\.[\w-]+scalelite-standin\.outputs\.cross-stack-output-random_passwordLoadbalancerSecretresult\}$/);
   });
 
   it('carries the policy block the autoscaler expects', () => {
@@ -160,8 +163,9 @@ describe('BbbPool inventory', () => {
     expect(result.success ? [] : result.error.issues).toEqual([]);
   });
 
-  it('renders as one JSON document built by Terraform', () => {
-    const json = resolve(stack.pool.inventoryJson) as string;
+  it('renders as one JSON document built by Terraform, held in one local of the BBB stack', () => {
+    const local = /^\$\{local\.([\w-]+)\}$/.exec(resolve(stack.pool.inventoryJson) as string)?.[1];
+    const json = bbb.locals[local ?? ''] as string;
     expect(json.startsWith('${jsonencode({')).toBe(true);
     expect(json).toContain('"bbbApiUrl" = "https://bbb-20.bbb.example.org/bigbluebutton/api"');
   });

@@ -1,4 +1,4 @@
-import { Fn } from 'cdktf';
+import { Fn, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
 import { Password } from '@cdktf/provider-random/lib/password';
 import type { EnvironmentConfig } from '../../config';
@@ -118,7 +118,9 @@ export class BbbPool extends Construct {
       policy: inventoryPolicyFromEnvironment(config),
       servers: members.map((member) => member.entry),
     };
-    this.inventoryJson = Fn.jsonencode(this.inventory);
+    // One local in this stack: a reader in another stack then costs one cross-stack
+    // output instead of two per server (id and secret).
+    this.inventoryJson = new TerraformLocal(this, 'Inventory', Fn.jsonencode(this.inventory)).asString;
   }
 }
 

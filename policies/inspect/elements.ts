@@ -5,6 +5,8 @@
  * another stack without resolving anything.
  */
 import {
+  DefaultTokenResolver,
+  StringConcat,
   TerraformDataSource,
   TerraformElement,
   TerraformLocal,
@@ -15,6 +17,7 @@ import {
   Tokenization,
 } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import { synthesizeForInspection, type StackJson } from './synthesized';
 import type { Block } from './values';
 
 interface ReferenceToken {
@@ -28,9 +31,15 @@ export interface ResolvedReference {
   readonly attribute: string;
 }
 
+type Fragment = Record<string, Record<string, Record<string, unknown>>>;
+
 /** The arguments of an element as they synthesize (see values.ts for why unresolved). */
 export function elementBody(element: TerraformElement): Block {
-  const synthesized = element.toTerraform() as Record<string, Record<string, Record<string, unknown>>>;
+  return bodyIn(element.toTerraform() as Fragment, element);
+}
+
+/** The element's part of a synthesized fragment: its own, or the whole stack's. */
+function bodyIn(synthesized: Fragment, element: TerraformElement): Block {
   const id = element.friendlyUniqueId;
   if (TerraformResource.isTerraformResource(element)) {
     return (synthesized.resource?.[element.terraformResourceType]?.[id] ?? {}) as Block;
@@ -62,6 +71,8 @@ export class ElementIndex {
   readonly all: readonly TerraformElement[];
   private readonly byStack = new Map<TerraformStack, Map<string, TerraformElement>>();
   private readonly bodies = new Map<TerraformElement, Block>();
+  private readonly synthesizedBodies = new Map<TerraformElement, Block>();
+  private readonly stacks = new Map<TerraformStack, StackJson>();
 
   constructor(root: IConstruct) {
     this.all = root.node.findAll().filter((node): node is TerraformElement => TerraformElement.isTerraformElement(node));
@@ -82,6 +93,37 @@ export class ElementIndex {
       this.bodies.set(element, body);
     }
     return body;
+  }
+
+  /**
+   * The arguments as written to cdk.tf.json: tokens resolved, a reference into
+   * another stack turned into its remote-state lookup. For reading text, not for
+   * following references (see values.ts).
+   */
+  synthesized(element: TerraformElement): Block {
+    let body = this.synthesizedBodies.get(element);
+    if (!body) {
+      body =
+        elementType(element) === undefined
+          ? (Tokenization.resolve(elementBody(element), { scope: element, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) }) as Block)
+          : bodyIn(this.synthesizedStack(element.cdktfStack) as Fragment, element);
+      this.synthesizedBodies.set(element, body);
+    }
+    return body;
+  }
+
+  /** The value of `local.<id>` in `stack` as written to cdk.tf.json. */
+  synthesizedLocal(stack: TerraformStack, id: string): unknown {
+    return (this.synthesizedStack(stack).locals as Record<string, unknown> | undefined)?.[id];
+  }
+
+  private synthesizedStack(stack: TerraformStack): StackJson {
+    let json = this.stacks.get(stack);
+    if (!json) {
+      json = synthesizeForInspection(stack);
+      this.stacks.set(stack, json);
+    }
+    return json;
   }
 
   /** The element at a Terraform address (`ionoscloud_lan.<id>`, `local.<id>`) in `stack`. */

@@ -19,6 +19,14 @@ export interface EvaluatedTemplate {
 
 class ParseError extends Error {}
 
+// Sticky patterns, matched in place: slicing the rest of a 30 KB user_data per character is quadratic.
+const PLAIN = /[^$%]+/y;
+const PLAIN_QUOTED = /[^$%"\\]+/y;
+const SPACE = /\s+/y;
+const NUMBER = /-?\d+(\.\d+)?([eE][+-]?\d+)?/y;
+const NAME = /[A-Za-z_][\w-]*/y;
+const TRAVERSAL = /(?:\.[\w*-]+|\[[^\]]*\])*/y;
+
 const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
 
 function placeholder(source: string): string {
@@ -45,31 +53,44 @@ class Parser {
       literal = '';
     };
     while (this.position < this.source.length) {
-      const rest = this.source.slice(this.position);
-      if (quoted && rest.startsWith('"')) {
+      const plain = this.match(quoted ? PLAIN_QUOTED : PLAIN);
+      if (plain) {
+        literal += plain;
+      } else if (quoted && this.at('"')) {
         this.position += 1;
         flush();
         return parts;
-      }
-      if (rest.startsWith('$${') || rest.startsWith('%%{')) {
-        literal += `${rest[0]}{`;
+      } else if (this.at('$${') || this.at('%%{')) {
+        literal += `${this.source[this.position]}{`;
         this.position += 3;
-      } else if (rest.startsWith('${')) {
+      } else if (this.at('${')) {
         flush();
         this.position += 2;
         parts.push(this.interpolation());
-      } else if (rest.startsWith('%{')) {
+      } else if (this.at('%{')) {
         throw new ParseError('template directives are not evaluated');
-      } else if (quoted && rest.startsWith('\\')) {
+      } else if (quoted && this.at('\\')) {
         literal += this.escape();
       } else {
-        literal += rest[0];
+        literal += this.source[this.position];
         this.position += 1;
       }
     }
     if (quoted) throw new ParseError('unterminated string');
     flush();
     return parts;
+  }
+
+  private at(text: string): boolean {
+    return this.source.startsWith(text, this.position);
+  }
+
+  /** Consumes what a sticky pattern matches at the current position (long strings stay linear). */
+  private match(pattern: RegExp): string | undefined {
+    pattern.lastIndex = this.position;
+    const found = pattern.exec(this.source)?.[0];
+    if (found) this.position += found.length;
+    return found || undefined;
   }
 
   private escape(): string {
@@ -130,7 +151,7 @@ class Parser {
   }
 
   private skipSpace(): void {
-    while (/\s/.test(this.source[this.position] ?? '')) this.position += 1;
+    this.match(SPACE);
   }
 
   private expression(): Value {
@@ -141,17 +162,12 @@ class Parser {
       return { kind: 'text', text: this.template(true).map(asText).join('') };
     }
     if (char === '[') return this.list();
-    const number = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(this.source.slice(this.position))?.[0];
-    if (number) {
-      this.position += number.length;
-      return { kind: 'text', text: number };
-    }
-    const name = /^[A-Za-z_][\w-]*/.exec(this.source.slice(this.position))?.[0];
+    const number = this.match(NUMBER);
+    if (number) return { kind: 'text', text: number };
+    const name = this.match(NAME);
     if (!name) throw new ParseError(`unexpected ${char}`);
-    this.position += name.length;
     if (this.source[this.position] === '(') return this.call(name);
-    const traversal = /^(?:\.[\w*-]+|\[[^\]]*\])*/.exec(this.source.slice(this.position))?.[0] ?? '';
-    this.position += traversal.length;
+    const traversal = this.match(TRAVERSAL) ?? '';
     return { kind: 'opaque', source: `${name}${traversal}` };
   }
 

@@ -1,11 +1,11 @@
 /**
  * Text that lands on machines (user_data, pushed files, remote commands), rendered for
- * inspection from what synth writes to cdk.tf.json: the argument is resolved the way
- * synth resolves it, then evaluated as a Terraform template (see hcl-template.ts).
+ * inspection from what synth writes to cdk.tf.json: the resolved argument is
+ * evaluated as a Terraform template (see hcl-template.ts).
  * Computed parts become `${tf:<expression>}` placeholders, which the rules treat as
  * "supplied by Terraform", never as a literal.
  */
-import { DefaultTokenResolver, StringConcat, TerraformLocal, Tokenization, type TerraformElement } from 'cdktf';
+import type { TerraformStack } from 'cdktf';
 import type { ElementIndex } from './elements';
 import { evaluateTemplate } from './hcl-template';
 
@@ -26,55 +26,46 @@ export function decodeBase64Text(value: string): string | undefined {
   return unreadable === 0 ? text : undefined;
 }
 
-/** The argument as it is written to cdk.tf.json; resolving without `preparing` adds nothing to the tree. */
-function synthesized(value: unknown, element: TerraformElement): unknown {
-  return Tokenization.resolve(value, { scope: element, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) });
-}
-
 export interface RenderOptions {
   /** Decode a literal that is base64 (user_data is handed to cloud-init decoded). */
   readonly base64?: boolean;
 }
 
 /**
- * The text behind a string argument of `element`, or undefined when none of it is
- * known at synth (a data source's output, a variable). A local holding the text is
- * followed.
+ * The text behind a synthesized string argument (see ElementIndex.synthesized) of an
+ * element in `stack`, or undefined when none of it is known at synth (a data
+ * source's output, a variable). A local holding the text is followed.
  */
 export function renderText(
-  value: unknown,
-  element: TerraformElement,
+  source: unknown,
+  stack: TerraformStack,
   index: ElementIndex,
   options: RenderOptions = {},
   depth = 0,
 ): RenderedText | undefined {
-  if (typeof value !== 'string') return renderUncached(value, element, index, options, depth);
-  // Several rules read the same user_data; resolving and evaluating it is the costly part.
-  const key = `${options.base64 ? 'b' : 't'}${depth}:${value}`;
-  let cache = renderCache.get(element);
-  if (!cache) renderCache.set(element, (cache = new Map()));
-  if (!cache.has(key)) cache.set(key, renderUncached(value, element, index, options, depth));
+  if (typeof source !== 'string' || depth > 4) return undefined;
+  // Several rules read the same user_data; evaluating it is the costly part.
+  const key = `${stack.node.path}\u0000${options.base64 ? 'b' : 't'}${depth}:${source}`;
+  let cache = renderCache.get(index);
+  if (!cache) renderCache.set(index, (cache = new Map()));
+  if (!cache.has(key)) cache.set(key, renderUncached(source, stack, index, options, depth));
   return cache.get(key);
 }
 
-const renderCache = new WeakMap<TerraformElement, Map<string, RenderedText | undefined>>();
+const renderCache = new WeakMap<ElementIndex, Map<string, RenderedText | undefined>>();
 
 function renderUncached(
-  value: unknown,
-  element: TerraformElement,
+  source: string,
+  stack: TerraformStack,
   index: ElementIndex,
   options: RenderOptions,
   depth: number,
 ): RenderedText | undefined {
-  if (value === null || value === undefined || depth > 4) return undefined;
-  const source = synthesized(value, element);
-  if (typeof source !== 'string') return undefined;
   const evaluated = evaluateTemplate(source);
   if (!evaluated) return undefined;
   if (evaluated.opaque) {
     const local = /^\$\{tf:local\.([\w-]+)\}$/.exec(evaluated.text)?.[1];
-    const target = local ? index.find(element.cdktfStack, `local.${local}`) : undefined;
-    return target instanceof TerraformLocal ? renderText(index.body(target).value, target, index, options, depth + 1) : undefined;
+    return local ? renderText(index.synthesizedLocal(stack, local), stack, index, options, depth + 1) : undefined;
   }
   if (evaluated.base64Encoded) return { text: evaluated.text, via: 'base64encode()' };
   const decoded = options.base64 ? decodeBase64Text(evaluated.text) : undefined;

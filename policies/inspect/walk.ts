@@ -42,9 +42,19 @@ export interface TextLeaf extends Leaf {
 
 /** Every string argument of an element with the text Terraform will produce from it. */
 export function textLeaves(element: TerraformElement, index: ElementIndex): TextLeaf[] {
-  return leaves(index.body(element)).flatMap((leaf) => {
-    if (leaf.value === null || leaf.value === undefined || typeof leaf.value === 'number' || typeof leaf.value === 'boolean') return [];
-    const rendered = renderText(leaf.value, element, index, { base64: leaf.key === 'user_data' });
-    return rendered ? [{ ...leaf, text: rendered.text }] : [];
-  });
+  let known = textLeavesCache.get(index);
+  if (!known) textLeavesCache.set(index, (known = new Map()));
+  let found = known.get(element);
+  if (!found) {
+    found = leaves(index.synthesized(element)).flatMap((leaf) => {
+      if (typeof leaf.value !== 'string') return [];
+      const rendered = renderText(leaf.value, element.cdktfStack, index, { base64: leaf.key === 'user_data' });
+      return rendered ? [{ ...leaf, text: rendered.text }] : [];
+    });
+    known.set(element, found);
+  }
+  return found;
 }
+
+/** Two rules read the text of every element. */
+const textLeavesCache = new WeakMap<ElementIndex, Map<TerraformElement, TextLeaf[]>>();

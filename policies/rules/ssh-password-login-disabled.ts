@@ -22,10 +22,10 @@ export const sshPasswordLoginDisabled: PolicyRule = {
     if (!TerraformElement.isTerraformElement(node)) return [];
     const type = elementType(node);
     if (!type || !(SERVER_TYPES as readonly string[]).includes(type)) return [];
-    const volumes = blocks(index.body(node).volume);
+    const volumes = blocks(index.synthesized(node).volume);
     const userData = volumes.map((volume) => volume.user_data).find((value) => value !== undefined);
     if (userData === undefined) return ['volume has no user_data, so nothing sets ssh_pwauth: false'];
-    const rendered = renderText(userData, node, index, { base64: true });
+    const rendered = renderText(userData, node.cdktfStack, index, { base64: true });
     if (!rendered) return ['volume.user_data is computed at apply time; render it at synth so ssh_pwauth: false can be verified'];
     const state = passwordLogin(rendered.text);
     return state === 'disabled' ? [] : [`volume.user_data (${rendered.via}) ${EXPLANATION[state]}`];

@@ -1,0 +1,59 @@
+import { App, TerraformOutput, TerraformStack } from 'cdktf';
+import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
+import { Password } from '@cdktf/provider-random/lib/password';
+import { synthesizeForInspection } from '../../policies/inspect/synthesized';
+import { PlatformStack } from '../../stacks/platform-stack';
+import { exampleConfig } from '../../testing/synth';
+
+const config = exampleConfig();
+
+/** Two stacks with a cross-stack reference, prepared the way app.synth() prepares them. */
+function prepared() {
+  const app = new App({ outdir: '/nonexistent' });
+  const producer = new PlatformStack(app, config, 'producer');
+  const secret = new Password(producer, 'Secret', { length: 16, special: false });
+  const consumer = new PlatformStack(app, config, 'consumer');
+  const push = new NullResource(consumer, 'Push', { triggers: { secret: secret.result, note: 'first' } });
+  for (const stack of [producer, consumer]) stack.prepareStack();
+  return { producer, consumer, push };
+}
+
+const cdktfOwn = (stack: TerraformStack) => JSON.stringify(TerraformStack.prototype.toTerraform.call(stack));
+
+describe('synth reuse of resolved fragments', () => {
+  it('gives what cdktf gives, cross-stack references included', () => {
+    const { producer, consumer } = prepared();
+    expect(JSON.stringify(consumer.toTerraform())).toBe(cdktfOwn(consumer));
+    expect(JSON.stringify(producer.toTerraform())).toBe(cdktfOwn(producer));
+    expect(JSON.stringify(consumer.toTerraform())).toContain('data.terraform_remote_state');
+  });
+
+  it('resolves an element changed after preparing afresh', () => {
+    const { consumer, push } = prepared();
+    push.triggers = { note: 'second' };
+    const written = consumer.toTerraform() as { resource: { null_resource: Record<string, { triggers: unknown }> } };
+    expect(Object.values(written.resource.null_resource)[0].triggers).toEqual({ note: 'second' });
+  });
+
+  it('resolves elements added after preparing', () => {
+    const { consumer } = prepared();
+    new TerraformOutput(consumer, 'late', { value: 'added after preparing' });
+    expect((consumer.toTerraform() as { output: Record<string, { value: string }> }).output.late.value).toBe('added after preparing');
+  });
+
+  it('writes what the policy pass resolved, unless something was added since', () => {
+    const { consumer } = prepared();
+    const inspected = synthesizeForInspection(consumer);
+    expect(consumer.toTerraform()).toBe(inspected);
+
+    synthesizeForInspection(consumer);
+    new TerraformOutput(consumer, 'late', { value: 'added after inspection' });
+    expect((consumer.toTerraform() as { output: Record<string, { value: string }> }).output.late.value).toBe('added after inspection');
+  });
+
+  it('leaves the elements as they were', () => {
+    const { consumer, push } = prepared();
+    consumer.toTerraform();
+    expect(Object.prototype.hasOwnProperty.call(push, 'toTerraform')).toBe(false);
+  });
+});

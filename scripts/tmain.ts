@@ -1,0 +1,20 @@
+const t0 = performance.now();
+const mark = (l: string) => console.error(l.padEnd(12), (performance.now() - t0).toFixed(0));
+mark('start');
+const { App } = require('cdktf');
+mark('cdktf');
+const { loadEnvironments } = require('../stacks/environments');
+mark('config');
+const { buildPlatform } = require('../stacks');
+mark('stacks');
+const { withoutTokenStackTraces } = require('../stacks/token-stack-traces');
+const envs = loadEnvironments([process.env.ENVIRONMENTS!]);
+mark('load');
+withoutTokenStackTraces(() => {
+  const app = new App();
+  for (const c of envs) buildPlatform(app, c);
+  mark('build');
+  app.synth();
+  mark('synth');
+});
+process.on('exit', () => mark('exit'));
