@@ -83,12 +83,25 @@ export class PushedFiles extends Construct {
   }
 }
 
-/** Literal content is hashed at synth; content holding Terraform references is hashed by Terraform. */
+/**
+ * Literal content is hashed at synth; content holding Terraform references is hashed
+ * by Terraform. Files from disk are hashed as bytes: the autoscaler bundle is
+ * megabytes, and decoding or scanning it for tokens would cost more than the hash.
+ */
 function hashFiles(files: readonly PushedFile[]): string {
-  const parts = files.map((file) => {
-    const body = 'content' in file ? file.content : readFileSync(file.sourceFile, 'utf8');
-    return `${file.path}\n${file.mode ?? '0644'}\n${body}`;
+  if (files.some((file) => 'content' in file && Token.isUnresolved(file.content))) {
+    const parts = files.map((file) => `${header(file)}${'content' in file ? file.content : readFileSync(file.sourceFile, 'utf8')}`);
+    return Fn.sha256(terraformString(parts.join('\u0000')));
+  }
+  const digest = createHash('sha256');
+  files.forEach((file, position) => {
+    if (position > 0) digest.update('\u0000');
+    digest.update(header(file));
+    digest.update('content' in file ? file.content : readFileSync(file.sourceFile));
   });
-  const joined = parts.join('\u0000');
-  return Token.isUnresolved(joined) ? Fn.sha256(terraformString(joined)) : createHash('sha256').update(joined).digest('hex');
+  return digest.digest('hex');
+}
+
+function header(file: PushedFile): string {
+  return `${file.path}\n${file.mode ?? '0644'}\n`;
 }

@@ -13,6 +13,8 @@ export interface ImageReference {
 }
 
 const COMPOSE_IMAGE = /^\s*(?:-\s*)?image:\s*["']?([^"'\s#]+)["']?/;
+/** Cheap first look: a line with neither word names no image. */
+const MAYBE_IMAGE = /image|docker|podman/;
 const DOCKER_COMMAND = /\b(?:docker|podman)\s+(?:container\s+)?(run|create|pull)\s+(.*)$/;
 
 /** `docker run` options that take no value; every other option consumes the next word. */
@@ -36,6 +38,7 @@ function imageOfDockerArgs(args: string): string | undefined {
 export function imageReferences(text: string): ImageReference[] {
   const found: ImageReference[] = [];
   text.split('\n').forEach((line, position) => {
+    if (!MAYBE_IMAGE.test(line)) return;
     const compose = COMPOSE_IMAGE.exec(line);
     if (compose) {
       found.push({ line: position + 1, image: compose[1] });

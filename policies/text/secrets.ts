@@ -48,25 +48,24 @@ function unquote(value: string): string {
   return quoted ? quoted[2] : value;
 }
 
+/** Cheap first look: a line that matches none of these cannot carry a finding. */
+const MAYBE_SECRET = /password|passwd|secret|token|api[_-]?key|private[_-]?key|access[_-]?key|:\/\/|PRIVATE KEY/i;
+
+function lineFindings(line: string): string[] {
+  if (!MAYBE_SECRET.test(line)) return [];
+  if (PEM_PRIVATE_KEY.test(line)) return ['a PEM private key'];
+  const url = URL_CREDENTIALS.exec(line);
+  if (url && !isIndirectValue(url[1])) return ['a password inside a URL'];
+  // Comments describe secrets ("holds the API secrets: root only"); they do not set them.
+  if (/^\s*(#|\/\/|;)/.test(line)) return [];
+  const found: string[] = [];
+  for (const [, key, rawValue] of line.matchAll(ASSIGNMENTS)) {
+    if (isSecretKey(key) && !isIndirectValue(unquote(rawValue))) found.push(`${key} is set to a literal`);
+  }
+  return found;
+}
+
 /** Lines of `text` that carry a literal secret, as `line N: <what>` (values are never echoed). */
 export function literalSecretsInText(text: string): string[] {
-  const found: string[] = [];
-  text.split('\n').forEach((line, position) => {
-    const where = `line ${position + 1}`;
-    if (PEM_PRIVATE_KEY.test(line)) {
-      found.push(`${where}: a PEM private key`);
-      return;
-    }
-    const url = URL_CREDENTIALS.exec(line);
-    if (url && !isIndirectValue(url[1])) {
-      found.push(`${where}: a password inside a URL`);
-      return;
-    }
-    // Comments describe secrets ("holds the API secrets: root only"); they do not set them.
-    if (/^\s*(#|\/\/|;)/.test(line)) return;
-    for (const [, key, rawValue] of line.matchAll(ASSIGNMENTS)) {
-      if (isSecretKey(key) && !isIndirectValue(unquote(rawValue))) found.push(`${where}: ${key} is set to a literal`);
-    }
-  });
-  return found;
+  return text.split('\n').flatMap((line, position) => lineFindings(line).map((finding) => `line ${position + 1}: ${finding}`));
 }
