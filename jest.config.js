@@ -10,6 +10,7 @@ module.exports = {
   // One worker more than cores: the Prometheus integration tests spend most of their
   // time waiting for scrapes, and Jest's default (cores - 1) would leave a core idle.
   maxWorkers: require('node:os').availableParallelism() + 1,
+  testSequencer: '<rootDir>/testing/waiting-tests-first.js',
   roots: roots.map((dir) => `<rootDir>/${dir}`),
   testMatch: ['**/*.test.ts'],
   transform: {

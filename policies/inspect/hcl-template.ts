@@ -212,6 +212,8 @@ class Parser {
 
 /** The text a synthesized Terraform string produces, with computed parts as placeholders. */
 export function evaluateTemplate(source: string): EvaluatedTemplate | undefined {
+  // Most arguments (names, sizes, addresses) hold no template sequence at all.
+  if (!source.includes('${') && !source.includes('%{')) return { text: source, base64Encoded: false, opaque: false };
   const parser = new Parser(source);
   try {
     const parts = parser.template(false);
