@@ -30,6 +30,7 @@ export class PlatformStack extends TerraformStack {
     applyPolicies(this);
   }
 
+  /** cdktf's own preparation (the backend, then a preparing resolve of every element), keeping what it resolves. */
   override prepareStack(): void {
     this.ensureBackendExists();
     this.fragments.prepare(this);
