@@ -7,6 +7,7 @@
  * unchanged; anything added or changed after preparing is resolved as usual.
  */
 import { DefaultTokenResolver, StringConcat, TerraformElement, TerraformStack, Tokenization } from 'cdktf';
+import type { IConstruct } from 'constructs';
 
 interface Prepared {
   readonly source: unknown;
@@ -22,7 +23,7 @@ function resolve(stack: TerraformStack, value: unknown, preparing: boolean): unk
 /** The stack's own elements, as cdktf's synthesis collects them (nested stacks excluded). */
 function elementsOf(stack: TerraformStack): TerraformElement[] {
   const found: TerraformElement[] = [];
-  const visit = (node: TerraformStack | TerraformElement | { node: TerraformStack['node'] }): void => {
+  const visit = (node: IConstruct): void => {
     if (TerraformElement.isTerraformElement(node)) found.push(node);
     for (const child of node.node.children) {
       if (!TerraformStack.isStack(child)) visit(child);
