@@ -70,9 +70,8 @@ function address(element: TerraformElement): string | undefined {
 export class ElementIndex {
   readonly all: readonly TerraformElement[];
   private readonly byStack = new Map<TerraformStack, Map<string, TerraformElement>>();
-  private readonly bodies = new Map<TerraformElement, Block>();
-  private readonly synthesizedBodies = new Map<TerraformElement, Block>();
   private readonly stacks = new Map<TerraformStack, StackJson>();
+  private readonly memos = new Map<string, Map<unknown, unknown>>();
 
   constructor(root: IConstruct) {
     this.all = root.node.findAll().filter((node): node is TerraformElement => TerraformElement.isTerraformElement(node));
@@ -87,12 +86,7 @@ export class ElementIndex {
   }
 
   body(element: TerraformElement): Block {
-    let body = this.bodies.get(element);
-    if (!body) {
-      body = elementBody(element);
-      this.bodies.set(element, body);
-    }
-    return body;
+    return this.remember('body', element, () => elementBody(element));
   }
 
   /**
@@ -101,15 +95,11 @@ export class ElementIndex {
    * following references (see values.ts).
    */
   synthesized(element: TerraformElement): Block {
-    let body = this.synthesizedBodies.get(element);
-    if (!body) {
-      body =
-        elementType(element) === undefined
-          ? (Tokenization.resolve(elementBody(element), { scope: element, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) }) as Block)
-          : bodyIn(this.synthesizedStack(element.cdktfStack) as Fragment, element);
-      this.synthesizedBodies.set(element, body);
-    }
-    return body;
+    return this.remember('synthesized', element, () =>
+      elementType(element) === undefined
+        ? (Tokenization.resolve(elementBody(element), { scope: element, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) }) as Block)
+        : bodyIn(this.synthesizedStack(element.cdktfStack) as Fragment, element),
+    );
   }
 
   /** The value of `local.<id>` in `stack` as written to cdk.tf.json. */
@@ -124,6 +114,17 @@ export class ElementIndex {
       this.stacks.set(stack, json);
     }
     return json;
+  }
+
+  /**
+   * A value computed once per policy pass (an index lives for one pass): several rules
+   * read the same text, and evaluating it is the costly part of the pass.
+   */
+  remember<T>(kind: string, key: unknown, compute: () => T): T {
+    let memo = this.memos.get(kind);
+    if (!memo) this.memos.set(kind, (memo = new Map()));
+    if (!memo.has(key)) memo.set(key, compute());
+    return memo.get(key) as T;
   }
 
   /** The element at a Terraform address (`ionoscloud_lan.<id>`, `local.<id>`) in `stack`. */

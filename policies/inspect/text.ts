@@ -44,15 +44,9 @@ export function renderText(
   depth = 0,
 ): RenderedText | undefined {
   if (typeof source !== 'string' || depth > 4) return undefined;
-  // Several rules read the same user_data; evaluating it is the costly part.
   const key = `${stack.node.path}\u0000${options.base64 ? 'b' : 't'}${depth}:${source}`;
-  let cache = renderCache.get(index);
-  if (!cache) renderCache.set(index, (cache = new Map()));
-  if (!cache.has(key)) cache.set(key, renderUncached(source, stack, index, options, depth));
-  return cache.get(key);
+  return index.remember('text', key, () => renderUncached(source, stack, index, options, depth));
 }
-
-const renderCache = new WeakMap<ElementIndex, Map<string, RenderedText | undefined>>();
 
 function renderUncached(
   source: string,

@@ -42,19 +42,11 @@ export interface TextLeaf extends Leaf {
 
 /** Every string argument of an element with the text Terraform will produce from it. */
 export function textLeaves(element: TerraformElement, index: ElementIndex): TextLeaf[] {
-  let known = textLeavesCache.get(index);
-  if (!known) textLeavesCache.set(index, (known = new Map()));
-  let found = known.get(element);
-  if (!found) {
-    found = leaves(index.synthesized(element)).flatMap((leaf) => {
+  return index.remember('text leaves', element, () =>
+    leaves(index.synthesized(element)).flatMap((leaf) => {
       if (typeof leaf.value !== 'string') return [];
       const rendered = renderText(leaf.value, element.cdktfStack, index, { base64: leaf.key === 'user_data' });
       return rendered ? [{ ...leaf, text: rendered.text }] : [];
-    });
-    known.set(element, found);
-  }
-  return found;
+    }),
+  );
 }
-
-/** Two rules read the text of every element. */
-const textLeavesCache = new WeakMap<ElementIndex, Map<TerraformElement, TextLeaf[]>>();
