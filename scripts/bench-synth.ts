@@ -11,7 +11,7 @@ import * as yaml from 'js-yaml';
 
 const ROOT = path.resolve(__dirname, '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 
 interface Case {
   readonly label: string;
@@ -57,10 +57,14 @@ function main(): void {
       { label: '(c) 200-server pool', script: 'main.ts', environment: large },
     ];
     cases.forEach((benchCase) => timeOnce(benchCase, work));
-    const medians = cases.map((benchCase) => {
-      const samples = Array.from({ length: RUNS }, () => timeOnce(benchCase, work));
-      const value = median(samples);
-      console.log(`${benchCase.label.padEnd(34)} median ${value.toFixed(0).padStart(6)} ms  (${RUNS} runs: ${samples.map((s) => s.toFixed(0)).join(', ')})`);
+    // Rounds interleave the cases, so a machine that slows down mid-run skews all three alike.
+    const samples = cases.map((): number[] => []);
+    for (let round = 0; round < RUNS; round += 1) {
+      cases.forEach((benchCase, position) => samples[position].push(timeOnce(benchCase, work)));
+    }
+    const medians = cases.map((benchCase, position) => {
+      const value = median(samples[position]);
+      console.log(`${benchCase.label.padEnd(34)} median ${value.toFixed(0).padStart(6)} ms  (${RUNS} runs: ${samples[position].map((s) => s.toFixed(0)).join(', ')})`);
       return value;
     });
     console.log(`ratio b/a: ${(medians[1] / medians[0]).toFixed(2)} (goal <= 1.5)`);
