@@ -1,4 +1,4 @@
-import { App, TerraformOutput, TerraformStack } from 'cdktf';
+import { App, Aspects, TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { synthesizeForInspection } from '../../policies/inspect/synthesized';
@@ -49,6 +49,19 @@ describe('synth reuse of resolved fragments', () => {
     synthesizeForInspection(consumer);
     new TerraformOutput(consumer, 'late', { value: 'added after inspection' });
     expect((consumer.toTerraform() as { output: Record<string, { value: string }> }).output.late.value).toBe('added after inspection');
+  });
+
+  it('writes what a later aspect changed after the policy pass', () => {
+    const app = new App({ outdir: '/nonexistent' });
+    const stack = new PlatformStack(app, config, 'aspects');
+    const push = new NullResource(stack, 'Push', { triggers: { note: 'built' } });
+    Aspects.of(stack).add({
+      visit: (node) => {
+        if (node === push) push.triggers = { note: 'changed by an aspect' };
+      },
+    });
+    const written = JSON.parse(Testing.synth(stack)) as { resource: { null_resource: Record<string, { triggers: unknown }> } };
+    expect(Object.values(written.resource.null_resource)[0].triggers).toEqual({ note: 'changed by an aspect' });
   });
 
   it('leaves the elements as they were', () => {

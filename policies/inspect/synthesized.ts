@@ -25,7 +25,7 @@ export function synthesizeForInspection(stack: TerraformStack): StackJson {
 }
 
 /** The result of the last inspection, once, when nothing was added to the stack since. */
-export function takeInspectedSynthesis(stack: TerraformStack): StackJson | undefined {
+export function takeInspection(stack: TerraformStack): StackJson | undefined {
   const handOver = handOvers.get(stack);
   handOvers.delete(stack);
   return handOver && handOver.constructs === stack.node.findAll().length ? handOver.json : undefined;
