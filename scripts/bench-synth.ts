@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 
 const ROOT = path.resolve(__dirname, '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+/** Every case runs as `npm run synth` runs main.ts: Node with tsx's CommonJS hook. */
+const RUNNER = [process.execPath, '--require', require.resolve('tsx/cjs')] as const;
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 
 interface Case {
@@ -28,7 +29,7 @@ function median(values: number[]): number {
 function timeOnce(benchCase: Case, work: string): number {
   const outdir = mkdtempSync(path.join(work, 'out-'));
   const started = process.hrtime.bigint();
-  const result = spawnSync(TSX, [path.join(ROOT, benchCase.script)], {
+  const result = spawnSync(RUNNER[0], [...RUNNER.slice(1), path.join(ROOT, benchCase.script)], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, CDKTF_OUTDIR: outdir, ...(benchCase.environment ? { ENVIRONMENTS: benchCase.environment } : {}) },

@@ -1,15 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { runScript } from '../support/run-script';
 
 const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 const EXAMPLE = path.join(ROOT, 'environments/example.yaml');
 
 function tsx(script: string, args: string[], env: Record<string, string> = {}, cwd = ROOT) {
-  const result = spawnSync(TSX, [path.join(ROOT, script), ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runScript(script, args, { env, cwd });
 }
 
 describe('command line', () => {

@@ -1,12 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSimulate } from '../../simulator/cli';
+import { runScript } from '../support/run-script';
 
 const ROOT = join(__dirname, '../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
-const CLI = join(ROOT, 'simulator/cli.ts');
 
 let dir: string;
 beforeAll(() => {
@@ -16,7 +14,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** As a separate process: the chart needs vega, an ES module only Node itself can load. */
 function simulateProcess(args: string[]) {
-  return spawnSync(TSX, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  return runScript('simulator/cli.ts', args, { timeoutMs: 60_000 });
 }
 
 async function simulate(args: string[]) {
