@@ -8,10 +8,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
+import { TS_RUNNER } from './ts-runner';
 
 const ROOT = path.resolve(__dirname, '..');
-/** Every case runs as `npm run synth` runs main.ts: Node with tsx's CommonJS hook. */
-const RUNNER = [process.execPath, '--require', require.resolve('tsx/cjs')] as const;
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 
 interface Case {
@@ -29,7 +28,8 @@ function median(values: number[]): number {
 function timeOnce(benchCase: Case, work: string): number {
   const outdir = mkdtempSync(path.join(work, 'out-'));
   const started = process.hrtime.bigint();
-  const result = spawnSync(RUNNER[0], [...RUNNER.slice(1), path.join(ROOT, benchCase.script)], {
+  // Every case runs the way `npm run synth` runs main.ts.
+  const result = spawnSync(TS_RUNNER[0], [...TS_RUNNER.slice(1), path.join(ROOT, benchCase.script)], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, CDKTF_OUTDIR: outdir, ...(benchCase.environment ? { ENVIRONMENTS: benchCase.environment } : {}) },

@@ -1,9 +1,9 @@
-/** Runs a project script as `npm run` does: Node with tsx's CommonJS hook, from any directory. */
+/** Runs a project script as `npm run` does (see scripts/ts-runner.ts), from any directory. */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { TS_RUNNER } from '../../scripts/ts-runner';
 
 const ROOT = path.resolve(__dirname, '../..');
-const TSX_HOOK = require.resolve('tsx/cjs');
 
 export interface ScriptOptions {
   readonly env?: Record<string, string>;
@@ -12,7 +12,7 @@ export interface ScriptOptions {
 }
 
 export function runScript(script: string, args: string[], options: ScriptOptions = {}) {
-  const result = spawnSync(process.execPath, ['--require', TSX_HOOK, path.join(ROOT, script), ...args], {
+  const result = spawnSync(TS_RUNNER[0], [...TS_RUNNER.slice(1), path.join(ROOT, script), ...args], {
     cwd: options.cwd ?? ROOT,
     encoding: 'utf8',
     env: { ...process.env, ...options.env },

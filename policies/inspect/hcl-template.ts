@@ -173,32 +173,28 @@ class Parser {
 
   private list(): Value {
     this.position += 1;
+    return { kind: 'list', items: this.items(']') };
+  }
+
+  /** Comma-separated expressions up to and including `close`. */
+  private items(close: string): Value[] {
     const items: Value[] = [];
     this.skipSpace();
-    while (this.source[this.position] !== ']') {
+    while (this.source[this.position] !== close) {
       items.push(this.expression());
       this.skipSpace();
       if (this.source[this.position] === ',') this.position += 1;
-      else if (this.source[this.position] !== ']') throw new ParseError('expected , or ]');
+      else if (this.source[this.position] !== close) throw new ParseError(`expected , or ${close}`);
       this.skipSpace();
     }
     this.position += 1;
-    return { kind: 'list', items };
+    return items;
   }
 
   private call(name: string): Value {
     const start = this.position - name.length;
     this.position += 1;
-    const args: Value[] = [];
-    this.skipSpace();
-    while (this.source[this.position] !== ')') {
-      args.push(this.expression());
-      this.skipSpace();
-      if (this.source[this.position] === ',') this.position += 1;
-      else if (this.source[this.position] !== ')') throw new ParseError('expected , or )');
-      this.skipSpace();
-    }
-    this.position += 1;
+    const args = this.items(')');
     if (name === 'base64encode' && args.length === 1) {
       this.base64Encoded = true;
       return { kind: 'text', text: asText(args[0]) };
