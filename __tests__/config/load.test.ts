@@ -82,6 +82,13 @@ describe('environment loader', () => {
     expect(problems).toEqual(expect.arrayContaining([expect.stringContaining(expected)]));
   });
 
+  it.each(['Europe/Berlin', 'America/Argentina/Buenos_Aires', 'UTC', 'Etc/UTC', 'US/Eastern'])(
+    'accepts the time zone %s, canonical or alias',
+    (timezone) => {
+      expect(problemsAfter((d) => (d.autoscaler.schedule.timezone = timezone))).toEqual([]);
+    },
+  );
+
   it('reports every problem of a file together', () => {
     const problems = problemsAfter((d) => {
       d.bbb.pool.minRunning = 25;

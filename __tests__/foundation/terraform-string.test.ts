@@ -1,5 +1,9 @@
-import { Fn, TerraformOutput, TerraformStack, Testing } from 'cdktf';
+import { App, Fn, TerraformOutput, TerraformStack, Testing } from 'cdktf';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { Password } from '@cdktf/provider-random/lib/password';
+import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import fc from 'fast-check';
 import { terraformString } from '../../constructs/terraform-string';
 import { decodeUserData } from '../../testing/user-data';
@@ -34,5 +38,37 @@ describe('terraformString', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('renders a reference bare inside the expression and braced at the top level', () => {
+    const stack = new TerraformStack(Testing.app(), 'levels');
+    const secret = new Password(stack, 'Secret', { length: 16 });
+    new TerraformOutput(stack, 'plain', { value: terraformString(`a${secret.result}b`) });
+    const output = JSON.parse(Testing.synth(stack)).output;
+    expect(output.plain.value).toBe('${join("", ["a", random_password.Secret.result, "b"])}');
+  });
+
+  it('turns a reference to another stack into a remote-state lookup', () => {
+    const outdir = mkdtempSync(path.join(tmpdir(), 'terraform-string-'));
+    try {
+      const app = new App({ outdir });
+      const secrets = new TerraformStack(app, 'secrets');
+      new RandomProvider(secrets, 'random');
+      const secret = new Password(secrets, 'Secret', { length: 16 });
+      const user = new TerraformStack(app, 'user');
+      new TerraformOutput(user, 'out', { value: Fn.base64encode(terraformString(`key: ${secret.result}\n`)) });
+      app.synth();
+      const read = (name: string) => JSON.parse(readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+      const exported = Object.entries(read('secrets').output as Record<string, { value: string }>);
+      expect(exported).toHaveLength(1);
+      expect(exported[0][1].value).toBe('${random_password.Secret.result}');
+      const value = read('user').output.out.value as string;
+      expect(decodeUserData(value, (reference) => {
+        expect(reference).toBe(`data.terraform_remote_state.cross-stack-reference-input-secrets.outputs.${exported[0][0]}`);
+        return '<secret>';
+      })).toBe('key: <secret>\n');
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });
