@@ -5,8 +5,9 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import * as yaml from 'js-yaml';
-import type { core } from 'zod';
-import { relationProblems, type Problem } from './relations';
+import * as v from 'valibot';
+import { formatProblem, issueProblem, type Problem } from './issues';
+import { relationProblems } from './relations';
 import { environmentSchema, type EnvironmentConfig } from './schema';
 
 /** An environment file is a page of settings; anything larger is a mistake. */
@@ -41,9 +42,9 @@ export function parseEnvironment(text: string, file = '<input>'): EnvironmentCon
   const document = parseYaml(text, file);
   const problems = [...schemaProblems(document), ...relationProblems(document)];
   if (problems.length > 0) {
-    throw new ConfigError(file, unique(problems.map(formatProblem)));
+    throw new ConfigError(file, unique(problems.map((problem) => formatProblem(problem, '(document)'))));
   }
-  return environmentSchema.parse(document);
+  return v.parse(environmentSchema, document);
 }
 
 function parseYaml(text: string, file: string): unknown {
@@ -84,56 +85,8 @@ function assertBoundedExpansion(document: object, file: string): void {
 }
 
 function schemaProblems(document: unknown): Problem[] {
-  const result = environmentSchema.safeParse(document, { reportInput: true });
-  return result.success ? [] : result.error.issues.flatMap(issueProblems);
-}
-
-function issueProblems(issue: core.$ZodIssue): Problem[] {
-  const path = issue.path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment));
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return issue.keys.map((key) => ({ path: [...path, key], message: 'unknown key' }));
-    case 'invalid_type':
-      return [{ path, message: issue.input === undefined ? `is required (${article(issue.expected)})` : `must be ${article(issue.expected)}, got ${describe(issue.input)}` }];
-    case 'too_small':
-      return [{ path, message: sizeMessage(issue.origin, issue.inclusive ? '>=' : '>', issue.minimum, issue.input) }];
-    case 'too_big':
-      return [{ path, message: sizeMessage(issue.origin, issue.inclusive ? '<=' : '<', issue.maximum, issue.input) }];
-    case 'invalid_value':
-      return [{ path, message: `${issue.input === undefined ? 'is required: one' : 'must be one'} of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${issue.input === undefined ? '' : `, got ${describe(issue.input)}`}` }];
-    default:
-      return [{ path, message: issue.input === undefined || issue.code === 'custom' ? issue.message : `${issue.message}, got ${describe(issue.input)}` }];
-  }
-}
-
-function sizeMessage(origin: string, operator: string, bound: number | bigint, input: unknown): string {
-  if (origin === 'array') {
-    return `must list ${operator} ${bound} entries, got ${Array.isArray(input) ? input.length : describe(input)}`;
-  }
-  if (origin === 'string') {
-    return `must have ${operator} ${bound} characters`;
-  }
-  return `must be ${operator} ${bound}, got ${describe(input)}`;
-}
-
-function article(expected: string): string {
-  if (expected === 'object') return 'a mapping';
-  if (expected === 'array') return 'a list';
-  if (expected === 'int') return 'an integer';
-  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
-}
-
-function describe(input: unknown): string {
-  if (input === null) return 'null';
-  if (Array.isArray(input)) return 'a list';
-  if (typeof input === 'object') return 'a mapping';
-  if (typeof input === 'string') return JSON.stringify(input.length > 60 ? `${input.slice(0, 57)}...` : input);
-  return String(input);
-}
-
-function formatProblem({ path, message }: Problem): string {
-  const key = path.map((segment) => (typeof segment === 'number' ? `[${segment}]` : `.${segment}`)).join('').replace(/^\./, '');
-  return `${key || '(document)'}: ${message}`;
+  const result = v.safeParse(environmentSchema, document);
+  return result.success ? [] : result.issues.map((issue) => issueProblem(environmentSchema, issue));
 }
 
 function unique(lines: string[]): string[] {

@@ -4,11 +4,7 @@
  * after every other key is fixed.
  */
 import { minutesOfDay, timeProblem } from './formats';
-
-export interface Problem {
-  path: (string | number)[];
-  message: string;
-}
+import type { Problem } from './issues';
 
 type Raw = Record<string, unknown>;
 

@@ -2,7 +2,7 @@
  * The environment configuration contract (see environments/example.yaml): its shape,
  * ranges and the rules that relate one key to another.
  */
-import { z } from 'zod';
+import * as v from 'valibot';
 import {
   IONOS_LOCATIONS,
   WEEKDAYS,
@@ -18,32 +18,44 @@ type Check = (value: string) => string | undefined;
 
 /** A string checked by one of the format functions; its reason becomes the message. */
 function formatted(check: Check) {
-  return z.string().check((ctx) => {
-    const problem = check(ctx.value);
-    if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
-  });
+  return v.pipe(
+    v.string(),
+    v.rawCheck<string>(({ dataset, addIssue }) => {
+      const problem = dataset.typed ? check(dataset.value) : undefined;
+      if (problem) addIssue({ message: problem });
+    }),
+  );
 }
 
-const int = (min: number, max: number) => z.number().int().min(min).max(max);
+const int = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
 
-const stateSchema = z.strictObject({
-  backend: z.literal('s3'),
-  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3-63 of a-z 0-9 . -)'),
-  region: z.string().regex(/^[a-z]{2}-[a-z]+-\d+$/, 'must be an IONOS S3 region such as eu-central-3'),
-  endpoint: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }),
+/** An absolute URL with one of the given schemes, e.g. `url(['https'], 'must be an https:// URL')`. */
+export function url(schemes: readonly string[], message: string) {
+  return v.pipe(v.string(), v.check((text) => schemes.includes(urlScheme(text) ?? ''), message));
+}
+
+function urlScheme(text: string): string | undefined {
+  return URL.canParse(text) ? new URL(text).protocol.slice(0, -1) : undefined;
+}
+
+const stateSchema = v.strictObject({
+  backend: v.literal('s3'),
+  bucket: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3-63 of a-z 0-9 . -)')),
+  region: v.pipe(v.string(), v.regex(/^[a-z]{2}-[a-z]+-\d+$/, 'must be an IONOS S3 region such as eu-central-3')),
+  endpoint: url(['https'], 'must be an https:// URL'),
 });
 
-const scaleliteSchema = z.strictObject({
+const scaleliteSchema = v.strictObject({
   nodes: int(1, 10),
   cores: int(1, 32),
   ramGb: int(2, 128),
-  greenlight: z.boolean(),
-  recordings: z.boolean(),
+  greenlight: v.boolean(),
+  recordings: v.boolean(),
 });
 
-const bbbSchema = z.strictObject({
-  version: z.enum(['3.0']),
-  pool: z.strictObject({
+const bbbSchema = v.strictObject({
+  version: v.picklist(['3.0']),
+  pool: v.strictObject({
     size: int(1, 500),
     minRunning: int(0, 500),
   }),
@@ -52,72 +64,73 @@ const bbbSchema = z.strictObject({
   diskGb: int(50, 4000),
 });
 
-const turnSchema = z.strictObject({
+const turnSchema = v.strictObject({
   servers: int(0, 10),
   cores: int(1, 16),
   ramGb: int(1, 64),
 });
 
-const monitoringSchema = z.strictObject({
+const monitoringSchema = v.strictObject({
   cores: int(2, 32),
   ramGb: int(4, 128),
   diskGb: int(20, 4000),
   retentionDays: int(1, 730),
   alertEmail: formatted(emailProblem),
   /** Mail relay for alerts; the password is the sensitive Terraform variable smtp_password. */
-  smtp: z
-    .strictObject({
-      smarthost: z.string().regex(/^[a-z0-9.-]+:\d{1,5}$/, 'must be host:port, e.g. smtp.ionos.de:587'),
-      from: formatted(emailProblem).optional(),
-      username: z.string().min(1).optional(),
-      requireTls: z.boolean().default(true),
-    })
-    .optional(),
+  smtp: v.optional(
+    v.strictObject({
+      smarthost: v.pipe(v.string(), v.regex(/^[a-z0-9.-]+:\d{1,5}$/, 'must be host:port, e.g. smtp.ionos.de:587')),
+      from: v.optional(formatted(emailProblem)),
+      username: v.optional(v.pipe(v.string(), v.minLength(1))),
+      requireTls: v.optional(v.boolean(), true),
+    }),
+  ),
 });
 
-const scheduleRuleSchema = z.strictObject({
-  days: z
-    .array(z.enum(WEEKDAYS))
-    .min(1)
-    .refine((days) => new Set(days).size === days.length, 'must not name a day twice'),
+const scheduleRuleSchema = v.strictObject({
+  days: v.pipe(
+    v.array(v.picklist(WEEKDAYS)),
+    v.minLength(1),
+    v.check((days) => new Set(days).size === days.length, 'must not name a day twice'),
+  ),
   from: formatted(timeProblem),
   to: formatted(timeProblem),
   minRunning: int(0, 500),
 });
 
-const autoscalerSchema = z.strictObject({
-  enabled: z.boolean(),
+const autoscalerSchema = v.strictObject({
+  enabled: v.boolean(),
   intervalSeconds: int(30, 3600),
   capacityPerServer: int(1, 10000),
-  targetUtilization: z.number().gt(0).max(1),
+  targetUtilization: v.pipe(v.number(), v.gtValue(0), v.maxValue(1)),
   scaleInCooldownMinutes: int(0, 1440),
-  schedule: z.strictObject({
+  schedule: v.strictObject({
     timezone: formatted(timezoneProblem),
-    rules: z.array(scheduleRuleSchema).max(50),
+    rules: v.pipe(v.array(scheduleRuleSchema), v.maxLength(50)),
   }),
-  vertical: z.strictObject({
-    enabled: z.boolean(),
+  vertical: v.strictObject({
+    enabled: v.boolean(),
     maxCores: int(1, 62),
     maxRamGb: int(1, 240),
   }),
 });
 
-export const environmentSchema = z.strictObject({
-    name: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/, 'must match [a-z][a-z0-9-]{1,20}'),
-    location: z.enum(IONOS_LOCATIONS),
-    domain: formatted(domainProblem),
-    acmeEmail: formatted(emailProblem),
-    sshKeys: z.array(formatted(sshKeyProblem)).min(1).max(50),
-    adminCidrs: z.array(formatted(cidrProblem)).min(1).max(50),
-    state: stateSchema.optional(),
-    scalelite: scaleliteSchema,
-    bbb: bbbSchema,
-    turn: turnSchema,
-    monitoring: monitoringSchema,
-    autoscaler: autoscalerSchema,
-  });
+export const environmentSchema = v.strictObject({
+  name: v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{1,20}$/, 'must match [a-z][a-z0-9-]{1,20}')),
+  location: v.picklist(IONOS_LOCATIONS),
+  domain: formatted(domainProblem),
+  acmeEmail: formatted(emailProblem),
+  sshKeys: v.pipe(v.array(formatted(sshKeyProblem)), v.minLength(1), v.maxLength(50)),
+  adminCidrs: v.pipe(v.array(formatted(cidrProblem)), v.minLength(1), v.maxLength(50)),
+  state: v.optional(stateSchema),
+  scalelite: scaleliteSchema,
+  bbb: bbbSchema,
+  turn: turnSchema,
+  monitoring: monitoringSchema,
+  autoscaler: autoscalerSchema,
+});
 
 /** A validated environment, as every construct and the autoscaler receive it. */
-export type EnvironmentConfig = z.infer<typeof environmentSchema>;
+export type EnvironmentConfig = v.InferOutput<typeof environmentSchema>;
 export type Weekday = (typeof WEEKDAYS)[number];
 export type ScheduleRule = EnvironmentConfig['autoscaler']['schedule']['rules'][number];

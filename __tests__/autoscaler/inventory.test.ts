@@ -42,7 +42,7 @@ describe('inventory', () => {
       expect.arrayContaining([
         expect.stringMatching(/^prometheusUrl: /),
         expect.stringMatching(/^policy\.autoscaler\.targetUtilization: /),
-        expect.stringMatching(/^servers\.0\.bbbSecret: /),
+        'servers[0].bbbSecret: is required (a string)',
       ]),
     );
   });
@@ -54,8 +54,8 @@ describe('inventory', () => {
     inventory.servers[2].bbbApiUrl = `${String(inventory.servers[0].bbbApiUrl).toUpperCase()}/`;
     expect(problems(inventory)).toEqual([
       'policy.minRunning: must be <= policy.poolSize (3), got 7',
-      'servers.1.name: duplicates servers[0].name (example-bbb-01)',
-      expect.stringMatching(/^servers\.2\.bbbApiUrl: duplicates servers\[0\]\.bbbApiUrl/),
+      'servers[1].name: duplicates servers[0].name (example-bbb-01)',
+      expect.stringMatching(/^servers\[2\]\.bbbApiUrl: duplicates servers\[0\]\.bbbApiUrl/),
     ]);
     inventory.policy.minRunning = 1;
     inventory.policy.poolSize = 2;
@@ -63,7 +63,7 @@ describe('inventory', () => {
   });
 
   it('rejects unknown keys, a missing server list and non-JSON text', () => {
-    expect(problems({ ...valid(), ionosToken: 'x' })).toEqual([expect.stringMatching(/^\(root\): Unrecognized key: "ionosToken"/)]);
+    expect(problems({ ...valid(), ionosToken: 'x' })).toEqual(['ionosToken: unknown key']);
     expect(problems({ ...valid(), servers: [] })).toEqual(['servers: must list at least one BBB server']);
     expect(() => parseInventory('{ nope', 'inventory.json')).toThrow(/^inventory\.json: 1 problem\n {2}not valid JSON/);
   });

@@ -1,4 +1,7 @@
-import { Fn, TerraformVariable } from 'cdktf';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { AssetType, Fn, TerraformAsset, TerraformVariable } from 'cdktf';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import { IonoscloudProvider } from '../../.gen/providers/ionoscloud/provider';
@@ -71,5 +74,21 @@ describe(RULE, () => {
     expect(messages[0]).toContain('provisioner[0].file.content line 1: a password inside a URL');
     expect(messages[1]).toContain('provisioner[1].file.content line 1: a PEM private key');
     expect(messages[2]).toContain('provisioner[2].remote-exec.inline[0] line 1: --password is set to a literal');
+  });
+
+  it('reads pushed text files but not program bundles', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'secret-assets-'));
+    try {
+      const fixture = policyFixture();
+      for (const name of ['app.env', 'autoscaler.js']) {
+        const file = path.join(dir, name);
+        writeFileSync(file, 'API_TOKEN=4f9c2a7d1e8b\n');
+        new TerraformAsset(fixture.stack, name, { path: file, type: AssetType.FILE });
+      }
+      const messages = findingsOf(fixture.stack, RULE).map((finding) => `${finding.path}: ${finding.message}`);
+      expect(messages).toEqual([expect.stringMatching(/^fixture\/app\.env: .*app\.env line 1: API_TOKEN is set to a literal/)]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

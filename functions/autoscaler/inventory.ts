@@ -4,68 +4,83 @@
  * systems are and the policy settings. The IONOS token is never in it (env IONOS_TOKEN).
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
-import { environmentSchema } from '../../config/schema';
+import * as v from 'valibot';
+import { formatProblem, issueProblem, type Problem } from '../../config/issues';
+import { environmentSchema, url } from '../../config/schema';
 
 export const DEFAULT_INVENTORY_PATH = '/etc/bbb-autoscaler/inventory.json';
 
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' });
-const positiveInt = z.number().int().min(1);
+const httpUrl = url(['http', 'https'], 'must be an http(s):// URL');
+const positiveInt = v.pipe(v.number(), v.integer(), v.minValue(1));
+const nonEmpty = v.pipe(v.string(), v.minLength(1));
+const secret = (message: string) => v.pipe(v.string(), v.check((text) => text.length >= 8, message));
 
-const serverSchema = z.strictObject({
-  name: z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, 'must be an IONOS server name such as example-bbb-01'),
-  ionosServerId: z.string().min(1),
-  hostname: z.string().min(1),
+const serverSchema = v.strictObject({
+  name: v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{1,62}$/, 'must be an IONOS server name such as example-bbb-01')),
+  ionosServerId: nonEmpty,
+  hostname: nonEmpty,
   bbbApiUrl: httpUrl,
-  bbbSecret: z.string().min(8, 'must be the BBB shared secret (at least 8 characters)'),
+  bbbSecret: secret('must be the BBB shared secret (at least 8 characters)'),
   baseCores: positiveInt,
   baseRamGb: positiveInt,
 });
 
-export const inventorySchema = z
-  .strictObject({
-    environment: z.string().min(1),
-    datacenterId: z.string().min(1),
-    prometheusUrl: httpUrl,
-    /** Only for tests and other API endpoints; the default is the public IONOS Cloud API v6. */
-    ionosApiUrl: httpUrl.optional(),
-    scalelite: z.strictObject({
-      apiUrl: httpUrl,
-      secret: z.string().min(8, 'must be the LOADBALANCER_SECRET (at least 8 characters)'),
-    }),
-    policy: z.strictObject({
-      poolSize: positiveInt,
-      minRunning: z.number().int().min(0),
-      baseCores: positiveInt,
-      baseRamGb: positiveInt,
-      autoscaler: environmentSchema.shape.autoscaler,
-    }),
-    servers: z.array(serverSchema).min(1, 'must list at least one BBB server'),
-  })
-  .superRefine((inventory, ctx) => {
-    const { policy, servers } = inventory;
-    if (policy.minRunning > policy.poolSize) {
-      ctx.addIssue({ code: 'custom', path: ['policy', 'minRunning'], message: `must be <= policy.poolSize (${policy.poolSize}), got ${policy.minRunning}` });
-    }
-    if (servers.length > policy.poolSize) {
-      ctx.addIssue({ code: 'custom', path: ['servers'], message: `lists ${servers.length} servers but policy.poolSize is ${policy.poolSize}` });
-    }
-    const seen = { name: new Map<string, number>(), ionosServerId: new Map<string, number>(), bbbApiUrl: new Map<string, number>() };
-    servers.forEach((server, index) => {
-      for (const key of ['name', 'ionosServerId', 'bbbApiUrl'] as const) {
-        const value = key === 'bbbApiUrl' ? normalizeUrl(server[key]) : server[key];
-        const first = seen[key].get(value);
-        if (first !== undefined) {
-          ctx.addIssue({ code: 'custom', path: ['servers', index, key], message: `duplicates servers[${first}].${key} (${server[key]})` });
-        } else {
-          seen[key].set(value, index);
-        }
-      }
-    });
-  });
+export const inventorySchema = v.strictObject({
+  environment: nonEmpty,
+  datacenterId: nonEmpty,
+  prometheusUrl: httpUrl,
+  /** Only for tests and other API endpoints; the default is the public IONOS Cloud API v6. */
+  ionosApiUrl: v.optional(httpUrl),
+  scalelite: v.strictObject({
+    apiUrl: httpUrl,
+    secret: secret('must be the LOADBALANCER_SECRET (at least 8 characters)'),
+  }),
+  policy: v.strictObject({
+    poolSize: positiveInt,
+    minRunning: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    baseCores: positiveInt,
+    baseRamGb: positiveInt,
+    autoscaler: environmentSchema.entries.autoscaler,
+  }),
+  servers: v.pipe(
+    v.array(serverSchema),
+    v.check((servers) => servers.length >= 1, 'must list at least one BBB server'),
+  ),
+});
 
-export type Inventory = z.infer<typeof inventorySchema>;
+export type Inventory = v.InferOutput<typeof inventorySchema>;
 export type InventoryServer = Inventory['servers'][number];
+
+/** Rules between keys, checked once the shape is right. */
+function relationProblems({ policy, servers }: Inventory): Problem[] {
+  const problems: Problem[] = [];
+  if (policy.minRunning > policy.poolSize) {
+    problems.push({ path: ['policy', 'minRunning'], message: `must be <= policy.poolSize (${policy.poolSize}), got ${policy.minRunning}` });
+  }
+  if (servers.length > policy.poolSize) {
+    problems.push({ path: ['servers'], message: `lists ${servers.length} servers but policy.poolSize is ${policy.poolSize}` });
+  }
+  const seen = { name: new Map<string, number>(), ionosServerId: new Map<string, number>(), bbbApiUrl: new Map<string, number>() };
+  servers.forEach((server, index) => {
+    for (const key of ['name', 'ionosServerId', 'bbbApiUrl'] as const) {
+      const value = key === 'bbbApiUrl' ? normalizeUrl(server[key]) : server[key];
+      const first = seen[key].get(value);
+      if (first !== undefined) {
+        problems.push({ path: ['servers', index, key], message: `duplicates servers[${first}].${key} (${server[key]})` });
+      } else {
+        seen[key].set(value, index);
+      }
+    }
+  });
+  return problems;
+}
+
+/** Every problem of an inventory document, each as `key.path: reason`; none when it is valid. */
+export function inventoryProblems(document: unknown): string[] {
+  const parsed = v.safeParse(inventorySchema, document);
+  const problems = parsed.success ? relationProblems(parsed.output) : parsed.issues.map((issue) => issueProblem(inventorySchema, issue));
+  return [...new Set(problems.map((problem) => formatProblem(problem, '(root)')))];
+}
 
 /** URLs name the same BBB server regardless of case and trailing slashes. */
 export function normalizeUrl(url: string): string {
@@ -89,14 +104,9 @@ export function parseInventory(text: string, source = '<inventory>'): Inventory 
   } catch (error) {
     throw new InventoryError(source, [`not valid JSON: ${(error as Error).message}`]);
   }
-  const parsed = inventorySchema.safeParse(document);
-  if (!parsed.success) {
-    throw new InventoryError(
-      source,
-      parsed.error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`),
-    );
-  }
-  return parsed.data;
+  const problems = inventoryProblems(document);
+  if (problems.length > 0) throw new InventoryError(source, problems);
+  return v.parse(inventorySchema, document);
 }
 
 export function loadInventory(path: string): Inventory {

@@ -3,7 +3,8 @@
  * servers, power them on and off, and hot-plug cores and RAM. Every change is
  * asynchronous at IONOS (202 Accepted plus a Location header naming the request).
  */
-import { z } from 'zod';
+import * as v from 'valibot';
+import { firstIssueLine } from '../../../config/issues';
 import { ResponseShapeError } from '../errors';
 import { DEFAULT_HTTP_SETTINGS, HttpClient, type HttpSettings } from './http';
 
@@ -27,17 +28,17 @@ export interface AcceptedRequest {
   readonly requestStatusUrl?: string;
 }
 
-const serverItem = z.object({
-  id: z.string(),
-  metadata: z.object({ state: z.string() }).partial().optional(),
-  properties: z.object({
-    name: z.string(),
-    cores: z.number().int().nullable().optional(),
-    ram: z.number().int().nullable().optional(),
-    vmState: z.string(),
+const serverItem = v.object({
+  id: v.string(),
+  metadata: v.optional(v.partial(v.object({ state: v.string() }))),
+  properties: v.object({
+    name: v.string(),
+    cores: v.nullish(v.pipe(v.number(), v.integer())),
+    ram: v.nullish(v.pipe(v.number(), v.integer())),
+    vmState: v.string(),
   }),
 });
-const serverCollection = z.object({ items: z.array(serverItem) });
+const serverCollection = v.object({ items: v.array(serverItem) });
 
 function ionosErrorCode(body: string): string | undefined {
   try {
@@ -80,12 +81,9 @@ export class IonosClient {
     } catch {
       throw new ResponseShapeError('ionos', path, 'not JSON');
     }
-    const parsed = serverCollection.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ResponseShapeError('ionos', path, `${issue?.path.join('.')}: ${issue?.message}`);
-    }
-    return parsed.data.items.map((item) => ({
+    const parsed = v.safeParse(serverCollection, json);
+    if (!parsed.success) throw new ResponseShapeError('ionos', path, firstIssueLine(serverCollection, parsed.issues));
+    return parsed.output.items.map((item) => ({
       id: item.id,
       name: item.properties.name,
       vmState: item.properties.vmState,

@@ -1,5 +1,6 @@
 /** Instant queries against the Prometheus HTTP API (/api/v1/query). */
-import { z } from 'zod';
+import * as v from 'valibot';
+import { firstIssueLine } from '../../../config/issues';
 import { ResponseShapeError } from '../errors';
 import { DEFAULT_HTTP_SETTINGS, HttpClient, type HttpSettings } from './http';
 
@@ -10,19 +11,19 @@ export interface Sample {
   readonly timestampSeconds: number;
 }
 
-const samplePair = z.tuple([z.number(), z.string()]);
-const queryResponse = z.discriminatedUnion('status', [
-  z.object({
-    status: z.literal('success'),
-    data: z.discriminatedUnion('resultType', [
-      z.object({
-        resultType: z.literal('vector'),
-        result: z.array(z.object({ metric: z.record(z.string(), z.string()), value: samplePair })),
+const samplePair = v.strictTuple([v.number(), v.string()]);
+const queryResponse = v.variant('status', [
+  v.object({
+    status: v.literal('success'),
+    data: v.variant('resultType', [
+      v.object({
+        resultType: v.literal('vector'),
+        result: v.array(v.object({ metric: v.record(v.string(), v.string()), value: samplePair })),
       }),
-      z.object({ resultType: z.literal('scalar'), result: samplePair }),
+      v.object({ resultType: v.literal('scalar'), result: samplePair }),
     ]),
   }),
-  z.object({ status: z.literal('error'), errorType: z.string(), error: z.string() }),
+  v.object({ status: v.literal('error'), errorType: v.string(), error: v.string() }),
 ]);
 
 /** Prometheus writes +Inf/-Inf/NaN as strings that Number() only partly understands. */
@@ -64,9 +65,9 @@ export class PrometheusClient {
     } catch {
       throw new ResponseShapeError('prometheus', path, 'not JSON');
     }
-    const parsed = queryResponse.safeParse(json);
-    if (!parsed.success) throw new ResponseShapeError('prometheus', path, parsed.error.issues[0]?.message ?? 'invalid');
-    const body = parsed.data;
+    const parsed = v.safeParse(queryResponse, json);
+    if (!parsed.success) throw new ResponseShapeError('prometheus', path, firstIssueLine(queryResponse, parsed.issues));
+    const body = parsed.output;
     if (body.status === 'error') throw new ResponseShapeError('prometheus', path, `${body.errorType}: ${body.error}`);
     if (body.data.resultType === 'scalar') {
       const [timestampSeconds, value] = body.data.result;

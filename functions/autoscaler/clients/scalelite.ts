@@ -2,7 +2,8 @@
  * Scalelite's server management API (>= 1.5.1, /scalelite/api/). The checksum covers
  * the action name and the query string only; the JSON body is not signed.
  */
-import { z } from 'zod';
+import * as v from 'valibot';
+import { firstIssueLine } from '../../../config/issues';
 import { ApiError, ResponseShapeError } from '../errors';
 import { type ChecksumAlgorithm, signedUrl } from './checksum';
 import { DEFAULT_HTTP_SETTINGS, HttpClient, type HttpSettings } from './http';
@@ -22,23 +23,24 @@ export interface ScaleliteServer {
   readonly online: boolean;
 }
 
-const decimal = z.union([z.number(), z.string()]).transform((value, ctx) => {
-  const parsed = Number(value);
-  if (Number.isNaN(parsed)) ctx.issues.push({ code: 'custom', message: `not a number: ${value}`, input: value });
-  return parsed;
-});
+const decimal = v.pipe(
+  v.union([v.number(), v.string()]),
+  v.check((value) => !Number.isNaN(Number(value)), (issue) => `not a number: ${String(issue.input)}`),
+  v.transform(Number),
+);
 
-const serverJson = z.object({
-  id: z.string(),
-  url: z.string(),
-  secret: z.string(),
-  state: z.enum(['enabled', 'cordoned', 'disabled']),
-  load: z.union([z.number(), z.string()]).nullable().optional(),
-  load_multiplier: decimal.nullable().optional(),
-  online: z.enum(['online', 'offline']),
+const serverJson = v.object({
+  id: v.string(),
+  url: v.string(),
+  secret: v.string(),
+  state: v.picklist(['enabled', 'cordoned', 'disabled']),
+  load: v.nullish(v.union([v.number(), v.string()])),
+  load_multiplier: v.nullish(decimal),
+  online: v.picklist(['online', 'offline']),
 });
+const serverList = v.array(serverJson);
 
-function toServer(json: z.infer<typeof serverJson>): ScaleliteServer {
+function toServer(json: v.InferOutput<typeof serverJson>): ScaleliteServer {
   const load = json.load === null || json.load === undefined ? NaN : Number(json.load);
   return {
     id: json.id,
@@ -71,9 +73,9 @@ export class ScaleliteClient {
   async getServers(): Promise<ScaleliteServer[]> {
     try {
       const json = await this.call('getServers', 'GET');
-      const parsed = z.array(serverJson).safeParse(json);
-      if (!parsed.success) throw this.shapeError('getServers', parsed.error);
-      return parsed.data.map(toServer);
+      const parsed = v.safeParse(serverList, json);
+      if (!parsed.success) throw this.shapeError('getServers', firstIssueLine(serverList, parsed.issues));
+      return parsed.output.map(toServer);
     } catch (error) {
       // Scalelite answers an empty server list with 404 "No servers are configured".
       if (error instanceof ApiError && error.status === 404 && /No servers/i.test(error.bodyExcerpt)) return [];
@@ -89,9 +91,9 @@ export class ScaleliteClient {
       { server: { url: server.url, secret: server.secret, load_multiplier: server.loadMultiplier } },
       false,
     );
-    const parsed = serverJson.safeParse(json);
-    if (!parsed.success) throw this.shapeError('addServer', parsed.error);
-    return toServer(parsed.data);
+    const parsed = v.safeParse(serverJson, json);
+    if (!parsed.success) throw this.shapeError('addServer', firstIssueLine(serverJson, parsed.issues));
+    return toServer(parsed.output);
   }
 
   async updateServer(
@@ -109,9 +111,8 @@ export class ScaleliteClient {
     await this.call('deleteServer', 'POST', { id });
   }
 
-  private shapeError(action: string, error: z.ZodError): ResponseShapeError {
-    const issue = error.issues[0];
-    return new ResponseShapeError('scalelite', `/${action}`, `${issue?.path.join('.')}: ${issue?.message}`);
+  private shapeError(action: string, problem: string): ResponseShapeError {
+    return new ResponseShapeError('scalelite', `/${action}`, problem);
   }
 
   private async call(action: string, method: 'GET' | 'POST', body?: unknown, idempotent = true): Promise<unknown> {
