@@ -6,8 +6,9 @@
  * each came from, and lent to the second pass for every element whose fragment is
  * unchanged; anything added or changed after preparing is resolved as usual.
  */
-import { DefaultTokenResolver, StringConcat, TerraformElement, TerraformStack, Tokenization } from 'cdktf';
+import { DefaultTokenResolver, StringConcat, TerraformElement, TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import { resolveFragment } from './literal-resolve';
 
 interface Prepared {
   readonly source: unknown;
@@ -16,9 +17,6 @@ interface Prepared {
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
-function resolve(stack: TerraformStack, value: unknown, preparing: boolean): unknown {
-  return Tokenization.resolve(value, { scope: stack, preparing, resolver: RESOLVER });
-}
 
 /** The stack's own elements, as cdktf's synthesis collects them (nested stacks excluded). */
 function elementsOf(stack: TerraformStack): TerraformElement[] {
@@ -57,7 +55,7 @@ export class PreparedFragments {
     this.prepared.clear();
     for (const element of elementsOf(stack)) {
       const source = element.toTerraform();
-      this.prepared.set(element, { source, resolved: resolve(stack, source, true) });
+      this.prepared.set(element, { source, resolved: resolveFragment(stack, source, { preparing: true, resolver: RESOLVER }) });
     }
   }
 

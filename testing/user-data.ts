@@ -1,19 +1,29 @@
 /**
- * Reads a synthesized `user_data` back into the document the VM receives. The value
- * is the Terraform expression base64encode(join("", [<HCL strings and references>]));
+ * Reads a synthesized `user_data` (or other joined text) back into the document the
+ * VM receives. The value is the Terraform expression base64encode(join("", [<HCL
+ * strings and references>])) or join("", [...]);
  * HCL string escapes are undone here (\\ \" \n \r \t, $${ and %%{) and each reference
  * is replaced by a stand-in value, the way Terraform would insert the real one.
  */
 export type ReferenceValue = (reference: string) => string;
 
-const PREFIX = '${base64encode(join("", [';
-const SUFFIX = ']))}';
+const USER_DATA = { prefix: '${base64encode(join("", [', suffix: ']))}' };
+const JOINED_TEXT = { prefix: '${join("", [', suffix: '])}' };
 
 export function decodeUserData(expression: string, valueOf: ReferenceValue): string {
-  if (!expression.startsWith(PREFIX) || !expression.endsWith(SUFFIX)) {
-    throw new Error(`not a joined user_data expression: ${expression.slice(0, 60)}`);
+  return decodeList(expression, USER_DATA, valueOf);
+}
+
+/** The text of a `${join("", [...])}` expression (terraformString, terraformJson). */
+export function decodeJoinedText(expression: string, valueOf: ReferenceValue): string {
+  return decodeList(expression, JOINED_TEXT, valueOf);
+}
+
+function decodeList(expression: string, frame: { prefix: string; suffix: string }, valueOf: ReferenceValue): string {
+  if (!expression.startsWith(frame.prefix) || !expression.endsWith(frame.suffix)) {
+    throw new Error(`not a ${frame.prefix}...${frame.suffix} expression: ${expression.slice(0, 60)}`);
   }
-  const list = expression.slice(PREFIX.length, -SUFFIX.length);
+  const list = expression.slice(frame.prefix.length, -frame.suffix.length);
   let position = 0;
   let text = '';
   while (position < list.length) {

@@ -5,8 +5,8 @@ import * as path from 'node:path';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import fc from 'fast-check';
-import { terraformString } from '../../constructs/terraform-string';
-import { decodeUserData } from '../../testing/user-data';
+import { terraformJson, terraformString } from '../../constructs/terraform-string';
+import { decodeJoinedText, decodeUserData } from '../../testing/user-data';
 
 /** Synthesizes base64encode(terraformString(before + secret + after)) and reads it back. */
 function roundTrip(pieces: string[]): { expression: string; expected: string } {
@@ -70,5 +70,51 @@ describe('terraformString', () => {
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('terraformJson', () => {
+  /** Terraform's value of jsonencode(<reference or joined text>), the secret standing in as <secret>. */
+  const jsonStandIn = (reference: string): string => {
+    const inner = /^jsonencode\((.+)\)$/s.exec(reference)?.[1] ?? '';
+    if (inner === 'random_password.Secret.result') return JSON.stringify('<secret>');
+    if (inner.startsWith('join(')) return JSON.stringify(decodeJoinedText(`\${${inner}}`, standIn));
+    throw new Error(`unexpected reference ${reference}`);
+  };
+
+  function rendered(build: (secret: string) => unknown): unknown {
+    const stack = new TerraformStack(Testing.app(), 'json');
+    const secret = new Password(stack, 'Secret', { length: 16 });
+    new TerraformOutput(stack, 'out', { value: terraformJson(build(secret.result)) });
+    return JSON.parse(decodeJoinedText(JSON.parse(Testing.synth(stack)).output.out.value, jsonStandIn));
+  }
+
+  it('renders nested data with references as JSON strings, keeping key order and leaving out undefined', () => {
+    const value = rendered((secret) => ({
+      name: 'bbb-01 "quoted" ${literal} %{directive}',
+      secret,
+      url: `https://user:${secret}@bbb.example.org/api`,
+      sizes: [8, 16.5, true, null, undefined],
+      nested: { empty: {}, list: [], skipped: undefined },
+    }));
+    expect(value).toEqual({
+      name: 'bbb-01 "quoted" ${literal} %{directive}',
+      secret: '<secret>',
+      url: 'https://user:<secret>@bbb.example.org/api',
+      sizes: [8, 16.5, true, null],
+      nested: { empty: {}, list: [] },
+    });
+    expect(Object.keys(value as object)).toEqual(['name', 'secret', 'url', 'sizes', 'nested']);
+  });
+
+  it('round-trips any JSON value around references', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (json) => {
+        expect(rendered((secret) => ({ before: json, secret, after: [json] }))).toEqual(
+          JSON.parse(JSON.stringify({ before: json, secret: '<secret>', after: [json] })),
+        );
+      }),
+      { numRuns: 60 },
+    );
   });
 });

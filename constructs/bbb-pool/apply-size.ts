@@ -1,8 +1,9 @@
 import * as path from 'node:path';
-import { AssetType, Fn, TerraformAsset } from 'cdktf';
+import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import type { Server } from '../../.gen/providers/ionoscloud/server';
+import { terraformJson } from '../terraform-string';
 
 export interface ApplySizeProps {
   readonly datacenterId: string;
@@ -36,7 +37,7 @@ export class ApplySize extends Construct {
           command: `node ${script.path}`,
           environment: {
             DATACENTER_ID: props.datacenterId,
-            SERVERS: Fn.jsonencode(props.servers.map(({ name, server }) => ({ name, id: server.id }))),
+            SERVERS: terraformJson(props.servers.map(({ name, server }) => ({ name, id: server.id }))),
             CORES: String(props.cores),
             RAM_MB: String(ramMb),
           },

@@ -1,4 +1,4 @@
-import { Fn, TerraformLocal } from 'cdktf';
+import { TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
 import { Password } from '@cdktf/provider-random/lib/password';
 import type { EnvironmentConfig } from '../../config';
@@ -6,6 +6,7 @@ import { inventoryPolicyFromEnvironment } from '../../functions/autoscaler/polic
 import { serverName } from '../naming';
 import { privateAddress, type Network } from '../network';
 import { PlatformServer } from '../server';
+import { terraformJson } from '../terraform-string';
 import { ApplySize } from './apply-size';
 import { renderBbbCloudConfig, type RecordingsShare, type TurnEndpoint } from './bbb-cloud-config';
 import { bbbInboundRules } from './firewall';
@@ -120,7 +121,7 @@ export class BbbPool extends Construct {
     };
     // One local in this stack: a reader in another stack then costs one cross-stack
     // output instead of two per server (id and secret).
-    this.inventoryJson = new TerraformLocal(this, 'Inventory', Fn.jsonencode(this.inventory)).asString;
+    this.inventoryJson = new TerraformLocal(this, 'Inventory', terraformJson(this.inventory)).asString;
   }
 }
 
