@@ -38,6 +38,6 @@ export class PlatformStack extends TerraformStack {
 
   /** Resolving a stack is the bulk of synth; the policy pass has usually done it already. */
   override toTerraform(): Record<string, unknown> {
-    return takeInspectedSynthesis(this) ?? this.fragments.lend(() => super.toTerraform() as Record<string, unknown>);
+    return takeInspectedSynthesis(this) ?? this.fragments.synthesize(this);
   }
 }

@@ -1,12 +1,14 @@
 /**
  * cdktf resolves every element of a stack twice per synth: once while preparing (the
- * pass that discovers cross-stack references) and again when the stack is written.
- * Resolving is the bulk of synth for a large pool, and the second pass yields what the
- * first one did. The first pass's results are kept here with the unresolved fragment
- * each came from, and lent to the second pass for every element whose fragment is
- * unchanged; anything added or changed after preparing is resolved as usual.
+ * pass that discovers cross-stack references) and again when the stack is written,
+ * and then walks the merged stack a third time. Resolving is the bulk of synth for a
+ * large pool, and the later passes yield what the first one did. The first pass's
+ * results are kept here with the unresolved fragment each came from, and the stack is
+ * written from them for every element whose fragment is unchanged; anything added or
+ * changed after preparing is resolved as usual.
  */
-import { DefaultTokenResolver, StringConcat, TerraformElement, TerraformStack } from 'cdktf';
+import { DefaultTokenResolver, StringConcat, TerraformElement, TerraformOutput, TerraformStack } from 'cdktf';
+import { deepMerge } from 'cdktf/lib/util';
 import type { IConstruct } from 'constructs';
 import { resolveFragment } from './literal-resolve';
 
@@ -16,6 +18,12 @@ interface Prepared {
 }
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
+
+/** TerraformStack's private state that toTerraform() reads. */
+interface StackInternals {
+  readonly rawOverrides: Record<string, unknown>;
+  readonly cdktfVersion?: string;
+}
 
 
 /** The stack's own elements, as cdktf's synthesis collects them (nested stacks excluded). */
@@ -60,20 +68,39 @@ export class PreparedFragments {
   }
 
   /**
-   * Runs `synthesize` (the stack's own toTerraform) with every unchanged element
-   * answering from the preparing pass. An already resolved fragment resolves to itself.
+   * TerraformStack.toTerraform() as cdktf 0.21 (its final release) computes it, with
+   * unchanged elements answering from the preparing pass and resolveFragment in place
+   * of cdktf's resolve, so the resolved bulk is copied instead of walked twice more.
    */
-  lend<T>(synthesize: () => T): T {
-    const lent: TerraformElement[] = [];
-    try {
-      for (const [element, { source, resolved }] of this.prepared) {
-        if (!sameFragment(source, element.toTerraform())) continue;
-        Object.defineProperty(element, 'toTerraform', { value: () => resolved, configurable: true });
-        lent.push(element);
-      }
-      return synthesize();
-    } finally {
-      for (const element of lent) delete (element as { toTerraform?: unknown }).toTerraform;
+  synthesize(stack: TerraformStack): Record<string, unknown> {
+    const { rawOverrides, cdktfVersion } = stack as unknown as StackInternals;
+    const resolve = (value: unknown) => resolveFragment(stack, value, { preparing: false, resolver: RESOLVER });
+    const elements = elementsOf(stack);
+    const metadata: Record<string, unknown> = {
+      version: cdktfVersion,
+      stackName: stack.node.id,
+      backend: 'local',
+      cloud: undefined,
+      ...(Object.keys(rawOverrides).length > 0 ? { overrides: { stack: Object.keys(rawOverrides) } } : {}),
+    };
+    for (const element of elements) deepMerge(metadata, resolve(element.toMetadata()));
+    const outputs = {};
+    for (const element of elements) {
+      if (TerraformOutput.isTerraformOutput(element)) deepMerge(outputs, nestedUnder(element.node.path.split('/'), element.friendlyUniqueId));
     }
+    const tf: Record<string, unknown> = { '//': { metadata, outputs } };
+    for (const element of elements) deepMerge(tf, this.unchangedResolution(element) ?? resolve(element.toTerraform()));
+    deepMerge(tf, rawOverrides);
+    return resolve(tf) as Record<string, unknown>;
   }
+
+  private unchangedResolution(element: TerraformElement): unknown {
+    const prepared = this.prepared.get(element);
+    return prepared && sameFragment(prepared.source, element.toTerraform()) ? prepared.resolved : undefined;
+  }
+}
+
+/** `{ a: { b: value } }` for the path a/b. */
+function nestedUnder(path: string[], value: string): Record<string, unknown> {
+  return path.reduceRight<Record<string, unknown>>((inner, part, index) => ({ [part]: index === path.length - 1 ? value : inner }), {});
 }

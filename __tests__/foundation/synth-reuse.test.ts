@@ -64,9 +64,19 @@ describe('synth reuse of resolved fragments', () => {
     expect(Object.values(written.resource.null_resource)[0].triggers).toEqual({ note: 'changed by an aspect' });
   });
 
-  it('leaves the elements as they were', () => {
-    const { consumer, push } = prepared();
-    consumer.toTerraform();
-    expect(Object.prototype.hasOwnProperty.call(push, 'toTerraform')).toBe(false);
+  it('writes a fresh document each time, so changing one leaves the kept resolution intact', () => {
+    const { consumer } = prepared();
+    const first = consumer.toTerraform() as { resource: { null_resource: Record<string, { triggers: Record<string, string> }> } };
+    Object.values(first.resource.null_resource)[0].triggers.note = 'edited by a reader';
+    expect(JSON.stringify(consumer.toTerraform())).toBe(cdktfOwn(consumer));
+  });
+
+  it('writes stack overrides and the metadata cdktf writes', () => {
+    const { consumer } = prepared();
+    consumer.addOverride('terraform.required_version', '>= 1.5');
+    const written = consumer.toTerraform() as { terraform: { required_version: string }; '//': { metadata: { overrides?: unknown } } };
+    expect(written.terraform.required_version).toBe('>= 1.5');
+    expect(written['//'].metadata.overrides).toMatchObject({ stack: ['terraform'] });
+    expect(JSON.stringify(written)).toBe(cdktfOwn(consumer));
   });
 });
