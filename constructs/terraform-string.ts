@@ -28,10 +28,10 @@ export function terraformString(text: string): string {
 
 /**
  * `value` as JSON text, rendered by Terraform where it holds references. Unlike
- * `Fn.jsonencode(value)`, whose arguments cdktf renders again at every level of
- * nesting (40 ms for a 20-server inventory, ten times that for 200), this costs one
- * walk; and rules that read the text see its literal parts. Object keys keep their
- * order; undefined entries are left out, as cdktf leaves them out.
+ * `Fn.jsonencode(value)`, whose arguments cdktf resolves again at every level of
+ * nesting (13 ms warm, 40 ms in a synth, for the 20-server inventory), this costs
+ * one walk; and rules that read the text see its literal parts. Object keys keep
+ * their order; undefined entries are left out, as cdktf leaves them out.
  */
 export function terraformJson(value: unknown): string {
   const parts: Part[] = [];
