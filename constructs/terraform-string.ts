@@ -18,8 +18,8 @@ type Part =
   | { readonly literal: string }
   /** A string-valued reference, inserted as it is. */
   | { readonly reference: string }
-  /** A string holding references, inserted as a JSON string (quoted and escaped by Terraform). */
-  | { readonly json: string };
+  /** A reference, or text holding references, inserted as a JSON string (quoted and escaped by Terraform). */
+  | { readonly json: string | TerraformText };
 
 /** `join("", [...])` of the text's literal parts and references, as a string token. */
 export function terraformString(text: string): string {
@@ -40,16 +40,17 @@ export function terraformJson(value: unknown): string {
     if (literal) parts.push({ literal });
     literal = '';
   };
+  const insert = (text: string): void => {
+    flush();
+    parts.push({ json: ONLY_A_TOKEN.test(text) ? text : new TerraformText(textParts(text)) });
+  };
   const visit = (item: unknown, where: string): void => {
     if (typeof item === 'string' && Token.isUnresolved(item)) {
-      flush();
-      parts.push({ json: item });
+      insert(item);
     } else if (typeof item === 'number' && Token.isUnresolved(item)) {
-      flush();
-      parts.push({ json: Token.asString(Tokenization.reverseNumber(item)) });
+      insert(Token.asString(Tokenization.reverseNumber(item)));
     } else if (Tokenization.isResolvable(item)) {
-      flush();
-      parts.push({ json: Token.asString(item) });
+      insert(Token.asString(item));
     } else if (Array.isArray(item)) {
       literal += '[';
       item.filter((entry) => entry !== undefined).forEach((entry, index) => {
@@ -125,8 +126,7 @@ class TerraformText implements IResolvable {
     const items = this.parts.map((part, index) => {
       if ('literal' in part) return this.quotedLiterals![index];
       if ('reference' in part) return context.resolve(part.reference) as string;
-      const inner = ONLY_A_TOKEN.test(part.json) ? context.resolve(part.json) : new TerraformText(textParts(part.json)).render(context);
-      return `jsonencode(${inner})`;
+      return `jsonencode(${typeof part.json === 'string' ? context.resolve(part.json) : part.json.render(context)})`;
     });
     return `join("", [${items.join(', ')}])`;
   }

@@ -77,9 +77,16 @@ function relationProblems({ policy, servers }: Inventory): Problem[] {
 
 /** Every problem of an inventory document, each as `key.path: reason`; none when it is valid. */
 export function inventoryProblems(document: unknown): string[] {
+  return checkInventory(document).problems;
+}
+
+function checkInventory(document: unknown): { inventory?: Inventory; problems: string[] } {
   const parsed = v.safeParse(inventorySchema, document);
   const problems = parsed.success ? relationProblems(parsed.output) : parsed.issues.map((issue) => issueProblem(inventorySchema, issue));
-  return [...new Set(problems.map((problem) => formatProblem(problem, '(root)')))];
+  return {
+    inventory: parsed.success ? parsed.output : undefined,
+    problems: [...new Set(problems.map((problem) => formatProblem(problem, '(root)')))],
+  };
 }
 
 /** URLs name the same BBB server regardless of case and trailing slashes. */
@@ -104,9 +111,9 @@ export function parseInventory(text: string, source = '<inventory>'): Inventory 
   } catch (error) {
     throw new InventoryError(source, [`not valid JSON: ${(error as Error).message}`]);
   }
-  const problems = inventoryProblems(document);
-  if (problems.length > 0) throw new InventoryError(source, problems);
-  return v.parse(inventorySchema, document);
+  const { inventory, problems } = checkInventory(document);
+  if (!inventory || problems.length > 0) throw new InventoryError(source, problems);
+  return inventory;
 }
 
 export function loadInventory(path: string): Inventory {
