@@ -23,6 +23,20 @@ interface SchemaShape {
   readonly literal?: unknown;
 }
 
+/** What a value of each schema type is called in a message. */
+const KINDS: Record<string, string | undefined> = {
+  object: 'a mapping',
+  strict_object: 'a mapping',
+  loose_object: 'a mapping',
+  record: 'a mapping',
+  array: 'a list',
+  tuple: 'a list',
+  strict_tuple: 'a list',
+  string: 'a string',
+  number: 'a number',
+  boolean: 'a boolean',
+};
+
 const COMPARISONS: Record<string, string> = { min_value: '>=', max_value: '<=', gt_value: '>', lt_value: '<', min_length: '>=', max_length: '<=' };
 
 export function issueProblem(root: v.GenericSchema, issue: Issue): Problem {
@@ -55,7 +69,9 @@ function reason(root: v.GenericSchema, issue: Issue, path: KeyPath): string {
     if (issue.expected === 'never') return 'unknown key';
     const values = expected && choices(expected);
     if (values) return `must be one of ${values}, got ${describe(input)}`;
-    return `must be ${kindOf(issue.type)}, got ${describe(input)}`;
+    // A variant expects an object, or one of its discriminator's values.
+    const kind = KINDS[issue.type] ?? (issue.expected === 'Object' ? 'a mapping' : (issue.expected ?? issue.type));
+    return `must be ${kind}, got ${describe(input)}`;
   }
   if (comparison && Array.isArray(input)) return `must list ${comparison} ${String(issue.requirement)} entries, got ${input.length}`;
   if (comparison && typeof input === 'string') return `must have ${comparison} ${String(issue.requirement)} characters`;
@@ -69,7 +85,8 @@ function reason(root: v.GenericSchema, issue: Issue, path: KeyPath): string {
 function requiredReason(expected: SchemaShape | undefined): string {
   const values = expected && choices(expected);
   if (values) return `is required: one of ${values}`;
-  return expected ? `is required (${kindOf(expected.type)})` : 'is required';
+  const kind = expected && KINDS[expected.type];
+  return kind ? `is required (${kind})` : 'is required';
 }
 
 /** The schema a key path leads to, through objects, lists and optional wrappers. */
@@ -89,11 +106,6 @@ function choices(schema: SchemaShape): string | undefined {
   return undefined;
 }
 
-function kindOf(type: string): string {
-  if (type === 'object' || type === 'strict_object' || type === 'loose_object') return 'a mapping';
-  if (type === 'array') return 'a list';
-  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
-}
 
 function describe(input: unknown): string {
   if (input === null) return 'null';

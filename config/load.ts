@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import * as yaml from 'js-yaml';
 import * as v from 'valibot';
-import { formatProblem, issueProblem, type Problem } from './issues';
+import { formatProblem, issueProblem } from './issues';
 import { relationProblems } from './relations';
 import { environmentSchema, type EnvironmentConfig } from './schema';
 
@@ -40,11 +40,13 @@ export function loadEnvironmentFile(file: string): EnvironmentConfig {
 
 export function parseEnvironment(text: string, file = '<input>'): EnvironmentConfig {
   const document = parseYaml(text, file);
-  const problems = [...schemaProblems(document), ...relationProblems(document)];
-  if (problems.length > 0) {
+  const result = v.safeParse(environmentSchema, document);
+  const shapeProblems = result.success ? [] : result.issues.map((issue) => issueProblem(environmentSchema, issue));
+  const problems = [...shapeProblems, ...relationProblems(document)];
+  if (!result.success || problems.length > 0) {
     throw new ConfigError(file, unique(problems.map((problem) => formatProblem(problem, '(document)'))));
   }
-  return v.parse(environmentSchema, document);
+  return result.output;
 }
 
 function parseYaml(text: string, file: string): unknown {
@@ -82,11 +84,6 @@ function assertBoundedExpansion(document: object, file: string): void {
       stack.push(...Object.values(node));
     }
   }
-}
-
-function schemaProblems(document: unknown): Problem[] {
-  const result = v.safeParse(environmentSchema, document);
-  return result.success ? [] : result.issues.map((issue) => issueProblem(environmentSchema, issue));
 }
 
 function unique(lines: string[]): string[] {

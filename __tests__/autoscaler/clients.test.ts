@@ -260,6 +260,16 @@ describe('Prometheus client', () => {
   it('rejects a success without data as a shape error', async () => {
     const shapeless = new PrometheusClient('http://unused.test', fastHttp(async () => new Response('{"status":"success"}', { status: 200 })));
     await expect(shapeless.query('up')).rejects.toBeInstanceOf(ResponseShapeError);
+    await expect(shapeless.query('up')).rejects.toMatchObject({ problem: 'data: is required' });
+  });
+
+  it('names the key and the value of a wrong answer', async () => {
+    const answer = (body: string) => new PrometheusClient('http://unused.test', fastHttp(async () => new Response(body, { status: 200 })));
+    await expect(answer('{"status":"maybe"}').query('up')).rejects.toMatchObject({ problem: 'status: must be ("success" | "error"), got "maybe"' });
+    await expect(answer('{"status":"success","data":{"resultType":"scalar","result":["1","2"]}}').query('up')).rejects.toMatchObject({
+      problem: 'data.result[0]: must be a number, got "1"',
+    });
+    await expect(answer('[]').query('up')).rejects.toMatchObject({ problem: '(response): must be a mapping, got a list' });
   });
 });
 
