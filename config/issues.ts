@@ -4,7 +4,7 @@
  */
 import type * as v from 'valibot';
 
-export type KeyPath = (string | number)[];
+type KeyPath = (string | number)[];
 
 export interface Problem {
   path: KeyPath;

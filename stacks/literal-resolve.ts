@@ -13,7 +13,7 @@ const NUMBER_TOKEN_IN_STRING = /[-|\d|.+]+(e[-|\d|.|e|E|+]+)/;
 /** Deeper than any Terraform block; a cycle in plain data goes to cdktf, which names it. */
 const MAX_DEPTH = 100;
 
-export interface ResolveOptions {
+interface ResolveOptions {
   readonly preparing: boolean;
   readonly resolver: Parameters<typeof Tokenization.resolve>[1]['resolver'];
 }
