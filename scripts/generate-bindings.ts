@@ -23,11 +23,11 @@ function schemaFile(): { file: string; version: string } {
   return { file: path.join(providersDir, matches[0][0]), version: matches[0][1] };
 }
 
-async function main(): Promise<void> {
+/** Generates `.gen/` unless it was generated from the committed schema already. */
+export async function ensureBindings(force = false): Promise<void> {
   const { file, version } = schemaFile();
   const raw = readFileSync(file);
   const digest = createHash('sha256').update(raw).digest('hex');
-  const force = process.argv.includes('--force');
   if (!force && existsSync(stampFile) && readFileSync(stampFile, 'utf8').trim() === digest) {
     return;
   }
@@ -56,7 +56,9 @@ async function loadGenerator() {
   return import('@cdktf/provider-generator');
 }
 
-main().catch((error: unknown) => {
-  console.error(`generate-bindings: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+if (require.main === module) {
+  ensureBindings(process.argv.includes('--force')).catch((error: unknown) => {
+    console.error(`generate-bindings: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

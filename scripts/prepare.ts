@@ -1,0 +1,18 @@
+/**
+ * Brings what synth and the tests read from generated files up to date: the IONOS
+ * provider bindings in `.gen/` and the autoscaler bundle in `dist/`.
+ */
+import { bundleAutoscaler } from './bundle-autoscaler';
+import { ensureBindings } from './generate-bindings';
+
+export async function prepareGenerated(): Promise<void> {
+  await ensureBindings();
+  await bundleAutoscaler();
+}
+
+if (require.main === module) {
+  prepareGenerated().catch((error: unknown) => {
+    console.error(`prepare: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}
