@@ -20,4 +20,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/'],
   modulePathIgnorePatterns: ['<rootDir>/cdktf.out/', '<rootDir>/dist/'],
   testTimeout: 60_000,
+  // A worker that ran many synth tests holds a few hundred MB; on two busy cores its
+  // exit takes longer than Jest's default 500 ms, which Jest reports as a leak.
+  workerGracefulExitTimeout: 3_000,
 };
