@@ -16,8 +16,9 @@ module.exports = {
   transform: {
     '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }],
   },
-  // Bindings in .gen/ are large; transformed once and cached by swc/jest.
-  transformIgnorePatterns: ['/node_modules/'],
+  // The bindings in .gen/ come compiled to CommonJS beside their TypeScript (see
+  // scripts/generate-bindings.ts); Jest loads that JavaScript as it is.
+  transformIgnorePatterns: ['/node_modules/', '/\\.gen/'],
   modulePathIgnorePatterns: ['<rootDir>/cdktf.out/', '<rootDir>/dist/'],
   testTimeout: 60_000,
   // A worker that ran many synth tests holds a few hundred MB; on two busy cores its
