@@ -68,7 +68,7 @@ async function compileBindings(): Promise<void> {
   });
 }
 
-function typeScriptFiles(dir: string): string[] {
+export function typeScriptFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const file = path.join(dir, entry.name);
     if (entry.isDirectory()) return typeScriptFiles(file);

@@ -2,18 +2,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { typeScriptFiles } from '../../scripts/generate-bindings';
 import { TS_RUNNER } from '../../scripts/ts-runner';
 
 const ROOT = path.resolve(__dirname, '../..');
 const GEN = path.join(ROOT, '.gen');
-
-function typeScriptFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const file = path.join(dir, entry.name);
-    if (entry.isDirectory()) return typeScriptFiles(file);
-    return file.endsWith('.ts') && !file.endsWith('.d.ts') ? [file] : [];
-  });
-}
 
 describe('generated provider bindings', () => {
   it('are stamped with the schema they were generated from', () => {
