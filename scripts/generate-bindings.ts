@@ -68,6 +68,7 @@ async function compileBindings(): Promise<void> {
   });
 }
 
+/** Every TypeScript source under `dir`, declaration files left out. */
 export function typeScriptFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const file = path.join(dir, entry.name);
