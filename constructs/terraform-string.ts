@@ -11,8 +11,9 @@
 import { type IResolvable, type IResolveContext, Token, Tokenization } from 'cdktf';
 
 /** How cdktf encodes a string-valued reference inside a JS string (cdktf's token marker). */
-const STRING_TOKEN = /\$\{TfToken\[[a-zA-Z0-9:._-]+\]\}/g;
-const ONLY_A_TOKEN = /^\$\{TfToken\[[a-zA-Z0-9:._-]+\]\}$/;
+const TOKEN_MARKER = String.raw`\$\{TfToken\[[a-zA-Z0-9:._-]+\]\}`;
+const STRING_TOKEN = new RegExp(TOKEN_MARKER, 'g');
+const ONLY_A_TOKEN = new RegExp(`^${TOKEN_MARKER}$`);
 
 type Part =
   | { readonly literal: string }

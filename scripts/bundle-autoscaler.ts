@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { build } from 'esbuild';
+import { runCommand } from './command';
 
 const ROOT = path.resolve(__dirname, '..');
 export const BUNDLE_PATH = path.join(ROOT, 'dist', 'autoscaler.js');
@@ -37,9 +38,4 @@ export async function bundleAutoscaler(outfile = BUNDLE_PATH): Promise<void> {
   renameSync(staged, outfile);
 }
 
-if (require.main === module) {
-  bundleAutoscaler().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  });
-}
+if (require.main === module) runCommand('bundle', () => bundleAutoscaler());

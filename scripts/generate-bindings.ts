@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { build } from 'esbuild';
+import { runCommand } from './command';
 
 const root = path.resolve(__dirname, '..');
 const providersDir = path.join(root, 'providers');
@@ -87,9 +88,4 @@ async function loadGenerator() {
   return import('@cdktf/provider-generator');
 }
 
-if (require.main === module) {
-  ensureBindings(process.argv.includes('--force')).catch((error: unknown) => {
-    console.error(`generate-bindings: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runCommand('generate-bindings', () => ensureBindings(process.argv.includes('--force')));

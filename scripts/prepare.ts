@@ -3,6 +3,7 @@
  * provider bindings in `.gen/` and the autoscaler bundle in `dist/`.
  */
 import { bundleAutoscaler } from './bundle-autoscaler';
+import { runCommand } from './command';
 import { ensureBindings } from './generate-bindings';
 
 export async function prepareGenerated(): Promise<void> {
@@ -10,9 +11,4 @@ export async function prepareGenerated(): Promise<void> {
   await bundleAutoscaler();
 }
 
-if (require.main === module) {
-  prepareGenerated().catch((error: unknown) => {
-    console.error(`prepare: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runCommand('prepare', prepareGenerated);

@@ -3,12 +3,11 @@
  * autoscaler bundle up to date, then synthesizes every environment, in one process;
  * three processes cost half a second more of start-up.
  */
+import { runCommand } from './command';
 import { prepareGenerated } from './prepare';
 
-prepareGenerated()
+runCommand('synth', async () => {
+  await prepareGenerated();
   // main.ts imports the bindings, so it may only load once they exist.
-  .then(() => require('../main'))
-  .catch((error: unknown) => {
-    console.error(`synth: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  });
+  require('../main');
+});
