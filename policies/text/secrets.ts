@@ -9,7 +9,8 @@
  * (`$VAR`, `${VAR}`, `{{ var }}`), file paths, booleans, YAML block/flow openers, and
  * keys that only describe a secret (`*_file`, `*_path`, `*_length`, `*_ttl`, ...).
  */
-const SECRET_WORD = /(password|passwd|secret|token|api[_-]?key|private[_-]?key|access[_-]?key)/i;
+const SECRET_WORDS = 'password|passwd|secret|token|api[_-]?key|private[_-]?key|access[_-]?key';
+const SECRET_WORD = new RegExp(`(${SECRET_WORDS})`, 'i');
 
 const DESCRIPTIVE_SUFFIX =
   /[_-](file|path|dir|length|len|ttl|expiry|expires|expiration|name|id|ids|url|uri|endpoint|type|algorithm|mode|method|policy|header|enabled|version|size|count|auth|stdin|hash|hashed)$/i;
@@ -38,8 +39,10 @@ export function isIndirectValue(value: string): boolean {
   );
 }
 
-const ASSIGNMENTS =
-  /(?:^|[\s"'{,;(-])([A-Za-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|private[_-]?key|access[_-]?key)[A-Za-z0-9_.-]*)["']?\s*[:=]\s*("[^"]*"|'[^']*'|[^\s,;}]*)/gi;
+const ASSIGNMENTS = new RegExp(
+  String.raw`(?:^|[\s"'{,;(-])([A-Za-z0-9_.-]*(?:${SECRET_WORDS})[A-Za-z0-9_.-]*)["']?\s*[:=]\s*("[^"]*"|'[^']*'|[^\s,;}]*)`,
+  'gi',
+);
 const URL_CREDENTIALS = /[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]+:([^\s@/'"]+)@/i;
 const PEM_PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 
@@ -49,7 +52,7 @@ function unquote(value: string): string {
 }
 
 /** Cheap first look: a line that matches none of these cannot carry a finding. */
-const MAYBE_SECRET = /password|passwd|secret|token|api[_-]?key|private[_-]?key|access[_-]?key|:\/\/|PRIVATE KEY/i;
+const MAYBE_SECRET = new RegExp(`${SECRET_WORDS}|://|PRIVATE KEY`, 'i');
 
 function lineFindings(line: string): string[] {
   if (!MAYBE_SECRET.test(line)) return [];
