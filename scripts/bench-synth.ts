@@ -2,8 +2,8 @@
  * `npm run bench:synth`: times whole synth processes (what an operator waits for)
  * for a bare cdktf app with one null_resource, the example environment, and the
  * example with a 200-server pool. Prints medians and the ratios b/a and c/b, and,
- * to show where the example's time goes, the bare app after merely loading the
- * example's modules.
+ * to show where the example's time goes, two floors: the bare app after merely
+ * loading the example's modules, and cdktf writing the example's documents alone.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 interface Case {
   readonly label: string;
   readonly script: string;
-  readonly environment?: string;
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 function median(values: number[]): number {
@@ -27,21 +27,28 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-function timeOnce(benchCase: Case, work: string): number {
-  const outdir = mkdtempSync(path.join(work, 'out-'));
+function run(benchCase: Case, outdir: string): number {
   const started = process.hrtime.bigint();
   // Every case runs the way `npm run synth` runs main.ts.
   const result = spawnSync(TS_RUNNER[0], [...TS_RUNNER.slice(1), path.join(ROOT, benchCase.script)], {
     cwd: ROOT,
     encoding: 'utf8',
-    env: { ...process.env, CDKTF_OUTDIR: outdir, ...(benchCase.environment ? { ENVIRONMENTS: benchCase.environment } : {}) },
+    env: { ...process.env, CDKTF_OUTDIR: outdir, ...benchCase.env },
   });
   const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
-  rmSync(outdir, { recursive: true, force: true });
   if (result.status !== 0) {
     throw new Error(`${benchCase.label} failed:\n${result.stderr}`);
   }
   return elapsedMs;
+}
+
+function timeOnce(benchCase: Case, work: string): number {
+  const outdir = mkdtempSync(path.join(work, 'out-'));
+  try {
+    return run(benchCase, outdir);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
 function main(): void {
@@ -54,11 +61,16 @@ function main(): void {
     document.bbb.pool.size = 200;
     writeFileSync(large, yaml.dump(document));
 
+    const exampleCase: Case = { label: '(b) example environment', script: 'main.ts', env: { ENVIRONMENTS: example } };
+    const exampleOutput = path.join(work, 'example-out');
+    run(exampleCase, exampleOutput);
+
     const cases: Case[] = [
       { label: '(a) bare app, 1 null_resource', script: 'scripts/bench/bare-app.ts' },
-      { label: '(b) example environment', script: 'main.ts', environment: example },
-      { label: '(c) 200-server pool', script: 'main.ts', environment: large },
+      exampleCase,
+      { label: '(c) 200-server pool', script: 'main.ts', env: { ENVIRONMENTS: large } },
       { label: '    a + loading b\'s modules', script: 'scripts/bench/bare-app-with-modules.ts' },
+      { label: '    cdktf writing b\'s documents', script: 'scripts/bench/replay-output.ts', env: { REPLAY_FROM: exampleOutput } },
     ];
     cases.forEach((benchCase) => timeOnce(benchCase, work));
     // Rounds interleave the cases, so a machine that slows down mid-run skews them alike.
@@ -74,6 +86,7 @@ function main(): void {
     console.log(`ratio b/a: ${(medians[1] / medians[0]).toFixed(2)} (goal <= 1.5)`);
     console.log(`ratio c/b: ${(medians[2] / medians[1]).toFixed(2)} (goal <= 2.0)`);
     console.log(`loading b's modules alone: ${(medians[3] / medians[0]).toFixed(2)} x a`);
+    console.log(`cdktf writing b's documents alone: ${(medians[4] / medians[0]).toFixed(2)} x a`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
