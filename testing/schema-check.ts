@@ -3,7 +3,9 @@
  * committed IONOS provider schema. Every `ionoscloud_*` resource and data source must
  * exist in the schema, every argument and nested block must be known, every required
  * argument set, no computed-only argument set, and literal values must have the
- * schema's primitive type. Errors name stack, resource and argument path.
+ * schema's primitive type and, where the provider validates one, its range. Every
+ * depends_on, of any resource, must name whole resources. Errors name stack, resource
+ * and argument path.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -40,6 +42,18 @@ const PROVIDERS_DIR = path.resolve(__dirname, '..', 'providers');
 /** Terraform meta-arguments; not part of any provider schema. */
 const META_ARGUMENTS = new Set(['//', 'count', 'for_each', 'provider', 'depends_on', 'lifecycle', 'provisioner', 'connection']);
 
+/**
+ * Ranges the provider checks in code (validation.IntBetween), which the schema JSON
+ * does not carry: IONOS firewall rules take ports 1-65534.
+ */
+const VALUE_RANGES: Record<string, readonly [number, number]> = {
+  port_range_start: [1, 65534],
+  port_range_end: [1, 65534],
+};
+
+/** What Terraform accepts in depends_on: a resource, data source or module, not an attribute of one. */
+const WHOLE_OBJECT = /^(?:data\.[\w-]+\.[\w-]+|module\.[\w-]+|[\w-]+\.[\w-]+)$/;
+
 let cachedSchema: ProviderSchema | undefined;
 
 export function loadProviderSchema(): ProviderSchema {
@@ -62,10 +76,11 @@ export function checkStack(stackName: string, stack: Record<string, unknown>, sc
   for (const [section, schemas, kind] of sections) {
     const byType = (stack[section] ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
     for (const [type, instances] of Object.entries(byType)) {
-      if (!type.startsWith('ionoscloud_')) continue;
       const typeSchema = schemas[type];
       for (const [name, body] of Object.entries(instances)) {
         const where = `${stackName}: ${section === 'data' ? 'data.' : ''}${type}.${name}`;
+        checkDependsOn(body.depends_on, where, problems);
+        if (!type.startsWith('ionoscloud_')) continue;
         if (!typeSchema) {
           problems.push(`${where}: unknown ${kind} type ${type} in provider schema`);
           continue;
@@ -91,6 +106,7 @@ function checkBlock(block: SchemaBlock, body: Record<string, unknown>, where: st
         problems.push(`${at}: read-only (computed) attribute must not be set`);
       } else {
         checkValueType(attribute.type, value, at, problems);
+        checkRange(VALUE_RANGES[key], value, at, problems);
       }
       continue;
     }
@@ -153,6 +169,25 @@ function checkValueType(type: SchemaType | undefined, value: unknown, at: string
     value.forEach((item, index) => checkValueType(inner as SchemaType, item, `${at}[${index}]`, problems));
   }
   if ((kind === 'map' || kind === 'object') && (typeof value !== 'object' || Array.isArray(value))) fail(`a ${kind}`);
+}
+
+function checkRange(range: readonly [number, number] | undefined, value: unknown, at: string, problems: string[]): void {
+  if (!range || typeof value !== 'number') return;
+  const [lowest, highest] = range;
+  if (value < lowest || value > highest) problems.push(`${at}: must be between ${lowest} and ${highest}, got ${value}`);
+}
+
+function checkDependsOn(dependsOn: unknown, where: string, problems: string[]): void {
+  if (dependsOn === undefined) return;
+  if (!Array.isArray(dependsOn)) {
+    problems.push(`${where}: depends_on: expected a list, got ${JSON.stringify(dependsOn)}`);
+    return;
+  }
+  dependsOn.forEach((entry, index) => {
+    if (typeof entry !== 'string' || !WHOLE_OBJECT.test(entry)) {
+      problems.push(`${where}: depends_on[${index}]: must name a whole resource, data source or module, got ${JSON.stringify(entry)}`);
+    }
+  });
 }
 
 /** Checks every stack in a cdktf.out directory (as `npm run synth` writes it). */

@@ -70,7 +70,24 @@ describe('schema check of synthesized stacks', () => {
   });
 
   it('ignores meta-arguments and other providers', () => {
-    const lan = { datacenter_id: 'x', depends_on: ['a'], lifecycle: { ignore_changes: ['name'] }, provider: 'ionoscloud' };
+    const lan = { datacenter_id: 'x', depends_on: ['ionoscloud_datacenter.dc', 'data.ionoscloud_image.img', 'module.m'], lifecycle: { ignore_changes: ['name'] }, provider: 'ionoscloud' };
     expect(checkStack('s', stackWith({ ionoscloud_lan: { l: lan }, null_resource: { n: { anything: 1 } } }))).toEqual([]);
+  });
+
+  it('names a depends_on entry that is an attribute, for resources of every provider', () => {
+    const remoteOutput = 'data.terraform_remote_state.frontend.outputs.server';
+    const lan = { datacenter_id: 'x', depends_on: ['ionoscloud_datacenter.dc.id'] };
+    expect(checkStack('s', stackWith({ ionoscloud_lan: { l: lan }, null_resource: { n: { depends_on: [remoteOutput] } } }))).toEqual([
+      's: ionoscloud_lan.l: depends_on[0]: must name a whole resource, data source or module, got "ionoscloud_datacenter.dc.id"',
+      `s: null_resource.n: depends_on[0]: must name a whole resource, data source or module, got "${remoteOutput}"`,
+    ]);
+  });
+
+  it('names a port outside the range the provider accepts', () => {
+    const rule = { protocol: 'UDP', port_range_start: 32769, port_range_end: 65535 };
+    const server = { datacenter_id: 'x', name: 'srv', volume: [{ disk_type: 'SSD' }], nic: [{ lan: 1, firewall: [rule] }] };
+    expect(checkStack('s', stackWith({ ionoscloud_server: { srv: server } }))).toEqual([
+      's: ionoscloud_server.srv: nic[0].firewall[0].port_range_end: must be between 1 and 65534, got 65535',
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { AssetType, Fn, TerraformAsset, Token, type ITerraformDependable } from 'cdktf';
+import { AssetType, Fn, TerraformAsset, TerraformStack, Token, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { FileProvisioner, RemoteExecProvisioner } from 'cdktf';
 import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
@@ -74,13 +74,25 @@ export class PushedFiles extends Construct {
           : {}),
       },
       provisioners: [prepare, ...uploads, apply],
-      dependsOn: [target.server, ...(props.dependsOn ?? [])],
+      dependsOn: sameStack(this, [target.server, ...(props.dependsOn ?? [])]),
     });
   }
 
   private asset(sourceFile: string, staging: string): TerraformAsset {
     return new TerraformAsset(this, `Asset${path.basename(staging)}`, { path: path.resolve(sourceFile), type: AssetType.FILE });
   }
+}
+
+/**
+ * Terraform's depends_on names whole resources of its own configuration; cdktf would
+ * write a dependency on another stack's resource as a remote-state attribute, which
+ * Terraform rejects. Another stack is applied before this one anyway (its outputs are
+ * read here), and the server trigger already orders the push after its target.
+ */
+function sameStack(scope: Construct, dependencies: ITerraformDependable[]): ITerraformDependable[] | undefined {
+  const stack = TerraformStack.of(scope);
+  const local = dependencies.filter((dependency) => !Construct.isConstruct(dependency) || TerraformStack.of(dependency) === stack);
+  return local.length > 0 ? local : undefined;
 }
 
 /**

@@ -6,8 +6,11 @@ import type { EnvironmentConfig } from '../../config';
 import { sshRules } from '../bbb-pool/firewall';
 import type { InboundRule } from '../server';
 
-/** coturn's relay ports (min-port/max-port), above BBB's own media range as in BBB's guide. */
-export const TURN_RELAY_PORTS: readonly [number, number] = [32769, 65535];
+/**
+ * coturn's relay ports (min-port/max-port), above BBB's own media range as in BBB's
+ * guide. IONOS firewall rules end at port 65534 (the provider rejects 65535).
+ */
+export const TURN_RELAY_PORTS: readonly [number, number] = [32769, 65534];
 export const TURN_PORT = 3478;
 export const TURN_TLS_PORT = 443;
 
