@@ -46,6 +46,7 @@ describe('Scalelite nodes', () => {
       `image: blindsidenetwks/scalelite:${SCALELITE_VERSION}-nginx`,
       `image: blindsidenetwks/scalelite:${SCALELITE_VERSION}-poller`,
       `image: blindsidenetwks/scalelite:${SCALELITE_VERSION}-recording-importer`,
+      'image: quay.io/prometheus/node-exporter:v1.8.2',
     ]);
     expect(SCALELITE_VERSION).toMatch(/^v1\.(5\.([1-9]|\d{2,})|[6-9]\.\d+|\d{2,}\.\d+)(\.\d+)?$/);
     expect(GREENLIGHT_VERSION).toMatch(/^v3\.\d+\.\d+$/);
