@@ -51,13 +51,16 @@ export class PushedFiles extends Construct {
     const install = staged.map(
       ({ file, staging }) => `sudo install -D -m ${file.mode ?? '0644'} ${staging} ${file.path}`,
     );
+    // Terraform runs an inline list as one script and judges it by its last command
+    // only, hence `set -eu`. Staged files hold secrets: a directory only the ops user
+    // can enter, removed however the apply ends.
     const prepare: RemoteExecProvisioner = {
       type: 'remote-exec',
-      inline: ['cloud-init status --wait >/dev/null || true', `rm -rf ${STAGING} && mkdir -p ${STAGING}`],
+      inline: ['set -eu', 'umask 077', 'cloud-init status --wait >/dev/null || true', `rm -rf ${STAGING}`, `mkdir -m 0700 ${STAGING}`],
     };
     const apply: RemoteExecProvisioner = {
       type: 'remote-exec',
-      inline: [...install, ...(props.afterCommands ?? []).map((command) => `sudo sh -c '${command}'`), `rm -rf ${STAGING}`],
+      inline: ['set -eu', `trap 'rm -rf ${STAGING}' EXIT`, ...install, ...(props.afterCommands ?? []).map((command) => `sudo sh -c '${command}'`)],
     };
 
     this.contentHash = hashFiles(props.files);
