@@ -1,5 +1,5 @@
 /**
- * Real validators (cloud-init, promtool, amtool, docker-compose, shellcheck) come
+ * Real validators (cloud-init, promtool, amtool, docker-compose, shellcheck, jq) come
  * from Debian packages. On a developer machine without them a test is skipped with a
  * reason; in CI (CI set) a missing tool fails the run instead of hiding a gap.
  */

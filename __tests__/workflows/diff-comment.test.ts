@@ -60,6 +60,8 @@ describe('the pull request diff comment', () => {
     writeFileSync(path.join(dir, 'diff', 'schools-network.status'), 'ok\n');
     writeFileSync(path.join(dir, 'diff', 'schools-bbb.txt'), `${'x'.repeat(100_000)}\nschools-bbb  Plan: 3 to add, 1 to change, 0 to destroy.\n`);
     writeFileSync(path.join(dir, 'diff', 'schools-bbb.status'), 'failed\n');
+    writeFileSync(path.join(dir, 'diff', 'schools-monitoring.txt'), 'Error: Unsupported attribute\n');
+    writeFileSync(path.join(dir, 'diff', 'schools-monitoring.status'), 'upstream\n');
     process.chdir(dir);
   });
 
@@ -78,6 +80,7 @@ describe('the pull request diff comment', () => {
     expect(body).toContain('### cdktf diff for 0123456');
     expect(body).toContain('❌ <b>schools-bbb</b>: Plan: 3 to add, 1 to change, 0 to destroy.');
     expect(body).toContain('✅ <b>schools-network</b>: No changes.');
+    expect(body).toContain('⏳ <b>schools-monitoring</b>: planned after its upstream stacks are deployed');
     expect(body.length).toBeLessThan(65_536);
   });
 

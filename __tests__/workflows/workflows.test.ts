@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { validateWorkflow, type ValidationError } from '@action-validator/core';
 import * as yaml from 'js-yaml';
+import { exampleConfig, synthEnvironment } from '../../testing/synth';
 import { describeWithTool, run } from '../support/tools';
 
 const WORKFLOWS_DIR = path.resolve(__dirname, '..', '..', '.github', 'workflows');
@@ -31,6 +32,19 @@ interface Workflow {
   jobs: Record<string, Job>;
 }
 const parse = (name: string) => yaml.load(source(name)) as Workflow;
+
+/** TF_VAR_<name> of every variable without a default in the example's stacks: Terraform cannot plan without them. */
+const STACK_VARIABLES = [
+  ...new Set(
+    Object.values(synthEnvironment(exampleConfig()).stacks).flatMap((stack) =>
+      Object.entries<{ default?: unknown }>(stack.variable ?? {})
+        .filter(([, variable]) => variable.default === undefined)
+        .map(([variableName]) => `TF_VAR_${variableName}`),
+    ),
+  ),
+].sort();
+/** A plan opens no SSH connection: the diff job gives the key variable a stand-in, never the key. */
+const PLAN_WITHOUT_SSH_KEY = ['TF_VAR_ssh_private_key', 'not-used-by-a-plan'] as const;
 
 function describeErrors(errors: ValidationError[]): string[] {
   return errors.map((error) => `${'path' in error ? error.path : ''} ${error.title}${error.detail ? `: ${error.detail}` : ''}`);
@@ -102,18 +116,28 @@ describe('GitHub Actions workflows', () => {
 
   it.each(files)('%s takes credentials only from secrets, and only in the steps that use them', (name) => {
     const workflow = parse(name);
-    const credentials = ['IONOS_TOKEN', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'TF_VAR_ssh_private_key'];
+    const credentials = ['IONOS_TOKEN', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', ...STACK_VARIABLES];
     for (const job of Object.values(workflow.jobs)) {
       expect(Object.keys((job as { env?: object }).env ?? {})).toEqual([]);
       for (const step of job.steps) {
         for (const [key, value] of Object.entries(step.env ?? {})) {
-          if (credentials.includes(key)) expect(value).toMatch(/^\$\{\{ secrets\.[A-Z0-9_]+ \}\}$/);
+          if (key === PLAN_WITHOUT_SSH_KEY[0] && name === 'pull-request.yml') expect(value).toBe(PLAN_WITHOUT_SSH_KEY[1]);
+          else if (credentials.includes(key)) expect(value).toMatch(/^\$\{\{ secrets\.[A-Z0-9_]+ \}\}$/);
         }
         const usesCredentials = credentials.some((key) => key in (step.env ?? {}));
         if (usesCredentials) expect(step.run).toMatch(/cdktf (diff|deploy)/);
       }
     }
     expect(source(name)).not.toMatch(/pull_request_target/);
+  });
+
+  it.each([
+    ['deploy.yml', 'deploy', 'cdktf deploy'],
+    ['pull-request.yml', 'diff', 'cdktf diff'],
+  ])('%s gives every variable the stacks declare without a default a value', (name, jobId, command) => {
+    const step = parse(name).jobs[jobId].steps.find((candidate) => candidate.run?.includes(command));
+    expect(STACK_VARIABLES.length).toBeGreaterThan(0);
+    expect(Object.keys(step?.env ?? {})).toEqual(expect.arrayContaining(STACK_VARIABLES));
   });
 
   it('runs tests, synth and a per-stack diff on pull requests, posting the diff as a comment', () => {
