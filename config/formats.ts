@@ -59,7 +59,13 @@ export function timezoneProblem(value: string): string | undefined {
   }
 }
 
-/** A network in CIDR notation whose host bits are zero, e.g. 198.51.100.0/24. */
+/**
+ * The widest admin network accepted: the policy pack counts anything wider as the
+ * whole internet (0.0.0.0/0 split into halves is still everyone).
+ */
+const WIDEST_PREFIX = 8;
+
+/** An IPv4 network in CIDR notation whose host bits are zero, e.g. 198.51.100.0/24. */
 export function cidrProblem(value: string): string | undefined {
   const [address, prefixText, extra] = value.split('/');
   const family = isIP(address ?? '');
@@ -71,7 +77,13 @@ export function cidrProblem(value: string): string | undefined {
   if (prefix === 0) {
     return `must not open the whole internet (${value}); name the networks admins connect from`;
   }
-  if (family === 4 && !hostBitsZero(address, prefix)) {
+  if (family === 6) {
+    return `must be an IPv4 network: the platform's public LAN has no IPv6, so "${value}" would admit no one`;
+  }
+  if (prefix < WIDEST_PREFIX) {
+    return `must be /${WIDEST_PREFIX} or narrower, got "${value}": wider networks count as the whole internet`;
+  }
+  if (!hostBitsZero(address, prefix)) {
     return `has host bits set: "${value}" is not the first address of a /${prefix} network`;
   }
   return undefined;

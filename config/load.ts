@@ -26,16 +26,28 @@ export class ConfigError extends Error {
 }
 
 export function loadEnvironmentFile(file: string): EnvironmentConfig {
-  let size: number;
+  return parseEnvironment(readEnvironmentText(file), file);
+}
+
+function readEnvironmentText(file: string): string {
+  const cannotRead = (error: unknown) => new ConfigError(file, [`cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`]);
+  let stats: ReturnType<typeof statSync>;
   try {
-    size = statSync(file).size;
+    stats = statSync(file);
   } catch (error) {
-    throw new ConfigError(file, [`cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`]);
+    throw cannotRead(error);
   }
-  if (size > MAX_FILE_BYTES) {
-    throw new ConfigError(file, [`file is ${size} bytes; an environment file may have at most ${MAX_FILE_BYTES}`]);
+  if (!stats.isFile()) {
+    throw new ConfigError(file, ['is not a file: name an environment file such as environments/example.yaml']);
   }
-  return parseEnvironment(readFileSync(file, 'utf8'), file);
+  if (stats.size > MAX_FILE_BYTES) {
+    throw new ConfigError(file, [`file is ${stats.size} bytes; an environment file may have at most ${MAX_FILE_BYTES}`]);
+  }
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw cannotRead(error);
+  }
 }
 
 export function parseEnvironment(text: string, file = '<input>'): EnvironmentConfig {

@@ -40,6 +40,14 @@ describe('environment loader', () => {
     expect(() => loadEnvironmentFile('/nonexistent/env.yaml')).toThrow(/env\.yaml: 1 problem\n\s+cannot read file: ENOENT/);
   });
 
+  it('names a directory given instead of a file', () => {
+    expect(() => loadEnvironmentFile(path.dirname(EXAMPLE))).toThrow(/environments: 1 problem\n\s+is not a file/);
+  });
+
+  it("accepts Frankfurt's Object Storage region, plain de", () => {
+    expect(problemsAfter((d) => (d.state.region = 'de'))).toEqual([]);
+  });
+
   it.each<[string, (doc: Record<string, any>) => void, string]>([
     ['unknown top-level key', (d) => (d.colour = 'blue'), 'colour: unknown key'],
     ['unknown nested key', (d) => (d.bbb.pool.maxSize = 30), 'bbb.pool.maxSize: unknown key'],
@@ -60,6 +68,8 @@ describe('environment loader', () => {
     ['vertical.maxRamGb below bbb.ramGb', (d) => (d.autoscaler.vertical.maxRamGb = 8), 'autoscaler.vertical.maxRamGb: must be >= bbb.ramGb (16), got 8'],
     ['adminCidrs open to the world', (d) => (d.adminCidrs = ['0.0.0.0/0']), 'adminCidrs[0]: must not open the whole internet (0.0.0.0/0)'],
     ['adminCidrs IPv6 world', (d) => (d.adminCidrs = ['198.51.100.0/24', '::/0']), 'adminCidrs[1]: must not open the whole internet (::/0)'],
+    ['adminCidrs IPv6 network', (d) => (d.adminCidrs = ['2001:db8::/32']), 'adminCidrs[0]: must be an IPv4 network'],
+    ['adminCidrs wider than /8', (d) => (d.adminCidrs = ['0.0.0.0/1']), 'adminCidrs[0]: must be /8 or narrower, got "0.0.0.0/1"'],
     ['invalid CIDR', (d) => (d.adminCidrs = ['198.51.100.0/33']), 'adminCidrs[0]: must be a network in CIDR notation'],
     ['CIDR with host bits', (d) => (d.adminCidrs = ['198.51.100.7/24']), 'adminCidrs[0]: has host bits set'],
     ['address without prefix', (d) => (d.adminCidrs = ['198.51.100.7']), 'adminCidrs[0]: must be a network in CIDR notation'],
@@ -80,6 +90,7 @@ describe('environment loader', () => {
     ['SSH key listed twice', (d) => (d.sshKeys = [d.sshKeys[0], d.sshKeys[0]]), 'sshKeys: must not list the same key twice'],
     ['bad name', (d) => (d.name = 'Example_1'), 'name: must match [a-z][a-z0-9-]{1,20}'],
     ['bad state endpoint', (d) => (d.state.endpoint = 'http://s3.example.org'), 'state.endpoint: must be an https:// URL'],
+    ['unknown state region', (d) => (d.state.region = 'frankfurt'), 'state.region: must be an IONOS S3 region such as de or eu-central-3'],
     ['unsupported BBB version', (d) => (d.bbb.version = '2.7'), 'bbb.version: must be one of "3.0", got "2.7"'],
   ])('rejects %s with the key path', (_, edit, expected) => {
     const problems = problemsAfter(edit);
