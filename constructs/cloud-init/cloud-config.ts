@@ -5,7 +5,8 @@
  */
 import * as yaml from 'js-yaml';
 import type { EnvironmentConfig } from '../../config';
-import { readTemplate } from '../templates';
+import { PRIVATE_CIDR } from '../network/address-plan';
+import { readTemplate, renderTemplate } from '../templates';
 
 export interface WriteFile {
   readonly path: string;
@@ -52,7 +53,7 @@ export function renderCloudConfig(config: Pick<EnvironmentConfig, 'sshKeys'>, ma
     packages: ['ca-certificates', 'curl', 'unattended-upgrades', ...(machine.packages ?? [])],
     write_files: [
       { path: '/etc/ssh/sshd_config.d/10-hardening.conf', content: readTemplate('base/sshd-hardening.conf'), permissions: '0644' },
-      { path: '/usr/local/sbin/configure-nics', content: readTemplate('base/configure-nics.sh'), permissions: '0755' },
+      { path: '/usr/local/sbin/configure-nics', content: renderTemplate('base/configure-nics.sh', { privateNetwork: PRIVATE_CIDR }), permissions: '0755' },
       { path: '/etc/systemd/system/configure-nics.service', content: readTemplate('base/configure-nics.service'), permissions: '0644' },
       { path: '/etc/systemd/system/configure-nics.timer', content: readTemplate('base/configure-nics.timer'), permissions: '0644' },
       ...(machine.writeFiles ?? []).map(toCloudInitFile),

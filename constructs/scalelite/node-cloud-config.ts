@@ -1,7 +1,7 @@
 import type { EnvironmentConfig } from '../../config';
 import { renderCloudConfig } from '../cloud-init';
 import { nfsMount, type SharedStorage } from '../data';
-import { privateAddress } from '../network';
+import { PRIVATE_CIDR, privateAddress } from '../network';
 import type { NodeFile } from './node-files';
 
 export interface NodeCloudConfigProps {
@@ -11,15 +11,27 @@ export interface NodeCloudConfigProps {
 }
 
 /**
- * First boot of a Scalelite node: the route through the NAT gateway (the node has
- * no public address), Docker, the node's files, the NFS mount, and the two systemd
- * units that run the containers and contend for the singleton lock.
+ * Every boot: the default route through the NAT gateway (the node has no public
+ * address), declared on-link on the private NIC because DHCP may announce a prefix
+ * narrower than the address plan, which would leave the gateway off-link.
+ */
+const DEFAULT_ROUTE_VIA_NAT = [
+  'sh',
+  '-c',
+  `nic=$(ip -o -4 addr show to ${PRIVATE_CIDR} | awk '{ print $2; exit }') && ` +
+    `ip route replace default via ${privateAddress.natGateway} dev "$nic" onlink`,
+];
+
+/**
+ * First boot of a Scalelite node: the route through the NAT gateway, Docker, the
+ * node's files, the NFS mount, and the two systemd units that run the containers
+ * and contend for the singleton lock.
  */
 export function nodeCloudConfig(config: Pick<EnvironmentConfig, 'sshKeys'>, props: NodeCloudConfigProps): string {
   const { sharedStorage } = props;
   return renderCloudConfig(config, {
     hostname: props.hostname,
-    bootcmd: [['ip', 'route', 'replace', 'default', 'via', privateAddress.natGateway]],
+    bootcmd: [DEFAULT_ROUTE_VIA_NAT],
     packages: ['docker.io', 'docker-compose-v2', 'postgresql-client', ...(sharedStorage ? ['nfs-common'] : [])],
     writeFiles: props.files.map((file) => ({ path: file.path, content: file.content, permissions: file.mode })),
     ...(sharedStorage ? { mounts: [nfsMount(sharedStorage)] } : {}),

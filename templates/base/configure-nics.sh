@@ -6,10 +6,12 @@
 # default route. Idempotent; run at boot and every minute by a systemd timer.
 set -eu
 
-NETPLAN_DIR=/etc/netplan
+NETPLAN_DIR="${NETPLAN_DIR:-/etc/netplan}"
+SYS_NET="${SYS_NET:-/sys/class/net}"
+PRIVATE_NETWORK='{{ privateNetwork }}'
 changed=0
 
-for path in /sys/class/net/*; do
+for path in "$SYS_NET"/*; do
   nic=$(basename "$path")
   case "$nic" in
     en*|eth*) ;;
@@ -28,6 +30,28 @@ network:
       dhcp4: true
       dhcp4-overrides:
         use-routes: false
+NETPLAN
+  changed=1
+done
+
+# The platform's fixed private addresses span PRIVATE_NETWORK, whatever prefix
+# IONOS' DHCP announces for the LAN (a /24 around the address): a link route for the
+# whole network keeps every tier reachable from every other.
+for nic in $(ip -o -4 addr show to "$PRIVATE_NETWORK" | awk '{ print $2 }' | sort -u); do
+  file="$NETPLAN_DIR/61-$nic-private-network.yaml"
+  if [ -f "$file" ]; then
+    continue
+  fi
+  umask 077
+  cat > "$file" <<NETPLAN
+network:
+  version: 2
+  ethernets:
+    $nic:
+      routes:
+        - to: $PRIVATE_NETWORK
+          scope: link
+          metric: 50
 NETPLAN
   changed=1
 done
