@@ -11,6 +11,13 @@ SYS_NET="${SYS_NET:-/sys/class/net}"
 PRIVATE_NETWORK='{{ privateNetwork }}'
 changed=0
 
+# Netplan files readable by root only (netplan warns about wider modes).
+write_netplan() {
+  umask 077
+  cat > "$1"
+  changed=1
+}
+
 for path in "$SYS_NET"/*; do
   nic=$(basename "$path")
   case "$nic" in
@@ -20,9 +27,7 @@ for path in "$SYS_NET"/*; do
   if grep -qs -- "$nic" "$NETPLAN_DIR"/*.yaml; then
     continue
   fi
-  file="$NETPLAN_DIR/60-$nic.yaml"
-  umask 077
-  cat > "$file" <<NETPLAN
+  write_netplan "$NETPLAN_DIR/60-$nic.yaml" <<NETPLAN
 network:
   version: 2
   ethernets:
@@ -31,7 +36,6 @@ network:
       dhcp4-overrides:
         use-routes: false
 NETPLAN
-  changed=1
 done
 
 # The platform's fixed private addresses span PRIVATE_NETWORK, whatever prefix
@@ -42,8 +46,7 @@ for nic in $(ip -o -4 addr show to "$PRIVATE_NETWORK" | awk '{ print $2 }' | sor
   if [ -f "$file" ]; then
     continue
   fi
-  umask 077
-  cat > "$file" <<NETPLAN
+  write_netplan "$file" <<NETPLAN
 network:
   version: 2
   ethernets:
@@ -53,7 +56,6 @@ network:
           scope: link
           metric: 50
 NETPLAN
-  changed=1
 done
 
 if [ "$changed" -eq 1 ]; then
