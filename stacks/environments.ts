@@ -17,6 +17,7 @@ export function environmentFiles(): string[] {
 /** Loads every file; all files' problems are reported together, and two files may not share a name. */
 export function loadEnvironments(files: string[]): EnvironmentConfig[] {
   const problems: string[] = [];
+  const failed: ConfigError[] = [];
   const configs: EnvironmentConfig[] = [];
   const owners = new Map<string, string>();
   for (const file of files) {
@@ -31,11 +32,12 @@ export function loadEnvironments(files: string[]): EnvironmentConfig[] {
       }
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      problems.push(error.message);
+      failed.push(error);
+      // A file's own problems, indented under its name.
+      problems.push(error.message.replaceAll('\n', '\n  '));
     }
   }
-  if (problems.length > 0) {
-    throw new ConfigError(files.length === 1 ? files[0] : 'environments', problems);
-  }
+  if (failed.length === 1 && problems.length === 1) throw failed[0];
+  if (problems.length > 0) throw new ConfigError('environments', problems);
   return configs;
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { ConfigError, loadEnvironmentFile, parseEnvironment } from '../../config';
+import { loadEnvironments } from '../../stacks/environments';
 
 const EXAMPLE = path.resolve(__dirname, '../../environments/example.yaml');
 const exampleText = readFileSync(EXAMPLE, 'utf8');
@@ -171,5 +172,23 @@ describe('environment loader', () => {
   it('reads unquoted times as text, not sexagesimal numbers', () => {
     const config = parseEnvironment(exampleText.replace('from: "07:15"', 'from: 07:15'), 'test.yaml');
     expect(config.autoscaler.schedule.rules[0].from).toBe('07:15');
+  });
+});
+
+describe('loading several environment files', () => {
+  const missing = '/nonexistent/a.yaml';
+
+  it('reports one bad file as that file, its problems once', () => {
+    expect(() => loadEnvironments([missing, EXAMPLE])).toThrow(/^\/nonexistent\/a\.yaml: 1 problem\n  cannot read file: ENOENT$/);
+  });
+
+  it('nests the problems of several bad files under each file', () => {
+    expect(() => loadEnvironments([missing, '/nonexistent/b.yaml'])).toThrow(
+      /^environments: 2 problems\n  \/nonexistent\/a\.yaml: 1 problem\n    cannot read file: ENOENT\n  \/nonexistent\/b\.yaml: 1 problem\n    cannot read file: ENOENT$/,
+    );
+  });
+
+  it('names two files that use the same environment name', () => {
+    expect(() => loadEnvironments([EXAMPLE, EXAMPLE])).toThrow(`${EXAMPLE}: name: "example" is already used by ${EXAMPLE}`);
   });
 });
