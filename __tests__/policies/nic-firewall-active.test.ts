@@ -29,6 +29,39 @@ describe(RULE, () => {
     expect(findingsOf(fixture.stack, RULE).map((finding) => finding.path)).toEqual(['fixture/Second']);
   });
 
+  it('accepts a public NIC whose firewall filters inbound traffic: type unset, INGRESS or BIDIRECTIONAL', () => {
+    const fixture = policyFixture();
+    server(fixture, 'Unset', { nic: { firewallType: undefined } });
+    server(fixture, 'Ingress', { nic: { firewallType: 'INGRESS' } });
+    server(fixture, 'Both', { nic: { firewallType: 'BIDIRECTIONAL' } });
+    expect(findingsOf(fixture.stack, RULE)).toEqual([]);
+  });
+
+  it('rejects a public NIC whose active firewall filters only egress, leaving inbound traffic unfiltered', () => {
+    const fixture = policyFixture();
+    server(fixture, 'Web', { nic: { firewallType: 'EGRESS', firewall: [] } });
+    const web = server(fixture, 'Other');
+    new Nic(fixture.stack, 'Second', {
+      datacenterId: fixture.datacenter.id,
+      serverId: web.id,
+      lan: lanId(fixture.publicLan),
+      firewallActive: true,
+      firewallType: 'EGRESS',
+    });
+    const findings = findingsOf(fixture.stack, RULE);
+    expect(findings.map((finding) => finding.path)).toEqual(['fixture/Web', 'fixture/Second']);
+    expect(findings[0].message).toContain("nic 'public' is on a public LAN but firewall_type is EGRESS, so inbound traffic is not filtered");
+  });
+
+  it('fails closed on a firewall_type Terraform computes', () => {
+    const fixture = policyFixture();
+    const type = new TerraformVariable(fixture.stack, 'firewall_type', { type: 'string' });
+    server(fixture, 'Web', { nic: { firewallType: type.stringValue } });
+    expect(findingsOf(fixture.stack, RULE).map((finding) => finding.message)).toEqual([
+      expect.stringContaining('firewall_type is computed, so inbound filtering cannot be verified'),
+    ]);
+  });
+
   it('follows a LAN defined in another stack (the network stack)', () => {
     const app = Testing.app();
     const networkStack = new TerraformStack(app, 'example-network');

@@ -41,6 +41,7 @@ export interface NicView {
   readonly label: string;
   readonly lan: unknown;
   readonly firewallActive: unknown;
+  readonly firewallType: unknown;
   readonly firewallRules: readonly FirewallRuleView[];
 }
 
@@ -68,11 +69,12 @@ export function nicsOf(element: TerraformElement, index: ElementIndex): NicView[
       label: nicLabel(nic),
       lan: nic.lan,
       firewallActive: nic.firewall_active,
+      firewallType: nic.firewall_type,
       firewallRules: blocks(nic.firewall).map((rule, position) => ({ label: ruleLabel(rule, position), rule })),
     }));
   }
   if (type === 'ionoscloud_nic') {
-    return [{ label: nicLabel(body), lan: body.lan, firewallActive: body.firewall_active, firewallRules: [] }];
+    return [{ label: nicLabel(body), lan: body.lan, firewallActive: body.firewall_active, firewallType: body.firewall_type, firewallRules: [] }];
   }
   return [];
 }
