@@ -1,4 +1,4 @@
-import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { Fn, TerraformLocal, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { Lan } from '../../.gen/providers/ionoscloud/lan';
 import { Nic } from '../../.gen/providers/ionoscloud/nic';
 import { applyPolicies } from '../../policies';
@@ -84,5 +84,28 @@ describe(`${RULE} with a LAN whose public flag is computed`, () => {
     expect(findingsOf(fixture.stack, RULE).map((finding) => finding.message)).toEqual([
       expect.stringContaining("nic 'public' is on a LAN not traceable to a private ionoscloud_lan"),
     ]);
+  });
+});
+
+describe(`${RULE} with a LAN chosen by an expression`, () => {
+  it('counts a local that is a plain reference to the private LAN as private', () => {
+    const fixture = policyFixture();
+    const lan = new TerraformLocal(fixture.stack, 'backend_lan', fixture.privateLan.id);
+    server(fixture, 'Db', { nic: { lan: lan.asNumber, firewallActive: false } });
+    expect(findingsOf(fixture.stack, RULE)).toEqual([]);
+  });
+
+  it('fails closed on a conditional or an element() that can pick the public LAN', () => {
+    const fixture = policyFixture();
+    const expose = new TerraformVariable(fixture.stack, 'expose', { type: 'bool', default: false });
+    const picked = Fn.conditional(expose.booleanValue, fixture.privateLan.id, fixture.publicLan.id) as unknown as number;
+    const listed = Fn.element([fixture.privateLan.id, fixture.publicLan.id], 1) as unknown as number;
+    const viaLocal = new TerraformLocal(fixture.stack, 'picked_lan', picked);
+    server(fixture, 'Conditional', { nic: { lan: picked, firewallActive: false } });
+    server(fixture, 'Element', { nic: { lan: listed, firewallActive: false } });
+    server(fixture, 'Local', { nic: { lan: viaLocal.asNumber, firewallActive: false } });
+    const findings = findingsOf(fixture.stack, RULE);
+    expect(findings.map((finding) => finding.path)).toEqual(['fixture/Conditional', 'fixture/Element', 'fixture/Local']);
+    expect(findings[0].message).toContain("nic 'public' is on a LAN not traceable to a private ionoscloud_lan");
   });
 });

@@ -1,3 +1,4 @@
+import { Fn, TerraformVariable } from 'cdktf';
 import { Firewall } from '../../.gen/providers/ionoscloud/firewall';
 import { Nic } from '../../.gen/providers/ionoscloud/nic';
 import { findingsOf, lanId, policyFixture, server } from './fixtures';
@@ -83,5 +84,26 @@ describe(RULE, () => {
     const [finding] = findingsOf(fixture.stack, RULE);
     expect(finding.message).toContain('LAN not traceable to a private ionoscloud_lan');
     expect(finding.message).toContain('Grafana (3000)');
+  });
+});
+
+describe(`${RULE} on a standalone firewall rule whose NIC is picked by an expression`, () => {
+  it('fails closed: the NIC, and so its LAN, is decided at apply time', () => {
+    const fixture = policyFixture();
+    const web = server(fixture, 'Web');
+    const privateNic = new Nic(fixture.stack, 'PrivateNic', { datacenterId: fixture.datacenter.id, serverId: web.id, lan: lanId(fixture.privateLan) });
+    const publicNic = new Nic(fixture.stack, 'PublicNic', { datacenterId: fixture.datacenter.id, serverId: web.id, lan: lanId(fixture.publicLan), firewallActive: true });
+    const expose = new TerraformVariable(fixture.stack, 'expose', { type: 'bool', default: false });
+    new Firewall(fixture.stack, 'Redis', {
+      datacenterId: fixture.datacenter.id,
+      serverId: web.id,
+      nicId: Fn.conditional(expose.booleanValue, publicNic.id, privateNic.id),
+      protocol: 'TCP',
+      portRangeStart: 6379,
+      portRangeEnd: 6379,
+    });
+    expect(findingsOf(fixture.stack, RULE).map((finding) => [finding.path, finding.message])).toEqual([
+      ['fixture/Redis', expect.stringContaining('firewall rule on a NIC whose LAN cannot be traced opens Redis (6379)')],
+    ]);
   });
 });
