@@ -1,6 +1,6 @@
 import { evaluateTemplate } from '../../policies/inspect/hcl-template';
 import { decodeBase64Text } from '../../policies/inspect/text';
-import { isInternetSource } from '../../policies/text/cidr';
+import { isInternetCidr } from '../../policies/text/cidr';
 import { passwordLogin } from '../../policies/text/cloud-config';
 import { imageReferences, unpinnedReason } from '../../policies/text/images';
 import { isSecretKey, literalSecretsInText } from '../../policies/text/secrets';
@@ -78,12 +78,12 @@ describe('image heuristics', () => {
 });
 
 describe('internet sources', () => {
-  it.each([[undefined], [''], ['0.0.0.0/0'], ['::/0'], ['0.0.0.0/1'], ['128.0.0.0/7']])('%s is the internet', (source) => {
-    expect(isInternetSource(source)).toBe(true);
+  it.each([[''], ['0.0.0.0/0'], ['::/0'], ['0.0.0.0/1'], ['128.0.0.0/7']])('%s is the internet', (source) => {
+    expect(isInternetCidr(source)).toBe(true);
   });
 
   it.each([['198.51.100.0/24'], ['203.0.113.7'], ['10.0.0.0/8'], ['2001:db8::/32']])('%s is not', (source) => {
-    expect(isInternetSource(source)).toBe(false);
+    expect(isInternetCidr(source)).toBe(false);
   });
 });
 

@@ -164,8 +164,9 @@ export class ElementIndex {
   }
 }
 
-/** The one token a value consists of, with no literal text around it. */
-function soleToken(value: unknown): unknown {
+/** The one token a value consists of, with no literal text around it, or undefined. */
+export function soleToken(value: unknown): unknown {
+  if (Array.isArray(value)) return Tokenization.reverseList(value);
   if (typeof value === 'string') {
     const fragments = Tokenization.reverseString(value);
     return fragments.length === 1 ? fragments.firstToken : undefined;
