@@ -155,6 +155,12 @@ export class ElementIndex {
     return isReferenceToken(token) ? this.resolve(token, fromStack) : undefined;
   }
 
+  /** The element of `type` whose `id` a value is a plain reference to (`nsg.id`), or undefined. */
+  idReference(value: unknown, fromStack: TerraformStack, type: string): TerraformElement | undefined {
+    const reference = this.plainReference(value, fromStack);
+    return reference?.attribute === 'id' && elementType(reference.element) === type ? reference.element : undefined;
+  }
+
   private resolve(token: ReferenceToken, fromStack: TerraformStack): ResolvedReference | undefined {
     const parts = token.identifier.split('.');
     const addressLength = parts[0] === 'data' ? 3 : 2;

@@ -41,14 +41,23 @@ export function isInternetFacing(lan: unknown, index: ElementIndex, stack: Terra
   return lanVisibility(lan, index, stack) !== 'private';
 }
 
+/** How messages name a LAN that is not private. */
+export function describeLan(visibility: Exclude<LanVisibility, 'private'>): string {
+  return visibility === 'public' ? 'public LAN' : 'LAN not traceable to a private ionoscloud_lan';
+}
+
 /** A NIC as the rules see it: where it is, and the rules of its firewall. */
 export interface NicView {
+  /** The server or `ionoscloud_nic` that declares the NIC. */
+  readonly owner: TerraformElement;
   /** e.g. `nic 'public'` or `ionoscloud_nic` */
   readonly label: string;
   readonly lan: unknown;
   readonly firewallActive: unknown;
   readonly firewallType: unknown;
   readonly firewallRules: readonly FirewallRuleView[];
+  /** The `security_groups_ids` arguments whose groups filter the NIC: its own and its server's. */
+  readonly securityGroups: readonly unknown[];
 }
 
 export interface FirewallRuleView {
@@ -72,25 +81,43 @@ export function nicsOf(element: TerraformElement, index: ElementIndex): NicView[
   const body = index.body(element);
   if (isServerType(type)) {
     return blocks(body.nic).map((nic) => ({
+      owner: element,
       label: nicLabel(nic),
       lan: nic.lan,
       firewallActive: nic.firewall_active,
       firewallType: nic.firewall_type,
       firewallRules: blocks(nic.firewall).map((rule, position) => ({ label: ruleLabel(rule, position), rule })),
+      securityGroups: [nic.security_groups_ids, body.security_groups_ids],
     }));
   }
   if (type === 'ionoscloud_nic') {
-    return [{ label: nicLabel(body), lan: body.lan, firewallActive: body.firewall_active, firewallType: body.firewall_type, firewallRules: [] }];
+    const servers = index.references(body.server_id, element.cdktfStack).filter(({ element: server }) => isServerType(elementType(server)));
+    return [
+      {
+        owner: element,
+        label: nicLabel(body),
+        lan: body.lan,
+        firewallActive: body.firewall_active,
+        firewallType: body.firewall_type,
+        firewallRules: [],
+        securityGroups: [body.security_groups_ids, ...servers.map(({ element: server }) => index.body(server).security_groups_ids)],
+      },
+    ];
   }
   return [];
 }
 
+/** Every NIC of the app, for rules that start from what filters a NIC rather than from the NIC. */
+export function allNics(index: ElementIndex): readonly NicView[] {
+  return index.remember('nics', index, () => index.all.flatMap((element) => nicsOf(element, index)));
+}
+
 /** The LAN of the NIC an `ionoscloud_firewall` attaches to (a `ionoscloud_nic` or a server's primary NIC). */
 export function firewallNicLan(firewall: TerraformElement, index: ElementIndex): unknown {
-  const nic = index.plainReference(index.body(firewall).nic_id, firewall.cdktfStack);
-  if (!nic) return undefined;
-  const type = elementType(nic.element);
-  if (type === 'ionoscloud_nic' && nic.attribute === 'id') return index.body(nic.element).lan;
-  if (isServerType(type) && nic.attribute === 'primary_nic') return firstBlock(index.body(nic.element).nic)?.lan;
+  const nicId = index.body(firewall).nic_id;
+  const nic = index.idReference(nicId, firewall.cdktfStack, 'ionoscloud_nic');
+  if (nic) return index.body(nic).lan;
+  const server = index.plainReference(nicId, firewall.cdktfStack);
+  if (server && isServerType(elementType(server.element)) && server.attribute === 'primary_nic') return firstBlock(index.body(server.element).nic)?.lan;
   return undefined;
 }

@@ -1,7 +1,9 @@
 import type { IConstruct } from 'constructs';
 import { TerraformElement, type TerraformStack } from 'cdktf';
 import { elementType, type ElementIndex } from '../inspect/elements';
-import { firewallNicLan, isInternetFacing, lanVisibility, nicsOf, type FirewallRuleView } from '../inspect/network';
+import { forwardingOf, type Forwarding } from '../inspect/load-balancers';
+import { describeLan, firewallNicLan, isInternetFacing, lanVisibility, nicsOf, type FirewallRuleView } from '../inspect/network';
+import { securityGroupExposure, untraceableGroups } from '../inspect/security-groups';
 import { isInternetSource } from '../inspect/sources';
 import { isExpression, literalNumber, literalString, type Block } from '../inspect/values';
 import type { PolicyRule } from '../rule';
@@ -54,6 +56,26 @@ function problems(rules: readonly FirewallRuleView[], where: string, index: Elem
   });
 }
 
+function nicProblems(node: TerraformElement, index: ElementIndex): string[] {
+  return nicsOf(node, index).flatMap((nic) => {
+    const visibility = lanVisibility(nic.lan, index, node.cdktfStack);
+    if (visibility === 'private') return [];
+    const where = `${nic.label} (${describeLan(visibility)})`;
+    const found = problems(nic.firewallRules, where, index, node.cdktfStack);
+    if (untraceableGroups(nic, index) === 0) return found;
+    return [`${where} takes rules from a security group not traceable to an ionoscloud_nsg, so they cannot be checked`, ...found];
+  });
+}
+
+function forwardingProblems({ listenerLan, ports }: Forwarding): string[] {
+  if (listenerLan === 'private') return [];
+  const listener = `a listener on a ${describeLan(listenerLan)}`;
+  return ports.flatMap(({ port, via }) => {
+    if (port === undefined) return [`cannot tell what ${listener} reaches: ${via}`];
+    return INTERNAL_PORTS.has(port) ? [`opens ${describe([port])} through ${listener} (${via}); publish only the public services`] : [];
+  });
+}
+
 export const noInternalPortsPublic: PolicyRule = {
   id: 'NET-INTERNAL-PORTS',
   severity: 'error',
@@ -62,17 +84,21 @@ export const noInternalPortsPublic: PolicyRule = {
   check(node: IConstruct, index: ElementIndex): string[] {
     if (!TerraformElement.isTerraformElement(node)) return [];
     const stack = node.cdktfStack;
-    if (elementType(node) === 'ionoscloud_firewall') {
+    const type = elementType(node);
+    if (type === 'ionoscloud_firewall') {
       const lan = firewallNicLan(node, index);
       if (lan !== undefined && !isInternetFacing(lan, index, stack)) return [];
       const where = lan === undefined ? 'a NIC whose LAN cannot be traced' : 'a public LAN';
       return problems([{ label: 'firewall rule', rule: index.body(node) }], where, index, stack);
     }
-    return nicsOf(node, index).flatMap((nic) => {
-      const visibility = lanVisibility(nic.lan, index, stack);
-      if (visibility === 'private') return [];
-      const where = `${nic.label} (${visibility === 'public' ? 'public LAN' : 'LAN not traceable to a private ionoscloud_lan'})`;
-      return problems(nic.firewallRules, where, index, stack);
-    });
+    if (type === 'ionoscloud_nsg_firewallrule') {
+      const where = securityGroupExposure(node, index);
+      if (!where) return [];
+      const name = literalString(index.body(node).name);
+      const label = name ? `security group rule '${name}'` : 'security group rule';
+      return problems([{ label, rule: index.body(node) }], where, index, stack);
+    }
+    const forwarding = forwardingOf(node, index);
+    return forwarding ? forwardingProblems(forwarding) : nicProblems(node, index);
   },
 };
