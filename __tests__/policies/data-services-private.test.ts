@@ -2,6 +2,7 @@ import { InmemorydbReplicaset } from '../../.gen/providers/ionoscloud/inmemorydb
 import { NfsCluster } from '../../.gen/providers/ionoscloud/nfs-cluster';
 import type { Lan } from '../../.gen/providers/ionoscloud/lan';
 import { Password } from '@cdktf/provider-random/lib/password';
+import { Fn, TerraformVariable } from 'cdktf';
 import { findingsOf, pgCluster, policyFixture, type Fixture } from './fixtures';
 
 const RULE = 'DATA-PRIVATE-LAN';
@@ -46,5 +47,16 @@ describe(RULE, () => {
     ]);
     expect(findings[0].message).toContain('connections[0].lan_id points at a public LAN');
     expect(findings[2].message).toContain('connections[0].lan points at a public LAN');
+  });
+
+  it('fails closed on a LAN picked by an expression, which may be the public one', () => {
+    const fixture = policyFixture();
+    const expose = new TerraformVariable(fixture.stack, 'expose', { type: 'bool', default: false });
+    const password = new TerraformVariable(fixture.stack, 'db_password', { type: 'string', sensitive: true });
+    const lanId = Fn.conditional(expose.booleanValue, fixture.privateLan.id, fixture.publicLan.id);
+    pgCluster(fixture, 'Postgres', { password: password.stringValue, lanId });
+    expect(findingsOf(fixture.stack, RULE).map((finding) => finding.message)).toEqual([
+      expect.stringContaining('connections[0].lan_id points at a LAN not traceable to a private ionoscloud_lan'),
+    ]);
   });
 });

@@ -1,6 +1,9 @@
+import { Fn, TerraformLocal, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { Firewall } from '../../.gen/providers/ionoscloud/firewall';
+import { Ipblock } from '../../.gen/providers/ionoscloud/ipblock';
 import { Nic } from '../../.gen/providers/ionoscloud/nic';
-import { findingsOf, lanId, policyFixture, server } from './fixtures';
+import { applyPolicies } from '../../policies';
+import { findingsOf, lanId, network, policyFixture, server } from './fixtures';
 
 const RULE = 'NET-INTERNAL-PORTS';
 
@@ -83,5 +86,73 @@ describe(RULE, () => {
     const [finding] = findingsOf(fixture.stack, RULE);
     expect(finding.message).toContain('LAN not traceable to a private ionoscloud_lan');
     expect(finding.message).toContain('Grafana (3000)');
+  });
+});
+
+describe(`${RULE} on a standalone firewall rule whose NIC is picked by an expression`, () => {
+  it('fails closed: the NIC, and so its LAN, is decided at apply time', () => {
+    const fixture = policyFixture();
+    const web = server(fixture, 'Web');
+    const privateNic = new Nic(fixture.stack, 'PrivateNic', { datacenterId: fixture.datacenter.id, serverId: web.id, lan: lanId(fixture.privateLan) });
+    const publicNic = new Nic(fixture.stack, 'PublicNic', { datacenterId: fixture.datacenter.id, serverId: web.id, lan: lanId(fixture.publicLan), firewallActive: true });
+    const expose = new TerraformVariable(fixture.stack, 'expose', { type: 'bool', default: false });
+    new Firewall(fixture.stack, 'Redis', {
+      datacenterId: fixture.datacenter.id,
+      serverId: web.id,
+      nicId: Fn.conditional(expose.booleanValue, publicNic.id, privateNic.id),
+      protocol: 'TCP',
+      portRangeStart: 6379,
+      portRangeEnd: 6379,
+    });
+    expect(findingsOf(fixture.stack, RULE).map((finding) => [finding.path, finding.message])).toEqual([
+      ['fixture/Redis', expect.stringContaining('firewall rule on a NIC whose LAN cannot be traced opens Redis (6379)')],
+    ]);
+  });
+});
+
+describe(`${RULE} with a computed source`, () => {
+  const ssh = (sourceIp: string) => ({ nic: { firewall: [{ name: 'ssh', protocol: 'TCP', portRangeStart: 22, portRangeEnd: 22, sourceIp }] } });
+
+  it("accepts addresses of the platform's own resources, directly, through locals and through a variable default", () => {
+    const app = Testing.app();
+    const networkStack = new TerraformStack(app, 'example-network');
+    const addresses = new Ipblock(networkStack, 'AdminIp', { location: 'de/fra', size: 1 });
+    const stack = new TerraformStack(app, 'example-bbb');
+    applyPolicies(stack);
+    const fixture = { stack, ...network(stack) };
+    const bastion = server(fixture, 'Bastion');
+    const viaLocal = new TerraformLocal(stack, 'admin_ips', addresses.ips);
+    const adminCidr = new TerraformVariable(stack, 'admin_cidr', { type: 'string', default: '198.51.100.0/24' });
+    server(fixture, 'FromIpBlock', ssh(Fn.element(addresses.ips, 0)));
+    server(fixture, 'FromServer', ssh(bastion.primaryIp));
+    server(fixture, 'FromLocalList', ssh(Fn.element(viaLocal.asList, 0)));
+    server(fixture, 'FromVariable', ssh(adminCidr.stringValue));
+    expect(findingsOf(stack, RULE)).toEqual([]);
+  });
+
+  it('follows a variable default and a local to the internet', () => {
+    const fixture = policyFixture();
+    const everyone = new TerraformVariable(fixture.stack, 'admin_cidr', { type: 'string', default: '0.0.0.0/0' });
+    const viaLocal = new TerraformLocal(fixture.stack, 'admin_source', everyone.stringValue);
+    const supplied = new TerraformVariable(fixture.stack, 'supplied_cidr', { type: 'string' });
+    server(fixture, 'FromVariable', ssh(everyone.stringValue));
+    server(fixture, 'FromLocal', ssh(viaLocal.asString));
+    server(fixture, 'FromVariableWithoutDefault', ssh(supplied.stringValue));
+    expect(findingsOf(fixture.stack, RULE).map((finding) => finding.path)).toEqual([
+      'fixture/FromVariable',
+      'fixture/FromLocal',
+      'fixture/FromVariableWithoutDefault',
+    ]);
+  });
+
+  it('fails closed on any other computed source', () => {
+    const fixture = policyFixture();
+    const addresses = new Ipblock(fixture.stack, 'AdminIp', { location: 'de/fra', size: 1 });
+    const narrow = new TerraformVariable(fixture.stack, 'narrow', { type: 'bool', default: true });
+    server(fixture, 'Cidrsubnet', ssh(Fn.cidrsubnet('0.0.0.0/0', 0, 0)));
+    server(fixture, 'Conditional', ssh(Fn.conditional(narrow.booleanValue, Fn.element(addresses.ips, 0), '0.0.0.0/0')));
+    const findings = findingsOf(fixture.stack, RULE);
+    expect(findings.map((finding) => finding.path)).toEqual(['fixture/Cidrsubnet', 'fixture/Conditional']);
+    expect(findings[0].message).toContain('opens SSH (22) to a computed source that is not an address of the platform');
   });
 });

@@ -76,6 +76,32 @@ describe(RULE, () => {
     expect(messages[2]).toContain('provisioner[2].remote-exec.inline[0] line 1: --password is set to a literal');
   });
 
+  it('finds a Redis URL password with an empty user and keys named pass or pwd', () => {
+    const fixture = policyFixture();
+    const conf = ['REDIS_URL=redis://:hunter22@redis.internal:6379/0', 'SMTP_PASS=hunter22', 'auth_pass: hunter22', 'dbPwd=hunter22'].join('\n');
+    new NullResource(fixture.stack, 'Push', { provisioners: [{ type: 'file', content: `${conf}\n`, destination: '/tmp/app.env' }] });
+    expect(findingsOf(fixture.stack, RULE).map((finding) => finding.message)).toEqual([
+      expect.stringContaining('line 1: a password inside a URL'),
+      expect.stringContaining('line 2: SMTP_PASS is set to a literal'),
+      expect.stringContaining('line 3: auth_pass is set to a literal'),
+      expect.stringContaining('line 4: dbPwd is set to a literal'),
+    ]);
+  });
+
+  it('leaves words that only contain pass alone: passive, bypass, compass, NOPASSWD', () => {
+    const fixture = policyFixture();
+    const conf = [
+      'passive_ports=30000-30100',
+      'bypass: proxy.internal',
+      'compass_heading=north',
+      'sudo: ALL=(ALL) NOPASSWD:ALL',
+      'proxy_pass http://127.0.0.1:3000;',
+      'REDIS_URL=redis://:$${REDIS_PASSWORD}@redis.internal:6379/0',
+    ].join('\n');
+    new NullResource(fixture.stack, 'Push', { provisioners: [{ type: 'file', content: `${conf}\n`, destination: '/tmp/app.conf' }] });
+    expect(findingsOf(fixture.stack, RULE)).toEqual([]);
+  });
+
   it('reads pushed text files but not program bundles', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'secret-assets-'));
     try {

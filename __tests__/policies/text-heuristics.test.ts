@@ -1,6 +1,6 @@
 import { evaluateTemplate } from '../../policies/inspect/hcl-template';
 import { decodeBase64Text } from '../../policies/inspect/text';
-import { isInternetSource } from '../../policies/text/cidr';
+import { isInternetCidr } from '../../policies/text/cidr';
 import { passwordLogin } from '../../policies/text/cloud-config';
 import { imageReferences, unpinnedReason } from '../../policies/text/images';
 import { isSecretKey, literalSecretsInText } from '../../policies/text/secrets';
@@ -11,6 +11,9 @@ describe('secret heuristics', () => {
     ['  password: "hunter22"', 'password is set to a literal'],
     ['export API_KEY=0123abcd', 'API_KEY is set to a literal'],
     ['redis://default:hunter22@redis:6379/0', 'a password inside a URL'],
+    ['redis://:hunter22@redis:6379/0', 'a password inside a URL'],
+    ['SMTP_PASS=hunter22', 'SMTP_PASS is set to a literal'],
+    ['  auth_pass: hunter22', 'auth_pass is set to a literal'],
     ['-----BEGIN RSA PRIVATE KEY-----', 'a PEM private key'],
   ])('flags %s', (line, finding) => {
     expect(literalSecretsInText(line)).toEqual([`line 1: ${finding}`]);
@@ -28,6 +31,11 @@ describe('secret heuristics', () => {
     'echo "$TOKEN" | docker login --password-stdin',
     'SECRET=$(openssl rand -hex 32)',
     'redis://default:${tf:random_password.redis.result}@redis:6379/0',
+    'redis://:${tf:random_password.redis.result}@redis:6379/0',
+    'passive_ports=30000-30100',
+    'bypass: proxy.internal',
+    'compass=north',
+    'https://example.org:443/path@v2',
   ])('does not flag %s', (line) => {
     expect(literalSecretsInText(line)).toEqual([]);
   });
@@ -35,6 +43,11 @@ describe('secret heuristics', () => {
   it('tells credential keys from keys that describe one', () => {
     expect(['password', 'image_password', 'plain_text_password', 'token', 'secret_key', 'bbbSecret'].every(isSecretKey)).toBe(true);
     expect(['password_file', 'ssh_key_path', 'token_ttl', 'secret_name', 'ssh_pwauth', 'nopasswd'].some(isSecretKey)).toBe(false);
+  });
+
+  it('counts pass and pwd only as whole words of a key', () => {
+    expect(['pass', 'SMTP_PASS', 'auth_pass', 'smtp-pass', 'dbPwd', 'SMTPPass', 'PWD', 'admin.pass'].every(isSecretKey)).toBe(true);
+    expect(['passive', 'PASSIVE_PORTS', 'bypass', 'compass', 'passenger', 'OLDPWD', 'pass_file'].some(isSecretKey)).toBe(false);
   });
 });
 
@@ -78,12 +91,12 @@ describe('image heuristics', () => {
 });
 
 describe('internet sources', () => {
-  it.each([[undefined], [''], ['0.0.0.0/0'], ['::/0'], ['0.0.0.0/1'], ['128.0.0.0/7']])('%s is the internet', (source) => {
-    expect(isInternetSource(source)).toBe(true);
+  it.each([[''], ['0.0.0.0/0'], ['::/0'], ['0.0.0.0/1'], ['128.0.0.0/7']])('%s is the internet', (source) => {
+    expect(isInternetCidr(source)).toBe(true);
   });
 
   it.each([['198.51.100.0/24'], ['203.0.113.7'], ['10.0.0.0/8'], ['2001:db8::/32']])('%s is not', (source) => {
-    expect(isInternetSource(source)).toBe(false);
+    expect(isInternetCidr(source)).toBe(false);
   });
 });
 

@@ -139,13 +139,46 @@ export class ElementIndex {
   /** The elements a value refers to; `fromStack` is where the value is used. */
   references(value: unknown, fromStack: TerraformStack): ResolvedReference[] {
     return referenceTokens(value).flatMap((token) => {
-      const parts = token.identifier.split('.');
-      const addressLength = parts[0] === 'data' ? 3 : 2;
-      const key = parts.slice(0, addressLength).join('.');
-      const element = this.byStack.get(token.originStack ?? fromStack)?.get(key);
-      return element ? [{ element, attribute: parts.slice(addressLength).join('.') }] : [];
+      const reference = this.resolve(token, fromStack);
+      return reference ? [reference] : [];
     });
   }
+
+  /**
+   * The element a value is nothing but a reference to (`lan.id`, `local.lan`), or
+   * undefined when the value is a literal, a concatenation or an expression
+   * (`var.x ? a.id : b.id`, `element([a.id, b.id], 1)`): which element those end up
+   * naming is decided at apply time.
+   */
+  plainReference(value: unknown, fromStack: TerraformStack): ResolvedReference | undefined {
+    const token = soleToken(value);
+    return isReferenceToken(token) ? this.resolve(token, fromStack) : undefined;
+  }
+
+  /** The element of `type` whose `id` a value is a plain reference to (`nsg.id`), or undefined. */
+  idReference(value: unknown, fromStack: TerraformStack, type: string): TerraformElement | undefined {
+    const reference = this.plainReference(value, fromStack);
+    return reference?.attribute === 'id' && elementType(reference.element) === type ? reference.element : undefined;
+  }
+
+  private resolve(token: ReferenceToken, fromStack: TerraformStack): ResolvedReference | undefined {
+    const parts = token.identifier.split('.');
+    const addressLength = parts[0] === 'data' ? 3 : 2;
+    const key = parts.slice(0, addressLength).join('.');
+    const element = this.byStack.get(token.originStack ?? fromStack)?.get(key);
+    return element ? { element, attribute: parts.slice(addressLength).join('.') } : undefined;
+  }
+}
+
+/** The one token a value consists of, with no literal text around it, or undefined. */
+export function soleToken(value: unknown): unknown {
+  if (Array.isArray(value)) return Tokenization.reverseList(value);
+  if (typeof value === 'string') {
+    const fragments = Tokenization.reverseString(value);
+    return fragments.length === 1 ? fragments.firstToken : undefined;
+  }
+  if (typeof value === 'number') return Tokenization.reverseNumber(value);
+  return Tokenization.isResolvable(value) ? value : undefined;
 }
 
 function isReferenceToken(value: unknown): value is ReferenceToken {

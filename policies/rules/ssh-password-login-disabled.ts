@@ -1,7 +1,7 @@
 import type { IConstruct } from 'constructs';
 import { TerraformElement } from 'cdktf';
 import { elementType, type ElementIndex } from '../inspect/elements';
-import { SERVER_TYPES } from '../inspect/network';
+import { isServerType } from '../inspect/network';
 import { renderText } from '../inspect/text';
 import { blocks } from '../inspect/values';
 import { passwordLogin } from '../text/cloud-config';
@@ -20,8 +20,7 @@ export const sshPasswordLoginDisabled: PolicyRule = {
   reason: 'password SSH logins are brute-forced within minutes of a VM getting a public address; the ops account logs in with keys only',
   check(node: IConstruct, index: ElementIndex): string[] {
     if (!TerraformElement.isTerraformElement(node)) return [];
-    const type = elementType(node);
-    if (!type || !(SERVER_TYPES as readonly string[]).includes(type)) return [];
+    if (!isServerType(elementType(node))) return [];
     const volumes = blocks(index.synthesized(node).volume);
     const userData = volumes.map((volume) => volume.user_data).find((value) => value !== undefined);
     if (userData === undefined) return ['volume has no user_data, so nothing sets ssh_pwauth: false'];

@@ -1,16 +1,33 @@
 /**
  * Heuristics for literal secrets (documented in docs/security.md):
  * - a key that names a credential (password, passwd, secret, token, api key, private
- *   key, access key) holding a literal, non-empty string;
+ *   key, access key anywhere in it, or pass or pwd as a word of it) holding a literal,
+ *   non-empty string;
  * - in text (user_data, pushed files, commands): `KEY=value`, `KEY: value` and
- *   `--key=value` with such a key, credentials inside URLs (`scheme://user:pass@`),
- *   and PEM private key blocks.
+ *   `--key=value` with such a key, credentials inside URLs (`scheme://user:pass@`,
+ *   also with an empty user as in `redis://:pass@`), and PEM private key blocks.
  * Not secrets: Terraform placeholders (`${tf:...}`), shell/compose/template variables
  * (`$VAR`, `${VAR}`, `{{ var }}`), file paths, booleans, YAML block/flow openers, and
  * keys that only describe a secret (`*_file`, `*_path`, `*_length`, `*_ttl`, ...).
  */
-const SECRET_WORDS = 'password|passwd|secret|token|api[_-]?key|private[_-]?key|access[_-]?key';
-const SECRET_WORD = new RegExp(`(${SECRET_WORDS})`, 'i');
+const SECRET_PARTS = 'password|passwd|secret|token|api[_-]?key|private[_-]?key|access[_-]?key';
+const SECRET_PART = new RegExp(`(${SECRET_PARTS})`, 'i');
+/**
+ * Short credential names count only as a whole word of a key (`SMTP_PASS`, `auth_pass`,
+ * `dbPwd`): as a part of one they are common words (passive, bypass, compass).
+ */
+const SECRET_WORDS = new Set(['pass', 'pwd']);
+/** What the key patterns below must find so that isSecretKey can decide. */
+const SECRET_CANDIDATES = `${SECRET_PARTS}|${[...SECRET_WORDS].join('|')}`;
+
+/** The words of a key: `SMTP_PASS` -> smtp, pass; `dbPwd` -> db, pwd; `SMTPPass` -> smtp, pass. */
+function keyWords(key: string): string[] {
+  return key
+    .replace(/([a-z\d])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z]+/);
+}
 
 const DESCRIPTIVE_SUFFIX =
   /[_-](file|path|dir|length|len|ttl|expiry|expires|expiration|name|id|ids|url|uri|endpoint|type|algorithm|mode|method|policy|header|enabled|version|size|count|auth|stdin|hash|hashed)$/i;
@@ -19,8 +36,9 @@ const NON_SECRET_VALUES = new Set(['', 'true', 'false', 'yes', 'no', 'on', 'off'
 
 /** A key that names a credential rather than describing one. */
 export function isSecretKey(key: string): boolean {
+  const named = SECRET_PART.test(key) || keyWords(key).some((word) => SECRET_WORDS.has(word));
   // NOPASSWD is a sudoers tag, not a credential.
-  return SECRET_WORD.test(key) && !DESCRIPTIVE_SUFFIX.test(key) && key.toUpperCase() !== 'NOPASSWD';
+  return named && !DESCRIPTIVE_SUFFIX.test(key) && key.toUpperCase() !== 'NOPASSWD';
 }
 
 /** A value that is a reference, variable, path or flag rather than the secret itself. */
@@ -40,10 +58,11 @@ export function isIndirectValue(value: string): boolean {
 }
 
 const ASSIGNMENTS = new RegExp(
-  String.raw`(?:^|[\s"'{,;(-])([A-Za-z0-9_.-]*(?:${SECRET_WORDS})[A-Za-z0-9_.-]*)["']?\s*[:=]\s*("[^"]*"|'[^']*'|[^\s,;}]*)`,
+  String.raw`(?:^|[\s"'{,;(-])([A-Za-z0-9_.-]*(?:${SECRET_CANDIDATES})[A-Za-z0-9_.-]*)["']?\s*[:=]\s*("[^"]*"|'[^']*'|[^\s,;}]*)`,
   'gi',
 );
-const URL_CREDENTIALS = /[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]+:([^\s@/'"]+)@/i;
+/** The user may be empty: `redis://:password@host` is how Redis URLs carry a password. */
+const URL_CREDENTIALS = /[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]*:([^\s@/'"]+)@/i;
 const PEM_PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 
 function unquote(value: string): string {
@@ -52,7 +71,7 @@ function unquote(value: string): string {
 }
 
 /** Cheap first look: a line that matches none of these cannot carry a finding. */
-const MAYBE_SECRET = new RegExp(`${SECRET_WORDS}|://|PRIVATE KEY`, 'i');
+const MAYBE_SECRET = new RegExp(`${SECRET_CANDIDATES}|://|PRIVATE KEY`, 'i');
 
 function lineFindings(line: string): string[] {
   if (!MAYBE_SECRET.test(line)) return [];
