@@ -38,14 +38,6 @@ export interface BbbPoolProps {
  */
 export const AUTOSCALER_OWNED_ATTRIBUTES = ['vm_state', 'cores', 'ram'] as const;
 
-/**
- * cloud-init runs the user data once, at first boot; a later change cannot reach a
- * running server anyway. Ignoring it keeps one template edit from failing the plan for
- * the whole pool (user_data is immutable on IONOS): new and rebuilt servers get the new
- * version, existing ones keep what they were installed with (see docs/bbb-pool.md).
- */
-export const FIRST_BOOT_ATTRIBUTES = ['volume[0].user_data'] as const;
-
 /** Length of a BBB API secret; letters and digits only, so it needs no quoting anywhere. */
 const SECRET_LENGTH = 40;
 
@@ -89,7 +81,7 @@ export class BbbPool extends Construct {
         privateIp: privateAddress.bbb(index),
         publicAddress: address,
         inbound: bbbInboundRules(config),
-        ignoreChanges: [...AUTOSCALER_OWNED_ATTRIBUTES, ...FIRST_BOOT_ATTRIBUTES],
+        ignoreChanges: [...AUTOSCALER_OWNED_ATTRIBUTES],
       });
       const entry: InventoryServer = {
         name,

@@ -1,4 +1,4 @@
-export { BbbPool, AUTOSCALER_OWNED_ATTRIBUTES, FIRST_BOOT_ATTRIBUTES, type BbbPoolProps, type ScaleliteEndpoint } from './bbb-pool';
+export { BbbPool, AUTOSCALER_OWNED_ATTRIBUTES, type BbbPoolProps, type ScaleliteEndpoint } from './bbb-pool';
 export { ApplySize, APPLY_SIZE_SCRIPT, type ApplySizeProps } from './apply-size';
 export {
   renderBbbCloudConfig,

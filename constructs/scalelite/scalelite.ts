@@ -96,10 +96,8 @@ export class Scalelite extends Construct {
         ramGb: settings.ramGb,
         diskGb: props.diskGb ?? 50,
         privateIp: privateAddress.scalelite(index),
+        // The first boot's files only; later changes travel by push.
         userData: nodeCloudConfig(config, { hostname: name, files, sharedStorage: data.sharedStorage }),
-        // The first boot's files only; later changes travel by push (or a node
-        // replacement), so editing a template never fails or replaces a plan.
-        ignoreChanges: ['volume[0].user_data'],
       });
     });
 

@@ -1,1 +1,1 @@
-export { PlatformServer, UBUNTU_IMAGE, type InboundRule, type PlatformServerProps } from './platform-server';
+export { FIRST_BOOT_ATTRIBUTES, PlatformServer, UBUNTU_IMAGE, type InboundRule, type PlatformServerProps } from './platform-server';

@@ -42,13 +42,22 @@ export interface PlatformServerProps {
    */
   readonly ignoreChanges?: readonly string[];
   /**
-   * Whether a change of an immutable attribute (user_data, image) may destroy and
-   * recreate the server. Off by default so such a change fails the plan instead.
+   * Whether a change of an immutable attribute (the image, the boot disk type) may
+   * destroy and recreate the server. Off by default so such a change fails
+   * the plan instead. First-boot attributes are always ignored.
    * @default false
    */
   readonly allowReplace?: boolean;
   readonly dependsOn?: ITerraformDependable[];
 }
+
+/**
+ * What a server reads at its first boot only. Both are immutable on IONOS: a change
+ * would fail the plan (or, with allowReplace, rebuild every VM for a new SSH key or a
+ * template edit). Running VMs receive later configuration by push; the README says how
+ * to roll out new SSH keys.
+ */
+export const FIRST_BOOT_ATTRIBUTES = ['volume[0].user_data', 'volume[0].ssh_keys'] as const;
 
 /** Ubuntu 22.04 LTS, the release BigBlueButton 3.0 supports; used for every VM. */
 export const UBUNTU_IMAGE = 'ubuntu:22.04';
@@ -102,7 +111,7 @@ export class PlatformServer extends Construct {
       nic: primaryNic,
       label: [{ key: 'role', value: props.role }],
       dependsOn: props.dependsOn,
-      lifecycle: props.ignoreChanges?.length ? { ignoreChanges: [...props.ignoreChanges] } : undefined,
+      lifecycle: { ignoreChanges: [...new Set([...(props.ignoreChanges ?? []), ...FIRST_BOOT_ATTRIBUTES])] },
     });
 
     if (publicAddress) {
