@@ -5,6 +5,7 @@
  * on it, and when a hot-plugged server has its new cores.
  */
 import type { ScaleliteState } from '../functions/autoscaler/policy';
+import type { VmState } from '../functions/autoscaler/server-state';
 import type { TraceMeeting } from './trace';
 
 /** Scalelite counts a meeting younger than this many minutes as at least MIN_YOUNG_USERS users. */
@@ -37,6 +38,12 @@ export class SimServer {
   answersAt = Infinity;
   /** Minute of the last start (-Infinity: up since before the day); reactive-cpu stops the smallest. */
   startedAt = -Infinity;
+  /** Minute the VM last booted: a start, or the restart IONOS makes to take cores away. */
+  bootedAt = -Infinity;
+  /** Minute of the last request to IONOS (start, stop, resize): its metadata.lastModifiedDate. */
+  lastChangedAt = -Infinity;
+  /** IONOS carries out the restart of a resize down until this minute (metadata.state BUSY). */
+  busyUntil = -Infinity;
   /** Cores as IONOS reports them (the requested size). */
   cores: number;
   ramGb: number;
@@ -89,6 +96,25 @@ export class SimServer {
   markStopping(minute: number): void {
     this.power = 'stopping';
     this.stoppedAt = minute;
+    this.lastChangedAt = minute;
+  }
+
+  /**
+   * What IONOS reports for the server. A start or stop is a request IONOS carries out
+   * while the VM still reads its old state (metadata.state BUSY); so is a hot-plug until
+   * its cores are there, and the restart of a resize down.
+   */
+  ionosState(minute: number): VmState {
+    switch (this.power) {
+      case 'stopped':
+        return { vmState: 'SHUTOFF', provisioningState: 'AVAILABLE' };
+      case 'starting':
+        return { vmState: 'SHUTOFF', provisioningState: 'BUSY' };
+      case 'stopping':
+        return { vmState: 'RUNNING', provisioningState: 'BUSY' };
+      case 'running':
+        return { vmState: 'RUNNING', provisioningState: this.pendingResize || minute < this.busyUntil ? 'BUSY' : 'AVAILABLE' };
+    }
   }
 
   advance(minute: number): void {
@@ -140,6 +166,7 @@ export class Cluster {
     server.power = 'running';
     server.answersAt = -Infinity;
     server.startedAt = -Infinity;
+    server.bootedAt = -Infinity;
     server.scalelite = 'enabled';
   }
 
@@ -147,6 +174,8 @@ export class Cluster {
     if (server.power !== 'stopped') return false;
     server.power = 'starting';
     server.startedAt = minute;
+    server.bootedAt = minute;
+    server.lastChangedAt = minute;
     server.answersAt = minute + this.options.bootDelayMinutes;
     return true;
   }
@@ -170,6 +199,7 @@ export class Cluster {
     const shrinks = cores < server.cores || ramGb < server.ramGb;
     server.cores = cores;
     server.ramGb = ramGb;
+    server.lastChangedAt = minute;
     if (server.power === 'stopped' || shrinks) {
       server.effectiveCores = cores;
       server.pendingResize = undefined;
@@ -180,6 +210,8 @@ export class Cluster {
       this.meetingsKilled += server.meetings.length;
       server.meetings = [];
       server.answersAt = minute + this.options.bootDelayMinutes;
+      server.bootedAt = minute;
+      server.busyUntil = minute + this.options.resizeDelayMinutes;
     }
   }
 

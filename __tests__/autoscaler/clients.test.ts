@@ -52,9 +52,19 @@ describe('IONOS client', () => {
     expect(started.requestStatusUrl).toMatch(new RegExp(`^${server.origin}/cloudapi/v6/requests/[0-9a-f-]+/status$`));
     await client.resizeServer('srv-1', { cores: 12, ramMb: 24576 });
     await client.stopServer('srv-1');
+    expect(fake.calls.map((call) => call.action)).toEqual(['start', 'patch', 'stop']);
+    // IONOS carries the requests out later: until then the servers read BUSY in their old
+    // power state (the requested size shows at once), with the time of the request.
+    const pending = await client.listServers();
+    expect(pending).toEqual([
+      expect.objectContaining({ id: 'srv-1', vmState: 'RUNNING', provisioningState: 'BUSY', cores: 12, ramMb: 24576 }),
+      expect.objectContaining({ id: 'srv-2', vmState: 'SHUTOFF', provisioningState: 'BUSY' }),
+    ]);
+    for (const vm of pending) expect(vm.lastModified).toBeInstanceOf(Date);
+    fake.finishRequests();
     expect(fake.servers.get('srv-2')?.vmState).toBe('RUNNING');
     expect(fake.servers.get('srv-1')).toMatchObject({ vmState: 'SHUTOFF', cores: 12, ramMb: 24576 });
-    expect(fake.calls.map((call) => call.action)).toEqual(['start', 'patch', 'stop']);
+    expect((await client.listServers()).map((vm) => vm.provisioningState)).toEqual(['AVAILABLE', 'AVAILABLE']);
   });
 
   it('reports a bad token as a typed 401 without retrying', async () => {

@@ -1,10 +1,12 @@
 /**
  * Randomized fault injection (fast-check): API errors, 429s, timeouts, lost answers,
  * stale or missing metrics, crashes between any two API calls and meetings that start
- * while servers drain. Safety is checked at the moment each state-changing call is
- * made; liveness by letting the faults clear and requiring a calm, correct state: a
- * tick in which nothing fails and neither the registration nor the policy proposes
- * anything (an action the executor would refuse every tick would show here).
+ * while servers drain, against an IONOS that carries out starts, stops and resizes
+ * asynchronously (BUSY for at least the next tick). Safety is checked at the moment each
+ * state-changing call is made; liveness by letting the faults clear and requiring a
+ * calm, correct state: a tick in which nothing fails, IONOS has no request left to carry
+ * out, and neither the registration nor the policy proposes anything (an action the
+ * executor would refuse every tick would show here).
  * A failure prints fast-check's seed and path; FAULTS_SEED=<seed> replays a run or
  * explores another one.
  */
@@ -86,9 +88,9 @@ interface Watch {
   calls: number;
 }
 
-/** Calm: nothing failed, and neither the registration nor the policy proposes anything. */
-function isCalm(result: TickResult): boolean {
-  return result.errors.length === 0 && result.registration.length === 0 && result.decision.actions.length === 0;
+/** Calm: nothing failed, IONOS is done, and neither the registration nor the policy proposes anything. */
+function isCalm(result: TickResult, world: World): boolean {
+  return result.errors.length === 0 && result.registration.length === 0 && result.decision.actions.length === 0 && !world.ionos.hasPendingRequests();
 }
 
 function createWorld(s: Scenario): World {
@@ -137,7 +139,12 @@ function watchingFetch(world: World, watch: Watch, options: WatchOptions): Fetch
   const poolIds = new Set(inventory.servers.map((server) => server.ionosServerId));
   const poolUrls = new Set(inventory.servers.map((server) => normalizeUrl(server.bbbApiUrl)));
   const minimum = () => Math.min(settings.poolSize, Math.max(settings.minRunning, scheduledMinimum(world.now, settings)));
-  const runningPool = () => [...world.ionos.servers.values()].filter((vm) => poolIds.has(vm.id) && vm.vmState === 'RUNNING').length;
+  // Running or starting, as IONOS will have it once its pending requests are done: a
+  // server it is stopping does not count, one it is starting does.
+  const runningPool = () => [...world.ionos.servers.values()].filter((vm) => poolIds.has(vm.id) && world.ionos.runsOrStarts(vm.id)).length;
+  // Powered on, or soon: running (stopping too, it is still on) or starting.
+  const poweredPool = () => [...world.ionos.servers.values()].filter((vm) => poolIds.has(vm.id) && (vm.vmState === 'RUNNING' || world.ionos.runsOrStarts(vm.id))).length;
+  const indexOfUrl = (entryUrl: string) => inventory.servers.findIndex((server) => normalizeUrl(server.bbbApiUrl) === normalizeUrl(entryUrl)) + 1;
   const held = inventory.servers.filter((server) => options.hold?.names.has(server.name));
   const heldIds = new Set(held.map((server) => server.ionosServerId));
   const heldUrls = new Set(held.map((server) => normalizeUrl(server.bbbApiUrl)));
@@ -157,10 +164,14 @@ function watchingFetch(world: World, watch: Watch, options: WatchOptions): Fetch
       if (heldIds.has(id)) watch.violations.push(`IONOS ${verb ?? method} on ${id}, held by the operator`);
       const index = Number(id.slice(-12));
       const host = poolIds.has(id) ? world.host(index) : undefined;
+      // IONOS is still carrying out a request: a second stop races it (the first may be a stop).
+      if (verb === 'stop' && world.ionos.isBusy(id)) {
+        watch.violations.push(`stop ${serverName(index)} while IONOS still carries out ${world.ionos.pendingActions(id).join(', ') || 'a request'}`);
+      }
       if (verb === 'stop' && host) {
         if (host.meetings.length > 0) watch.violations.push(`stop ${serverName(index)} with ${host.meetings.length} running meeting(s)`);
         if (host.processingRecordings + host.queuedRecordings > 0) watch.violations.push(`stop ${serverName(index)} with unfinished recordings`);
-        if (world.ionos.isRunning(id) && runningPool() - 1 < minimum()) {
+        if (world.ionos.runsOrStarts(id) && runningPool() - 1 < minimum()) {
           watch.violations.push(`stop ${serverName(index)} leaves ${runningPool() - 1} running, minimum ${minimum()}`);
         }
       }
@@ -174,7 +185,7 @@ function watchingFetch(world: World, watch: Watch, options: WatchOptions): Fetch
         const entry = world.scalelite.byUrl(inventory.servers[index - 1].bbbApiUrl).find((candidate) => candidate.state === 'enabled');
         if (entry) watch.violations.push(`shrink running ${serverName(index)} while Scalelite has it enabled`);
       }
-      if (verb === 'start' && !world.ionos.isRunning(id) && runningPool() + 1 > settings.poolSize) {
+      if (verb === 'start' && !world.ionos.runsOrStarts(id) && poweredPool() + 1 > settings.poolSize) {
         watch.violations.push(`start ${id} exceeds the pool of ${settings.poolSize}`);
       }
     }
@@ -182,6 +193,12 @@ function watchingFetch(world: World, watch: Watch, options: WatchOptions): Fetch
       const body = JSON.parse(String(init.body)) as { id?: unknown; server?: unknown };
       const entry = world.scalelite.servers.get(String(body.id));
       if (entry && !poolUrls.has(normalizeUrl(entry.url))) watch.violations.push(`Scalelite change on ${entry.url}, outside the pool`);
+      // Enabling a server IONOS is still carrying out a request on: it may be powering off.
+      const enable = url.pathname.endsWith('/updateServer') && (body.server as { state?: unknown } | undefined)?.state === 'enable';
+      const target = entry ? indexOfUrl(entry.url) : 0;
+      if (enable && target > 0 && world.ionos.isBusy(ionosId(target))) {
+        watch.violations.push(`enable ${serverName(target)} while IONOS still carries out ${world.ionos.pendingActions(ionosId(target)).join(', ')}`);
+      }
       // A held server is only ever cordoned (a retry may find it cordoned already), never from disabled.
       const cordon = url.pathname.endsWith('/updateServer') && JSON.stringify(body.server) === '{"state":"cordon"}' && entry?.state !== 'disabled';
       if (entry && heldUrls.has(normalizeUrl(entry.url)) && !cordon) {
@@ -244,12 +261,13 @@ async function play(s: Scenario): Promise<void> {
     const result = await runTickWatched(world, watch, { raceRate: 0, random, hold });
     if (result === 'crashed') throw new Error('a calm tick crashed');
     last = result;
-    if (isCalm(result)) settled = result;
+    if (isCalm(result, world)) settled = result;
   }
 
   expect(watch.violations).toEqual([]);
   if (!settled) {
     const still = [
+      ...[...world.ionos.servers.values()].filter((vm) => world.ionos.isBusy(vm.id)).map((vm) => `IONOS still carries out ${world.ionos.pendingActions(vm.id).join(', ')} on ${vm.name}`),
       ...(last?.errors.map((e) => `error ${e.source} ${e.server ?? ''}: ${e.message}`) ?? []),
       ...(last?.registration.map((o) => `registration ${o.step.kind} ${o.step.server} ${o.status} ${o.detail ?? ''}`) ?? []),
       ...(last?.actions.map((o) => `${o.step.kind} ${o.step.server} ${o.status} ${o.detail ?? ''} (${o.step.reason})`) ?? []),
@@ -303,7 +321,7 @@ async function settle(world: World, watch: Watch, random: () => number): Promise
     world.advance(60);
     const result = await runTickWatched(world, watch, { raceRate: 0, random });
     if (result === 'crashed') throw new Error('a calm tick crashed');
-    if (isCalm(result)) return;
+    if (isCalm(result, world)) return;
   }
   throw new Error(`no calm tick within ${SETTLE_TICKS} ticks`);
 }

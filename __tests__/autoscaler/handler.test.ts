@@ -29,6 +29,9 @@ describe('handler', () => {
     const result = await tick(world, { metrics });
     expect(result.decision.actions.filter((a) => a.kind === 'start').length).toBeGreaterThan(0);
     for (const outcome of result.actions.filter((o) => o.step.kind === 'start')) expect(outcome.status).toBe('done');
+    // IONOS carries the start out asynchronously.
+    expect(world.ionos.pendingActions(ionosId(2))).toEqual(['start']);
+    world.ionos.finishRequests();
     expect(world.ionos.servers.get(ionosId(2))?.vmState).toBe('RUNNING');
     expect(result.observation.fleet).toMatchObject({ load: 8 * 28, metricsFresh: true });
     const exposition = await metrics.registry.metrics();
@@ -263,7 +266,8 @@ describe('action guards', () => {
       'resize example-bbb-03 done',
       'stop example-bbb-04 skipped: would leave fewer than 3 servers running',
     ]);
-    // Without the restart, the same stop keeps the minimum.
+    // Once the restart is over, the same stop keeps the minimum.
+    world.ionos.finishRequests();
     const [alone] = await (await setup(world)).run([stop], 3);
     expect(alone.status).toBe('done');
   });
@@ -290,6 +294,80 @@ describe('action guards', () => {
       'resize skipped: IONOS is still carrying out an earlier request on it',
       'start skipped: IONOS is still carrying out an earlier request on it',
     ]);
+    expect(stateChanges(world)).toEqual([]);
+  });
+});
+
+describe('requests IONOS is still carrying out', () => {
+  it('neither enables nor stops again a server IONOS is still stopping, and starts it again once it is off', async () => {
+    const world = new World({ servers: 3, minRunning: 1, running: 3, cooldownMinutes: 1 });
+    // Server 3 booted and was never needed: disabled, answering, empty.
+    world.scalelite.byUrl(world.inventory().servers[2].bbbApiUrl)[0].state = 'disabled';
+    world.host(1).meetings.push({ meetingId: 'a', ...classroom });
+    // A steady load: no trend to plan ahead for.
+    for (let minute = 0; minute < 6; minute++) world.advance(60);
+    const first = await tick(world);
+    expect(first.actions.map((o) => `${o.step.kind} ${o.step.server} ${o.status}`)).toEqual(['stop example-bbb-03 done']);
+
+    // The load jumps while IONOS is still stopping it; its BBB still answers.
+    for (let i = 0; i < 10; i++) world.startMeeting(classroom);
+    world.advance(60);
+    expect(world.ionos.pendingActions(ionosId(3))).toEqual(['stop']);
+    const during = await tick(world);
+    expect(during.observation.servers[2]).toMatchObject({ power: 'running', busy: true, meetings: { known: true } });
+    expect(during.decision.actions.filter((a) => a.server === 'example-bbb-03')).toEqual([]);
+    expect(world.scalelite.byUrl(world.inventory().servers[2].bbbApiUrl)[0].state).toBe('disabled');
+
+    world.advance(60);
+    const after = await tick(world);
+    expect(after.actions.map((o) => `${o.step.kind} ${o.step.server} ${o.status}`)).toContain('start example-bbb-03 done');
+    expect(world.ionos.calls.filter((call) => call.serverId === ionosId(3)).map((call) => call.action)).toEqual(['stop', 'start']);
+  });
+
+  it('counts a started server whose BBB never comes up as booting for the boot time and its margin, then starts another', async () => {
+    const world = new World({ servers: 3, minRunning: 2, running: 1 });
+    world.breakBbb(2);
+    world.advance(60);
+    const first = await tick(world);
+    expect(first.actions.map((o) => `${o.step.kind} ${o.step.server} ${o.status}`)).toEqual(['start example-bbb-02 done']);
+    const started = world.now.getTime();
+    let replaced: number | undefined;
+    for (let minute = 1; minute <= 15 && replaced === undefined; minute++) {
+      world.advance(60);
+      const result = await tick(world);
+      if (result.actions.some((o) => o.step.kind === 'start' && o.step.server === 'example-bbb-03' && o.status === 'done')) {
+        replaced = (world.now.getTime() - started) / 60_000;
+      }
+    }
+    // IONOS had it running two minutes after the start; it counts as booting until its
+    // boot is 4 + 6 minutes old, and is replaced at the first tick after that.
+    expect(replaced).toBe(13);
+    expect(world.ionos.isRunning(ionosId(2))).toBe(true);
+    expect(world.scalelite.byUrl(world.inventory().servers[1].bbbApiUrl)[0].state).toBe('disabled');
+  });
+});
+
+describe('action guards while IONOS is busy', () => {
+  it('refuses to enable or stop a server IONOS still carries out a request on', async () => {
+    const world = new World({ servers: 3, minRunning: 1, running: 3 });
+    const urls = world.inventory().servers.map((server) => server.bbbApiUrl);
+    world.scalelite.byUrl(urls[1])[0].state = 'cordoned';
+    world.scalelite.byUrl(urls[2])[0].state = 'disabled';
+    for (const index of [2, 3]) Object.assign(world.ionos.servers.get(ionosId(index)) ?? {}, { busy: true });
+    world.advance(60);
+    const inventory = world.inventory();
+    const clients = createClients(inventory, IONOS_TOKEN, fastHttp(world.fetch()));
+    const state = await readState(inventory, clients, world.now);
+    const observation = observe(inventory, state, world.now);
+    const actions: Decision['actions'] = [
+      { kind: 'enable', server: 'example-bbb-02', reason: 'test' },
+      { kind: 'stop', server: 'example-bbb-02', reason: 'test' },
+      { kind: 'enable', server: 'example-bbb-03', reason: 'test' },
+      { kind: 'stop', server: 'example-bbb-03', reason: 'test' },
+    ];
+    const decision: Decision = { actions, load: 0, desiredCapacity: 0, desiredServers: 0, runningServers: 3, capacity: 0, effectiveMinimum: 0, reasons: [] };
+    const outcomes = await executeActions(decision, observation, state, inventory, clients, { dryRun: false, logger: captureLog().logger });
+    expect(new Set(outcomes.map((o) => `${o.status}: ${o.detail}`))).toEqual(new Set(['skipped: IONOS is still carrying out an earlier request on it']));
     expect(stateChanges(world)).toEqual([]);
   });
 });

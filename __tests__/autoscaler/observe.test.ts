@@ -18,8 +18,8 @@ const samples = (values: Record<string, number>): Outcome<Sample[]> =>
     })),
   );
 
-function vm(index: number, vmState: string, provisioningState = 'AVAILABLE'): IonosServer {
-  return { id: ionosId(index), name: serverName(index), vmState, provisioningState, cores: 8, ramMb: 16384 };
+function vm(index: number, vmState: string, provisioningState = 'AVAILABLE', lastModified?: Date): IonosServer {
+  return { id: ionosId(index), name: serverName(index), vmState, provisioningState, cores: 8, ramMb: 16384, ...(lastModified && { lastModified }) };
 }
 
 function prometheus(scrapedAgoSeconds: number): PrometheusState {
@@ -32,7 +32,8 @@ function prometheus(scrapedAgoSeconds: number): PrometheusState {
     serverLoadTimestamps: samples({ [serverName(1)]: stamp }),
     cpu: samples({ [serverName(1)]: 0.25 }),
     recordingsBacklog: samples({ [serverName(1)]: 1 }),
-    scrapedMeetings: samples({ [serverName(1)]: 1 }),
+    recentMeetings: samples({ [serverName(1)]: 1 }),
+    bootTime: samples({ [serverName(1)]: nowSeconds - 3600 }),
   };
 }
 
@@ -58,7 +59,8 @@ describe('observe', () => {
     expect(observation.servers.map((server) => server.power)).toEqual(['running', 'stopped', 'unknown']);
     expect(observation.servers[0]).toMatchObject({
       meetings: { known: true, meetings: 1, participants: 30, webcams: 2 },
-      recordings: { known: true, busy: 3 },
+      // Two processing (BBB API) are among the pending ones, not on top of them.
+      recordings: { known: true, busy: 2 },
       scalelite: { known: false, error: 'not registered in Scalelite' },
       cpuUtilisation: 0.25,
     });
@@ -71,10 +73,10 @@ describe('observe', () => {
   it('reports a request IONOS still carries out as busy, without guessing a power state from it', () => {
     const raw = state({ ionos: ok([vm(1, 'RUNNING', 'BUSY'), vm(2, 'SHUTOFF', 'BUSY'), vm(3, 'SHUTOFF')]) });
     const servers = observe(inventory, raw, NOW).servers;
-    // A hot-plug still being applied: the policy holds the load_multiplier back.
+    // A hot-plug still being applied, or a stop or restart: the policy tells them apart by
+    // whether Scalelite sends the server meetings (policy/classify.ts).
     expect(servers[0]).toMatchObject({ power: 'running', busy: true });
     // Off with a pending request: a start, a stop still finishing or a resize while stopped.
-    // Only "stopped" counts neither capacity nor a running server that may not come.
     expect(servers[1]).toMatchObject({ power: 'stopped', busy: true });
     expect(servers[2]).toMatchObject({ power: 'stopped', busy: false });
   });
@@ -86,14 +88,38 @@ describe('observe', () => {
     expect(stale.servers[0].recordings).toEqual({ known: false, error: `metrics of ${serverName(1)} are stale` });
   });
 
-  it('does not trust the backlog of a scrape taken before a meeting ended: its recording may be queued unseen', () => {
+  it('counts the pending gauge, of which the recordings the API lists as processing are a part', () => {
+    const raw = state({ prometheus: { ...prometheus(20), recordingsBacklog: samples({ [serverName(1)]: 3 }) } });
+    expect(observe(inventory, raw, NOW).servers[0].recordings).toEqual({ known: true, busy: 3 });
+  });
+
+  it('does not trust the backlog while a meeting ended within the settle window: its recording may not be counted yet', () => {
     const ended = { ...answering, meetings: ok([]), processingRecordings: ok(0) };
-    const beforeEnd = { ...prometheus(20), recordingsBacklog: samples({ [serverName(1)]: 0 }) };
-    const observation = observe(inventory, state({ bbb: new Map([[serverName(1), ended]]), prometheus: beforeEnd }), NOW);
-    expect(observation.servers[0].recordings).toEqual({ known: false, error: `a meeting on ${serverName(1)} ended after its last scrape` });
-    const afterEnd = { ...beforeEnd, scrapedMeetings: samples({ [serverName(1)]: 0 }) };
-    const settled = observe(inventory, state({ bbb: new Map([[serverName(1), ended]]), prometheus: afterEnd }), NOW);
+    const recently = { ...prometheus(20), recordingsBacklog: samples({ [serverName(1)]: 0 }) };
+    const observation = observe(inventory, state({ bbb: new Map([[serverName(1), ended]]), prometheus: recently }), NOW);
+    expect(observation.servers[0].recordings).toEqual({
+      known: false,
+      error: `a meeting on ${serverName(1)} ended less than 3 min ago; its recording may not be counted yet`,
+    });
+    const quiet = { ...recently, recentMeetings: samples({ [serverName(1)]: 0 }) };
+    const settled = observe(inventory, state({ bbb: new Map([[serverName(1), ended]]), prometheus: quiet }), NOW);
     expect(settled.servers[0].recordings).toEqual({ known: true, busy: 0 });
+  });
+
+  it('takes the boot time from node_exporter, else from the last change IONOS made to the server', () => {
+    const changed = new Date(NOW.getTime() - 60_000);
+    const raw = state({ ionos: ok([vm(1, 'RUNNING', 'AVAILABLE', changed), vm(2, 'RUNNING', 'AVAILABLE', changed), vm(3, 'SHUTOFF', 'AVAILABLE', changed)]) });
+    const servers = observe(inventory, raw, NOW).servers;
+    expect(servers[0].bootedAt).toEqual(new Date((nowSeconds - 3600) * 1000));
+    // Up, but node_exporter has not reported yet.
+    expect(servers[1].bootedAt).toEqual(changed);
+    // Off: it has not booted.
+    expect(servers[2].bootedAt).toBeUndefined();
+    // Off with a request pending (a start, perhaps): the request's time.
+    const starting = observe(inventory, state({ ionos: ok([vm(1, 'RUNNING'), vm(2, 'SHUTOFF', 'BUSY', changed), vm(3, 'SHUTOFF')]) }), NOW).servers;
+    expect(starting[1].bootedAt).toEqual(changed);
+    // Neither: unknown.
+    expect(observe(inventory, state({ ionos: ok([vm(1, 'RUNNING'), vm(2, 'RUNNING'), vm(3, 'SHUTOFF')]) }), NOW).servers[1].bootedAt).toBeUndefined();
   });
 
   it('counts metrics as stale when a server holding meetings has no sample of its own', () => {
@@ -107,7 +133,7 @@ describe('observe', () => {
     });
     const observation = observe(inventory, raw, NOW);
     expect(observation.fleet.metricsFresh).toBe(false);
-    expect(observation.servers[1].recordings).toEqual({ known: false, error: `no bbb_recordings_* sample for ${serverName(2)}` });
+    expect(observation.servers[1].recordings).toEqual({ known: false, error: `no bbb_platform_recordings_pending sample for ${serverName(2)}` });
   });
 
   it('takes the busiest Scalelite entry of a URL, matching without case or trailing slash', () => {

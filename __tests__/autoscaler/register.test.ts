@@ -25,7 +25,9 @@ function entriesPerInventoryUrl(world: World): Record<string, string[]> {
 
 describe('registration reconcile', () => {
   it('adds missing servers: enabled when running and answering, disabled otherwise', async () => {
-    const world = new World({ servers: 3, minRunning: 2, running: 2 });
+    const world = new World({ servers: 4, minRunning: 2, running: 3 });
+    // bbb-03 runs and answers, but IONOS is still stopping it.
+    Object.assign(world.ionos.servers.get(ionosId(3)) ?? {}, { busy: true });
     const legacy = [...world.scalelite.servers.values()].find((entry) => entry.url.includes('legacy'));
     world.scalelite.servers.clear();
     if (legacy) world.scalelite.servers.set(legacy.id, legacy);
@@ -36,11 +38,13 @@ describe('registration reconcile', () => {
       'add example-bbb-01 done',
       'add example-bbb-02 done',
       'add example-bbb-03 done',
+      'add example-bbb-04 done',
     ]);
     expect(entriesPerInventoryUrl(world)).toEqual({
       'example-bbb-01': ['disabled:secret-ok:1'],
       'example-bbb-02': ['enabled:secret-ok:1'],
       'example-bbb-03': ['disabled:secret-ok:1'],
+      'example-bbb-04': ['disabled:secret-ok:1'],
     });
     expect(world.scalelite.servers.has(legacy?.id ?? '')).toBe(true);
   });

@@ -19,6 +19,7 @@ export const SETTINGS: PolicySettings = {
   vertical: { enabled: false, maxCores: 16, maxRamGb: 32 },
   prewarmMinutes: 10,
   bootMinutes: 4,
+  bootMarginMinutes: 6,
   lookaheadMarginMinutes: 0,
   webcamWeight: 3,
 };

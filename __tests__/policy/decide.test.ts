@@ -1,5 +1,9 @@
 import { decide } from '../../functions/autoscaler/policy';
-import { cordoned, kinds, meetings, observation, server, settings, stopped } from './builders';
+import { NOON, cordoned, kinds, meetings, observation, server, settings, stopped } from './builders';
+
+const minutesBefore = (minutes: number) => new Date(NOON.getTime() - minutes * 60_000);
+const disabled = { known: true as const, state: 'disabled' as const, online: false, loadMultiplier: 1 };
+const notAnswering = { known: false as const, error: 'connection refused' };
 
 describe('load and capacity', () => {
   it('weighs a webcam as three participants', () => {
@@ -49,12 +53,13 @@ describe('scale-out', () => {
     const servers = [
       server('a', { meetings: meetings(6, 300) }),
       server('b', { meetings: meetings(6, 300) }),
-      stopped('c', { power: 'starting' }),
-      server('d', { scalelite: { known: true, state: 'disabled', online: false, loadMultiplier: 1 }, meetings: { known: false, error: 'connection refused' } }),
+      // A start IONOS is still carrying out: the VM reads SHUTOFF, metadata.state BUSY.
+      stopped('c', { busy: true, bootedAt: minutesBefore(1) }),
+      server('d', { scalelite: disabled, meetings: notAnswering, bootedAt: minutesBefore(2) }),
       stopped('e'),
     ];
     const decision = decide(observation(servers), settings());
-    expect(decision.actions.filter((action) => action.kind === 'start')).toEqual([]);
+    expect(decision.actions).toEqual([]);
   });
 
   it('re-enables a cordoned server before starting a stopped one', () => {
@@ -200,7 +205,7 @@ describe('scale-in', () => {
   });
 
   it('keeps one server taking meetings while others boot', () => {
-    const booting = server('b', { scalelite: { known: true, state: 'disabled', online: false, loadMultiplier: 1 }, meetings: { known: false, error: 'connection refused' } });
+    const booting = server('b', { scalelite: disabled, meetings: notAnswering, bootedAt: minutesBefore(1) });
     const decision = decide(observation([server('a'), booting]), settings({ minRunning: 1 }));
     expect(decision.actions).toEqual([]);
   });
@@ -236,6 +241,78 @@ describe('servers coming up', () => {
   it('stops a booted server the load no longer needs without cordoning it', () => {
     const servers = [server('a', { meetings: meetings(1, 30) }), server('b', { meetings: meetings(1, 30) }), booted()];
     expect(kinds(decide(observation(servers), settings()).actions)).toEqual(['stop c']);
+  });
+});
+
+describe('servers IONOS is still carrying out a request on', () => {
+  /** A drained server whose stop IONOS is still carrying out: RUNNING, BUSY, its BBB still answers. */
+  const stopping = (name: string, overrides = {}) => server(name, { busy: true, scalelite: { ...disabled, online: true }, ...overrides });
+
+  it('neither enables nor counts a disabled server IONOS is still stopping: a stopped one is started', () => {
+    const servers = [server('a', { meetings: meetings(4, 200) }), server('b', { meetings: meetings(4, 200) }), stopping('c'), stopped('d')];
+    expect(kinds(decide(observation(servers), settings()).actions)).toEqual(['start d']);
+  });
+
+  it('does not send a second stop while the first is pending', () => {
+    const servers = [server('a', { meetings: meetings(1, 30) }), server('b', { meetings: meetings(1, 30) }), stopping('c')];
+    const decision = decide(observation(servers), settings());
+    expect(decision.actions).toEqual([]);
+    expect(decision.runningServers).toBe(3);
+  });
+
+  it('does not re-enable a cordoned server IONOS is still stopping', () => {
+    const servers = [
+      server('a', { meetings: meetings(4, 200) }),
+      server('b', { meetings: meetings(4, 200) }),
+      stopping('c', { scalelite: { known: true, state: 'cordoned', online: true, loadMultiplier: 1 } }),
+      stopped('d'),
+    ];
+    expect(kinds(decide(observation(servers), settings()).actions)).toEqual(['start d']);
+  });
+
+  it('does not count a server IONOS is stopping towards the minimum', () => {
+    // Counting b as running, a stop of the drained c would leave only a once b is off.
+    const servers = [server('a', { meetings: meetings(1, 30) }), stopping('b'), cordoned('c')];
+    expect(kinds(decide(observation(servers), settings({ minRunning: 2 })).actions)).toEqual(['enable c']);
+  });
+
+  it('leaves a stopped server alone while IONOS carries out a request that is no start', () => {
+    // Off, BUSY, and not changed lately: perhaps a resize while stopped that is taking long.
+    const servers = [server('a', { meetings: meetings(4, 200) }), server('b', { meetings: meetings(4, 200) }), stopped('c', { busy: true, cores: 16, ramGb: 32 }), stopped('d')];
+    expect(kinds(decide(observation(servers), settings()).actions)).toEqual(['start d']);
+  });
+
+  it('keeps counting a server that takes meetings while IONOS hot-plugs it', () => {
+    const grown = server('a', { busy: true, cores: 16, ramGb: 32, meetings: meetings(8, 300) });
+    const decision = decide(observation([grown, server('b', { meetings: meetings(4, 100) }), stopped('c')]), settings());
+    expect(decision.capacity).toBe(600);
+    expect(decision.actions).toEqual([]);
+  });
+});
+
+describe('servers that do not come up', () => {
+  const fleet = (bootedAt?: Date) => [
+    server('a', { meetings: meetings(4, 200) }),
+    server('b', { meetings: meetings(4, 200) }),
+    server('c', { scalelite: disabled, meetings: notAnswering, ...(bootedAt && { bootedAt }) }),
+    stopped('d'),
+  ];
+
+  it('count as booting for the boot time and its margin, then as unhealthy: a replacement is started', () => {
+    // bootMinutes 4 + bootMarginMinutes 6.
+    expect(decide(observation(fleet(minutesBefore(10))), settings()).actions).toEqual([]);
+    expect(kinds(decide(observation(fleet(minutesBefore(11))), settings()).actions)).toEqual(['start d']);
+    expect(kinds(decide(observation(fleet(minutesBefore(11))), settings({ bootMarginMinutes: 8 })).actions)).toEqual([]);
+  });
+
+  it('count as unhealthy when their boot time is unknown', () => {
+    expect(kinds(decide(observation(fleet()), settings()).actions)).toEqual(['start d']);
+  });
+
+  it('are left alone once unhealthy, and still count against the pool', () => {
+    const decision = decide(observation(fleet(minutesBefore(30))), settings({ poolSize: 3 }));
+    expect(decision.actions).toEqual([]);
+    expect(decision.reasons.join('\n')).toContain('still short after scaling out');
   });
 });
 
@@ -303,6 +380,14 @@ describe('vertical scaling', () => {
   it('returns a stopped server to its base size', () => {
     const servers = [server('a'), server('b'), stopped('c', { cores: 16, ramGb: 32 })];
     expect(decide(observation(servers), vertical).actions).toEqual([expect.objectContaining({ kind: 'resize', server: 'c', cores: 8, ramGb: 16 })]);
+  });
+
+  it('never grows a standby server: it is enabled instead', () => {
+    const full = server('a', { cores: 16, ramGb: 32, meetings: meetings(9, 500), scalelite: { known: true, state: 'enabled', online: true, loadMultiplier: 0.5 } });
+    const standby = server('b', { scalelite: { ...disabled, online: true } });
+    // 500 / 0.8 = 625 > 400 + 200: short, with nothing to start and a at its limit.
+    const decision = decide(observation([full, standby]), { ...vertical, poolSize: 2 });
+    expect(kinds(decision.actions)).toEqual(['enable b']);
   });
 
   it('replaces a drained grown server at the minimum with a stopped base-size one', () => {

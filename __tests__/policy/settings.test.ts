@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { loadEnvironmentFile } from '../../config';
 import {
+  DEFAULT_BOOT_MARGIN_MINUTES,
   DEFAULT_BOOT_MINUTES,
   DEFAULT_LOOKAHEAD_MARGIN_MINUTES,
   DEFAULT_PREWARM_MINUTES,
@@ -27,6 +28,7 @@ describe('policy settings', () => {
       vertical: { enabled: true, maxCores: 16, maxRamGb: 32 },
       prewarmMinutes: DEFAULT_PREWARM_MINUTES,
       bootMinutes: DEFAULT_BOOT_MINUTES,
+      bootMarginMinutes: DEFAULT_BOOT_MARGIN_MINUTES,
       lookaheadMarginMinutes: DEFAULT_LOOKAHEAD_MARGIN_MINUTES,
       webcamWeight: DEFAULT_WEBCAM_WEIGHT,
     });

@@ -124,6 +124,35 @@ describe('server lifecycle', () => {
   });
 });
 
+describe('what IONOS reports', () => {
+  it('shows a start or stop in progress as BUSY in the old power state, as the real API does', () => {
+    const c = new Cluster(['s1'], OPTIONS);
+    const server = c.servers[0];
+    expect(server.ionosState(0)).toEqual({ vmState: 'SHUTOFF', provisioningState: 'AVAILABLE' });
+    c.start(server, 10);
+    expect(server.ionosState(10)).toEqual({ vmState: 'SHUTOFF', provisioningState: 'BUSY' });
+    c.advance(11);
+    expect(server.ionosState(11)).toEqual({ vmState: 'RUNNING', provisioningState: 'AVAILABLE' });
+    c.stop(server, 20);
+    expect(server.ionosState(20)).toEqual({ vmState: 'RUNNING', provisioningState: 'BUSY' });
+    c.advance(21);
+    expect(server.ionosState(21)).toEqual({ vmState: 'SHUTOFF', provisioningState: 'AVAILABLE' });
+  });
+
+  it('shows a hot-plug, and the restart of a resize down, as BUSY until done', () => {
+    const c = cluster(1);
+    const server = c.servers[0];
+    c.resize(server, 16, 32, 10);
+    expect(server.ionosState(11).provisioningState).toBe('BUSY');
+    c.advance(12);
+    expect(server.ionosState(12).provisioningState).toBe('AVAILABLE');
+    c.resize(server, 8, 16, 20);
+    expect(server.bootedAt).toBe(20);
+    expect(server.ionosState(21).provisioningState).toBe('BUSY');
+    expect(server.ionosState(22).provisioningState).toBe('AVAILABLE');
+  });
+});
+
 describe('minute statistics', () => {
   it('count powered servers by size and overloaded ones', () => {
     const c = cluster(3);

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEnvironmentFile, type EnvironmentConfig } from '../../config';
-import { autoscalerPolicy } from '../../simulator/policies/autoscaler';
+import { settingsFromEnvironment } from '../../functions/autoscaler/policy';
+import { Cluster } from '../../simulator/cluster';
+import { autoscalerPolicy, observe } from '../../simulator/policies/autoscaler';
 import { hpiThresholdPolicy, reactiveCpuPolicy, staticPolicy } from '../../simulator/policies/baselines';
 import { loadPerMinute, oracleServerMinutes, simulate, simulatePolicy } from '../../simulator/simulate';
 import { parseTrace } from '../../simulator/trace';
@@ -79,6 +81,26 @@ describe('autoscaler in the simulator', () => {
     const minute = 7 * 60 + 30;
     expect(run.minutes[minute].capacity).toBe(300);
     expect(run.minutes[minute - 11].poweredOn).toBe(1);
+  });
+
+  it('observes power states the way the handler does: a start or stop in progress is BUSY in the old state', () => {
+    const config = tinyConfig();
+    const cluster = new Cluster(['s1', 's2'], { bootDelayMinutes: 4, resizeDelayMinutes: 2, capacityPerServer: 100, baseCores: 8, baseRamGb: 16, webcamWeight: 3 });
+    cluster.bootInstantly(cluster.servers[1]);
+    const dayStart = new Date('2026-03-10T00:00:00+01:00');
+    const context = { config, dayStart, loadHistory: [0] };
+    const settings = settingsFromEnvironment(config);
+    cluster.start(cluster.servers[0], 0);
+    cluster.servers[1].scalelite = 'disabled';
+    cluster.stop(cluster.servers[1], 0);
+    const [starting, stopping] = observe(0, cluster, context, settings).servers;
+    expect(starting).toMatchObject({ power: 'stopped', busy: true, bootedAt: dayStart });
+    expect(stopping).toMatchObject({ power: 'running', busy: true });
+    cluster.advance(1);
+    const [booting, stopped] = observe(1, cluster, context, settings).servers;
+    expect(booting).toMatchObject({ power: 'running', busy: false, bootedAt: dayStart, meetings: { known: false } });
+    expect(stopped).toMatchObject({ power: 'stopped', busy: false });
+    expect(stopped.bootedAt).toBeUndefined();
   });
 
   it('reports every policy against the oracle', () => {

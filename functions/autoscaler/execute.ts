@@ -6,7 +6,8 @@
  * fresh, empty getMeetings; no enable without an answering BBB API; nothing outside the
  * pool; never more powered-on servers than the pool, never fewer running than the
  * minimum, never the last enabled server cordoned; no shrinking of a running server
- * (which may restart it) unless it is out of Scalelite's rotation and empty; nothing
+ * (which may restart it) unless it is out of Scalelite's rotation and empty; no start,
+ * stop, enable or resize while IONOS still carries out a request on the server; nothing
  * on a server an operator holds but the cordon that keeps new meetings off it.
  */
 import type { Logger } from 'pino';
@@ -15,6 +16,7 @@ import type { Inventory } from './inventory';
 import type { Clients, RawState } from './observe';
 import { canonicalEntry, entriesFor } from './observe';
 import type { Action, Decision, Observation, ServerObservation } from './policy';
+import { staysRunning } from './policy/classify';
 import type { StepOutcome } from './register';
 
 export type ActionOutcome = StepOutcome<Action>;
@@ -27,7 +29,10 @@ interface Tally {
   enabled: number;
 }
 
-/** A request IONOS is still carrying out on the server would race a new one; the next tick tries again. */
+/**
+ * A request IONOS is still carrying out on the server would race a new one, and may be a
+ * stop (a running server reads RUNNING until it is off): the next tick looks again.
+ */
 const PENDING_REQUEST = 'IONOS is still carrying out an earlier request on it';
 
 function shrinks(action: Action & { kind: 'resize' }, server: ServerObservation): boolean {
@@ -55,11 +60,13 @@ function guard(action: Action, server: ServerObservation, decision: Decision, po
   }
   switch (action.kind) {
     case 'start':
-      if (power === 'running' || power === 'starting') return 'already powered on';
+      if (power === 'running') return 'already powered on';
       if (server.busy) return PENDING_REQUEST;
       if (tally.poweredOnAtMost >= poolSize) return `would exceed the pool of ${poolSize} powered-on servers`;
       return undefined;
     case 'stop':
+      // Also the answer to a stop IONOS is still carrying out: it is not sent again.
+      if (server.busy) return PENDING_REQUEST;
       if (!scalelite.known || scalelite.state === 'enabled') return 'still enabled in Scalelite (cordon first)';
       if (tally.runningAtLeast - 1 < decision.effectiveMinimum) return `would leave fewer than ${decision.effectiveMinimum} servers running`;
       if (!meetings.known || meetings.meetings > 0) return 'meetings not known to be finished';
@@ -67,6 +74,8 @@ function guard(action: Action, server: ServerObservation, decision: Decision, po
       return undefined;
     case 'enable':
       if (power !== 'running') return `server is ${power}`;
+      // A BUSY server may be powering off: Scalelite would send new meetings to it.
+      if (server.busy) return PENDING_REQUEST;
       if (!meetings.known) return 'BBB API did not answer this tick';
       if (!scalelite.known) return 'not registered in Scalelite';
       return undefined;
@@ -135,8 +144,9 @@ export async function executeActions(
   const tally: Tally = {
     // A powered-off server with a pending request may be starting.
     poweredOnAtMost: observation.servers.filter((s) => s.power !== 'stopped' || s.busy).length,
-    // A held server may be stopped by its operator at any moment: it does not count towards the minimum.
-    runningAtLeast: observation.servers.filter((s) => !s.held && (s.power === 'running' || s.power === 'starting')).length,
+    // A held server may be stopped by its operator at any moment, and a busy one that takes
+    // no meetings may be stopping: neither counts towards the minimum.
+    runningAtLeast: observation.servers.filter((s) => !s.held && staysRunning(s)).length,
     enabled: observation.servers.filter((s) => s.power === 'running' && s.scalelite.known && s.scalelite.state === 'enabled').length,
   };
   const scaleliteId = (name: string) => {

@@ -11,7 +11,7 @@ export class AutoscalerMetrics {
   });
   readonly runningServers = new Gauge({
     name: 'bbb_autoscaler_running_servers',
-    help: 'Pool servers running or starting when the last tick observed them',
+    help: 'Pool servers IONOS reported running when the last tick observed them',
     registers: [this.registry],
   });
   readonly decisions = new Counter({

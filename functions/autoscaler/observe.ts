@@ -9,8 +9,9 @@ import type { ScaleliteClient, ScaleliteServer } from './clients/scalelite';
 import { mapLimited } from './concurrency';
 import { describeError, isServiceError, type Service } from './errors';
 import { type Inventory, type InventoryServer, normalizeUrl } from './inventory';
-import type { FleetObservation, Observation, PowerState, ServerObservation } from './policy';
-import { FRESHNESS_LIMIT_SECONDS, QUERIES } from './queries';
+import type { FleetObservation, Observation, ServerObservation } from './policy';
+import { FRESHNESS_LIMIT_SECONDS, QUERIES, RECORDINGS_SETTLE_MINUTES } from './queries';
+import { bootedAt, isBusy, powerOf } from './server-state';
 
 export interface Clients {
   readonly prometheus: PrometheusClient;
@@ -40,7 +41,8 @@ export interface PrometheusState {
   readonly serverLoadTimestamps: Outcome<Sample[]>;
   readonly cpu: Outcome<Sample[]>;
   readonly recordingsBacklog: Outcome<Sample[]>;
-  readonly scrapedMeetings: Outcome<Sample[]>;
+  readonly recentMeetings: Outcome<Sample[]>;
+  readonly bootTime: Outcome<Sample[]>;
 }
 
 /** Everything one tick read, before it is shaped for the policy. */
@@ -73,7 +75,7 @@ export async function readState(inventory: Inventory, clients: Clients, now: Dat
   const cooldown = inventory.policy.autoscaler.scaleInCooldownMinutes;
   const query = (promql: string) => attempt(() => clients.prometheus.query(promql, now), note('prometheus'));
 
-  const [ionos, scalelite, load, loadTimestamp, peakLoad, loadTrendPerMinute, serverLoadTimestamps, cpu, recordingsBacklog, scrapedMeetings] =
+  const [ionos, scalelite, load, loadTimestamp, peakLoad, loadTrendPerMinute, serverLoadTimestamps, cpu, recordingsBacklog, recentMeetings, bootTime] =
     await Promise.all([
       attempt(() => clients.ionos.listServers(), note('ionos')),
       attempt(() => clients.scalelite.getServers(), note('scalelite')),
@@ -84,7 +86,8 @@ export async function readState(inventory: Inventory, clients: Clients, now: Dat
       query(QUERIES.serverLoadTimestamps),
       query(QUERIES.cpu),
       query(QUERIES.recordingsBacklog),
-      query(QUERIES.scrapedMeetings),
+      query(QUERIES.recentMeetings),
+      query(QUERIES.bootTime),
     ]);
 
   const ionosById = ionos.ok ? new Map(ionos.value.map((server) => [server.id, server])) : undefined;
@@ -104,28 +107,9 @@ export async function readState(inventory: Inventory, clients: Clients, now: Dat
     ionos,
     scalelite,
     bbb: new Map(answers),
-    prometheus: { load, loadTimestamp, peakLoad, loadTrendPerMinute, serverLoadTimestamps, cpu, recordingsBacklog, scrapedMeetings },
+    prometheus: { load, loadTimestamp, peakLoad, loadTrendPerMinute, serverLoadTimestamps, cpu, recordingsBacklog, recentMeetings, bootTime },
     errors,
   };
-}
-
-/**
- * The VM's state as IONOS reports it. A pending request (metadata.state BUSY) does not
- * change it: on a powered-off server the request may be a start, but also a stop still
- * being finished or a resize while stopped, and only "stopped" never counts capacity or
- * a running server that is not there. The request shows in `busy` instead.
- */
-function powerOf(vm: IonosServer | undefined): PowerState {
-  if (!vm) return 'unknown';
-  switch (vm.vmState) {
-    case 'RUNNING':
-      return 'running';
-    case 'SHUTOFF':
-    case 'SHUTDOWN':
-      return 'stopped';
-    default:
-      return 'unknown';
-  }
 }
 
 function scalar(outcome: Outcome<Sample[]>): number | undefined {
@@ -160,6 +144,10 @@ export function entriesFor(server: InventoryServer, scalelite: readonly Scalelit
   return scalelite.filter((entry) => normalizeUrl(entry.url) === url);
 }
 
+function withBootTime(at: Date | undefined): Pick<ServerObservation, 'bootedAt'> {
+  return at ? { bootedAt: at } : {};
+}
+
 function isFresh(timestampSeconds: number | undefined, now: Date): boolean {
   return timestampSeconds !== undefined && now.getTime() / 1000 - timestampSeconds <= FRESHNESS_LIMIT_SECONDS;
 }
@@ -169,8 +157,9 @@ export function observe(inventory: Inventory, state: RawState, now: Date, held: 
   const ionosById = state.ionos.ok ? new Map(state.ionos.value.map((vm) => [vm.id, vm])) : undefined;
   const cpu = byInstance(state.prometheus.cpu);
   const backlog = byInstance(state.prometheus.recordingsBacklog);
-  const scrapedMeetings = byInstance(state.prometheus.scrapedMeetings);
+  const recentMeetings = byInstance(state.prometheus.recentMeetings);
   const serverStamps = byInstance(state.prometheus.serverLoadTimestamps);
+  const bootTimes = byInstance(state.prometheus.bootTime);
 
   const servers: ServerObservation[] = inventory.servers.map((server) => {
     const vm = ionosById?.get(server.ionosServerId);
@@ -199,17 +188,18 @@ export function observe(inventory: Inventory, state: RawState, now: Date, held: 
             webcams: bbb.meetings.value.reduce((sum, m) => sum + m.videoCount, 0),
           }
         : unknown(bbb.meetings.error);
-      const exporterBacklog = backlog.get(server.name);
-      // The API lists recordings being processed; only the exporter sees raw ones still queued,
-      // and its figure counts only if this server's scrape is recent.
+      const pending = backlog.get(server.name);
+      // The API lists recordings being processed; only the server's pending gauge also sees
+      // those recorded and still queued, and it counts only while this server's metrics are
+      // recent and no meeting ended too recently for the gauge to show its recording.
       if (!bbb.processingRecordings.ok) recordings = unknown(bbb.processingRecordings.error);
-      else if (exporterBacklog === undefined) recordings = unknown(`no bbb_recordings_* sample for ${server.name}`);
+      else if (pending === undefined) recordings = unknown(`no bbb_platform_recordings_pending sample for ${server.name}`);
       else if (!isFresh(serverStamps.get(server.name), now)) recordings = unknown(`metrics of ${server.name} are stale`);
-      // A meeting that ended after the last scrape queued its raw recording unseen by it.
-      else if ((scrapedMeetings.get(server.name) ?? Infinity) > (bbb.meetings.ok ? bbb.meetings.value.length : 0)) {
-        recordings = unknown(`a meeting on ${server.name} ended after its last scrape`);
+      else if ((recentMeetings.get(server.name) ?? Infinity) > (bbb.meetings.ok ? bbb.meetings.value.length : 0)) {
+        recordings = unknown(`a meeting on ${server.name} ended less than ${RECORDINGS_SETTLE_MINUTES} min ago; its recording may not be counted yet`);
       }
-      else recordings = { known: true, busy: bbb.processingRecordings.value + exporterBacklog };
+      // Recordings being processed are among the pending ones: the larger figure, not the sum.
+      else recordings = { known: true, busy: Math.max(bbb.processingRecordings.value, pending) };
     }
 
     return {
@@ -219,7 +209,8 @@ export function observe(inventory: Inventory, state: RawState, now: Date, held: 
       ramGb: vm?.ramMb ? vm.ramMb / 1024 : server.baseRamGb,
       baseCores: server.baseCores,
       baseRamGb: server.baseRamGb,
-      busy: vm?.provisioningState === 'BUSY',
+      busy: isBusy(vm),
+      ...withBootTime(bootedAt(vm, bootTimes.get(server.name), vm?.lastModified)),
       scalelite,
       meetings,
       recordings,

@@ -1,16 +1,35 @@
 /**
  * The PromQL the autoscaler reads each tick. The recording rules (bbb:*) come from the
- * monitoring part; exporter metric names are bigbluebutton-exporter's.
+ * monitoring part; exporter metric names are bigbluebutton-exporter's and node_exporter's.
  */
+
+/**
+ * Minutes a server's exporter must have seen no more meetings than getMeetings shows now
+ * before its recording backlog is trusted. The backlog gauge is written to a file on the
+ * server and read by node_exporter's textfile collector, apart from the scrape that counts
+ * the meetings, so a meeting that ended shortly before the last scrape may have left a
+ * recording the gauge does not show yet. Three minutes cover the gauge's writer (at most
+ * a minute between updates) and a scrape, twice over.
+ */
+export const RECORDINGS_SETTLE_MINUTES = 3;
+
 export const QUERIES = {
   load: 'bbb:load:total',
   loadTimestamp: 'timestamp(bbb:load:total)',
   loadTrendPerMinute: 'deriv(bbb:load:total[5m]) * 60',
   serverLoadTimestamps: 'timestamp(bbb:load:by_server)',
   cpu: 'instance:cpu_utilisation:rate1m',
-  recordingsBacklog: 'sum by (instance) ({__name__=~"bbb_recordings_processing|bbb_recordings_unprocessed"})',
-  /** Meetings per server in the same scrape as the backlog (see observe.ts). */
-  scrapedMeetings: 'bbb:meetings:by_server',
+  /**
+   * Recordings on each server recorded but not yet published or failed (node_exporter's
+   * textfile collector on every BBB server). Not bigbluebutton-exporter's
+   * bbb_recordings_processing/_unprocessed: read from disk, they count every recording
+   * ever left on the server, so a server that had ever recorded would never drain.
+   */
+  recordingsBacklog: 'sum by (instance) (bbb_platform_recordings_pending)',
+  /** Most meetings each server had over the settle window (see RECORDINGS_SETTLE_MINUTES). */
+  recentMeetings: `max_over_time(bbb:meetings:by_server[${RECORDINGS_SETTLE_MINUTES}m])`,
+  /** The kernel's boot time on each server (node_exporter); see server-state.ts. */
+  bootTime: 'max by (instance) (node_boot_time_seconds)',
   /** A cooldown of 0 minutes has no window: the peak is the current load. */
   peakLoad: (cooldownMinutes: number) =>
     cooldownMinutes > 0 ? `max_over_time(bbb:load:total[${cooldownMinutes}m])` : 'bbb:load:total',

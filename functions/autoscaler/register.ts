@@ -11,6 +11,7 @@ import type { Inventory, InventoryServer } from './inventory';
 import { type Clients, type RawState, canonicalEntry, entriesFor } from './observe';
 import { loadMultiplierFor } from './policy/capacity';
 import type { PolicySettings } from './policy';
+import { isBusy, powerOf } from './server-state';
 
 export type RegistrationStep =
   | { readonly kind: 'add'; readonly server: string; readonly loadMultiplier: number; readonly enable: boolean; readonly reason: string }
@@ -35,9 +36,13 @@ export interface StepOutcome<S> {
 /** Scalelite stores the multiplier as a decimal; a difference below this is rounding. */
 const MULTIPLIER_TOLERANCE = 0.005;
 
+/**
+ * Running, answering, and no request pending at IONOS: a BUSY server may be powering off
+ * while its BBB still answers, and must not be enabled (see policy/classify.ts).
+ */
 function isHealthy(server: InventoryServer, state: RawState): boolean {
   const vm = state.ionos.ok ? state.ionos.value.find((candidate) => candidate.id === server.ionosServerId) : undefined;
-  return vm?.vmState === 'RUNNING' && state.bbb.get(server.name)?.meetings.ok === true;
+  return powerOf(vm) === 'running' && !isBusy(vm) && state.bbb.get(server.name)?.meetings.ok === true;
 }
 
 /** No meeting can be lost by removing an entry: BBB says none run there, or the VM is off. */
@@ -79,7 +84,7 @@ export function planRegistration(
     }
     const secretDiffers = keep.secret !== server.bbbSecret;
     // While IONOS still applies a hot-plug, the cores it shows are not in the VM yet.
-    const sizePending = vm?.provisioningState === 'BUSY';
+    const sizePending = isBusy(vm);
     const multiplierDiffers = !sizePending && Math.abs(keep.loadMultiplier - loadMultiplier) > MULTIPLIER_TOLERANCE;
     if (secretDiffers || multiplierDiffers) {
       steps.push({

@@ -1,7 +1,8 @@
 /**
  * The real autoscaler policy in the simulated cluster: each tick builds the observation
- * the deployed handler would build (IONOS power state, Scalelite state, getMeetings,
- * Prometheus figures from the load history) and applies the decision's actions.
+ * the deployed handler would build (IONOS power state and pending requests through the
+ * handler's own mapping, boot time, Scalelite state, getMeetings, Prometheus figures
+ * from the load history) and applies the decision's actions.
  */
 import {
   decide,
@@ -13,6 +14,7 @@ import {
   type ServerObservation,
   type SettingsOverrides,
 } from '../../functions/autoscaler/policy';
+import { bootedAt, isBusy, powerOf } from '../../functions/autoscaler/server-state';
 import type { Cluster, SimServer } from '../cluster';
 import type { PolicyContext, SimPolicy } from './types';
 
@@ -56,23 +58,29 @@ export function observe(minute: number, cluster: Cluster, context: PolicyContext
   return {
     now: new Date(context.dayStart.getTime() + minute * 60_000),
     pool: cluster.servers.map((server) => server.name),
-    servers: cluster.servers.map((server) => observeServer(server, minute, cluster)),
+    servers: cluster.servers.map((server) => observeServer(server, minute, cluster, context.dayStart)),
     fleet: { load, peakLoad, loadTrendPerMinute: (load - earlier) / TREND_WINDOW_MINUTES, metricsFresh: true },
   };
 }
 
-function observeServer(server: SimServer, minute: number, cluster: Cluster): ServerObservation {
+function observeServer(server: SimServer, minute: number, cluster: Cluster, dayStart: Date): ServerObservation {
   const answering = server.answering(minute);
   const unreachable = { known: false as const, error: server.power === 'stopped' ? 'server is stopped' : 'connection refused' };
   const capacity = cluster.capacityOf(server);
+  const vm = server.ionosState(minute);
+  const at = (eventMinute: number) => (Number.isFinite(eventMinute) ? new Date(dayStart.getTime() + eventMinute * 60_000) : undefined);
+  // node_exporter reports the boot time of a VM that runs; IONOS the time of the last request.
+  const nodeBootTime = powerOf(vm) === 'running' ? at(server.bootedAt) : undefined;
+  const booted = bootedAt(vm, nodeBootTime && nodeBootTime.getTime() / 1000, at(server.lastChangedAt));
   return {
     name: server.name,
-    power: server.power,
+    power: powerOf(vm),
     cores: server.cores,
     ramGb: server.ramGb,
     baseCores: server.baseCores,
     baseRamGb: server.baseRamGb,
-    busy: server.pendingResize !== undefined,
+    busy: isBusy(vm),
+    ...(booted && { bootedAt: booted }),
     scalelite: { known: true, state: server.scalelite, online: answering, loadMultiplier: server.loadMultiplier },
     meetings: answering
       ? { known: true, meetings: server.meetings.length, participants: server.participants(), webcams: server.webcams() }

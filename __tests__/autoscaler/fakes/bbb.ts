@@ -22,8 +22,10 @@ export interface FakeBbbHost {
   meetings: FakeMeeting[];
   /** Recordings getRecordings lists as state=processing. */
   processingRecordings: number;
-  /** Raw recordings waiting for processing: only bigbluebutton-exporter sees them. */
+  /** Raw recordings waiting for processing: the API does not list them, the pending gauge counts them. */
   queuedRecordings: number;
+  /** Recordings processed and published long ago; their files stay on the server. */
+  publishedRecordings: number;
   /** Whether the VM runs and BBB answers; a stopped server refuses connections. */
   reachable: () => boolean;
 }
@@ -76,8 +78,8 @@ export class FakeBbbFleet {
   readonly calls: Array<{ host: string; call: string }> = [];
   origin = 'http://127.0.0.1';
 
-  addHost(host: Omit<FakeBbbHost, 'meetings' | 'processingRecordings' | 'queuedRecordings'> & Partial<FakeBbbHost>): FakeBbbHost {
-    const stored: FakeBbbHost = { meetings: [], processingRecordings: 0, queuedRecordings: 0, ...host };
+  addHost(host: Omit<FakeBbbHost, 'meetings' | 'processingRecordings' | 'queuedRecordings' | 'publishedRecordings'> & Partial<FakeBbbHost>): FakeBbbHost {
+    const stored: FakeBbbHost = { meetings: [], processingRecordings: 0, queuedRecordings: 0, publishedRecordings: 0, ...host };
     this.hosts.set(host.host, stored);
     return stored;
   }

@@ -1,9 +1,10 @@
 /**
  * The exporters a BBB server runs, for a real Prometheus to scrape: bigbluebutton-exporter
- * (:9688) and node_exporter (:9100) metric names and text format, one path per server
- * (/<host>/metrics). A stopped server's exporters answer 503, so its series go stale.
+ * (:9688) and node_exporter (:9100, with the platform's textfile gauge) metric names and
+ * text format, one path per server (/<host>/metrics). A stopped server's exporters answer
+ * 503, so its series go stale.
  */
-import type { World } from './world';
+import { ionosId, type World } from './world';
 import type { FakeRequest, FakeResponse } from './transport';
 import { Faults } from './transport';
 
@@ -27,6 +28,7 @@ export class FakeExporters {
     cpu.idle += 1 - busyShare;
     cpu.busy += busyShare;
     this.cpuSeconds.set(host.host, cpu);
+    const bootedAt = this.world.ionos.servers.get(ionosId(Number(host.host.replace(/^bbb-/, ''))))?.bootedAt ?? this.world.now;
     const lines = [
       '# HELP bbb_api_up 1 if BigBlueButton API is responding 0 otherwise',
       '# TYPE bbb_api_up gauge',
@@ -43,12 +45,21 @@ export class FakeExporters {
       '# HELP bbb_meetings_voice_participants Total number of voice participants in all BigBlueButton meetings',
       '# TYPE bbb_meetings_voice_participants gauge',
       `bbb_meetings_voice_participants ${voice}`,
+      // Read from disk, as the platform runs it: every recording left on the server counts,
+      // published long ago or not, so these are no backlog.
       '# HELP bbb_recordings_processing Total number of BigBlueButton recordings processing',
       '# TYPE bbb_recordings_processing gauge',
-      `bbb_recordings_processing ${host.processingRecordings}`,
+      `bbb_recordings_processing ${host.processingRecordings + host.publishedRecordings}`,
       '# HELP bbb_recordings_unprocessed Total number of BigBlueButton recordings that need to be processed',
       '# TYPE bbb_recordings_unprocessed gauge',
-      `bbb_recordings_unprocessed ${host.queuedRecordings}`,
+      `bbb_recordings_unprocessed ${host.queuedRecordings + host.publishedRecordings}`,
+      // node_exporter's textfile collector.
+      '# HELP bbb_platform_recordings_pending Recordings on this server recorded but not yet published or failed.',
+      '# TYPE bbb_platform_recordings_pending gauge',
+      `bbb_platform_recordings_pending ${host.processingRecordings + host.queuedRecordings}`,
+      '# HELP node_boot_time_seconds Node boot time, in unixtime.',
+      '# TYPE node_boot_time_seconds gauge',
+      `node_boot_time_seconds ${bootedAt.getTime() / 1000}`,
       '# HELP node_cpu_seconds_total Seconds the CPUs spent in each mode.',
       '# TYPE node_cpu_seconds_total counter',
       `node_cpu_seconds_total{cpu="0",mode="idle"} ${cpu.idle.toFixed(3)}`,

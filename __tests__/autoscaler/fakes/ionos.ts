@@ -2,6 +2,12 @@
  * A fake of the IONOS Cloud API v6 servers endpoints: Bearer token check, the
  * collection shape of GET .../servers?depth=1, 202 + Location for start/stop/PATCH,
  * and IONOS error documents ({ httpStatus, messages: [{ errorCode, message }] }).
+ *
+ * Like the real API, it carries out start, stop and PATCH asynchronously: the request is
+ * accepted at once, the server reads metadata.state BUSY (and its old vmState) until the
+ * request is done, and requests on one server are done in order. A request is done after
+ * `requestAdvances` calls of `advance()` (the World calls it as time passes between
+ * ticks), so the next tick always still sees it BUSY.
  */
 import { randomUUID } from 'node:crypto';
 import { type FakeRequest, type FakeResponse, Faults } from './transport';
@@ -12,10 +18,20 @@ export interface FakeIonosServer {
   vmState: 'RUNNING' | 'SHUTOFF';
   cores: number;
   ramMb: number;
-  /** A request on the server is still being carried out (metadata.state BUSY). */
+  /** Held BUSY by a test, whatever requests are pending (metadata.state BUSY). */
   busy?: boolean;
   /** Restarts IONOS made to apply a change that could not be hot-plugged. */
   restarts?: number;
+  /** metadata.lastModifiedDate: set when a request on the server is accepted. */
+  lastModified?: Date;
+  /** When the VM last booted (what node_exporter on it reports); unset while it is off. */
+  bootedAt?: Date;
+}
+
+interface PendingRequest {
+  readonly action: 'start' | 'stop' | 'patch';
+  advancesLeft: number;
+  readonly apply: () => void;
 }
 
 export interface IonosCall {
@@ -41,6 +57,11 @@ export class FakeIonos {
   readonly calls: IonosCall[] = [];
   /** The origin the fake is reached under, for Location headers. */
   origin = 'http://127.0.0.1';
+  /** The fake's clock (the World sets its own). */
+  now: () => Date = () => new Date();
+  /** Calls of advance() a request takes: with 2, the tick after the request still sees it BUSY. */
+  requestAdvances = 2;
+  private readonly pending = new Map<string, PendingRequest[]>();
 
   constructor(
     readonly datacenterId: string,
@@ -57,6 +78,57 @@ export class FakeIonos {
 
   isRunning(serverId: string): boolean {
     return this.servers.get(serverId)?.vmState === 'RUNNING';
+  }
+
+  /** metadata.state is BUSY: a request is pending, or a test holds the server busy. */
+  isBusy(serverId: string): boolean {
+    return (this.pending.get(serverId)?.length ?? 0) > 0 || this.servers.get(serverId)?.busy === true;
+  }
+
+  /** The server runs, or will once IONOS has carried out its pending requests: running or starting, not stopping. */
+  runsOrStarts(serverId: string): boolean {
+    let running = this.isRunning(serverId);
+    for (const action of this.pendingActions(serverId)) {
+      if (action === 'start') running = true;
+      if (action === 'stop') running = false;
+    }
+    return running;
+  }
+
+  /** Whether IONOS is still carrying out any request. */
+  hasPendingRequests(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /** The requests IONOS is still carrying out on the server, oldest first. */
+  pendingActions(serverId: string): Array<PendingRequest['action']> {
+    return (this.pending.get(serverId) ?? []).map((request) => request.action);
+  }
+
+  /** Time passes: each server's oldest pending request moves on, and is done when its time is up. */
+  advance(): void {
+    for (const [serverId, queue] of this.pending) {
+      const head = queue[0];
+      if (head && --head.advancesLeft <= 0) {
+        queue.shift();
+        head.apply();
+      }
+      if (queue.length === 0) this.pending.delete(serverId);
+    }
+  }
+
+  /** Carries out every pending request now. */
+  finishRequests(): void {
+    for (const queue of this.pending.values()) for (const request of queue.splice(0)) request.apply();
+    this.pending.clear();
+  }
+
+  private enqueue(server: FakeIonosServer, action: PendingRequest['action'], apply: () => void): FakeResponse {
+    server.lastModified = this.now();
+    const queue = this.pending.get(server.id) ?? [];
+    queue.push({ action, advancesLeft: this.requestAdvances, apply });
+    this.pending.set(server.id, queue);
+    return this.accepted();
   }
 
   readonly handler = (request: FakeRequest): FakeResponse => {
@@ -79,8 +151,15 @@ export class FakeIonos {
 
     if (verb && request.method === 'POST') {
       this.calls.push({ method: 'POST', serverId, action: verb as 'start' | 'stop' });
-      server.vmState = verb === 'start' ? 'RUNNING' : 'SHUTOFF';
-      return this.accepted();
+      return this.enqueue(server, verb as 'start' | 'stop', () => {
+        if (verb === 'start' && server.vmState !== 'RUNNING') {
+          server.vmState = 'RUNNING';
+          server.bootedAt = this.now();
+        } else if (verb === 'stop') {
+          server.vmState = 'SHUTOFF';
+          server.bootedAt = undefined;
+        }
+      });
     }
     if (!verb && request.method === 'PATCH') return this.patch(server, request.body);
     return error(405, '126', 'Method not allowed');
@@ -94,7 +173,11 @@ export class FakeIonos {
       href: `${this.baseUrl}/datacenters/${this.datacenterId}/servers/${server.id}`,
       ...(depth >= 1
         ? {
-            metadata: { state: server.busy ? 'BUSY' : 'AVAILABLE', etag: 'e1' },
+            metadata: {
+              state: this.isBusy(server.id) ? 'BUSY' : 'AVAILABLE',
+              etag: 'e1',
+              ...(server.lastModified && { lastModifiedDate: server.lastModified.toISOString().replace(/\.\d{3}Z$/, 'Z') }),
+            },
             properties: {
               name: server.name,
               cores: server.cores,
@@ -131,13 +214,15 @@ export class FakeIonos {
     }
     // Hot-unplug is off on the pool's volumes: IONOS restarts a running server to shrink it
     // (since API v5 the reboot is implicit, there is no allowReboot flag any more).
-    if (server.vmState === 'RUNNING' && (cores < server.cores || ram < server.ramMb)) {
-      server.restarts = (server.restarts ?? 0) + 1;
-    }
+    const restart = server.vmState === 'RUNNING' && (cores < server.cores || ram < server.ramMb);
+    if (restart) server.restarts = (server.restarts ?? 0) + 1;
     this.calls.push({ method: 'PATCH', serverId: server.id, action: 'patch', body: properties });
+    // The resource shows the requested size at once; the VM has it once the request is done.
     server.cores = cores;
     server.ramMb = ram;
-    return this.accepted();
+    return this.enqueue(server, 'patch', () => {
+      if (restart && server.vmState === 'RUNNING') server.bootedAt = this.now();
+    });
   }
 
   private accepted(): FakeResponse {

@@ -1,14 +1,14 @@
 /**
- * A small simulated platform for handler, fault and bundle tests: IONOS servers, a
- * Scalelite with its poller and placement, BBB servers that answer only while their
- * VM runs, meetings and recordings, and a Prometheus that scrapes them. Hooks on the
- * fakes record every state-changing call so tests can check safety at the moment it
- * happens, not only afterwards.
+ * A small simulated platform for handler, fault and bundle tests: IONOS servers that
+ * carry out requests asynchronously, a Scalelite with its poller and placement, BBB
+ * servers that answer only while their VM runs, meetings and recordings, and a
+ * Prometheus that scrapes them. Hooks on the fakes record every state-changing call so
+ * tests can check safety at the moment it happens, not only afterwards.
  */
 import type { ScheduleRule } from '../../../config';
 import type { Fetch } from '../../../functions/autoscaler/clients/http';
 import type { Inventory } from '../../../functions/autoscaler/inventory';
-import { QUERIES } from '../../../functions/autoscaler/queries';
+import { QUERIES, RECORDINGS_SETTLE_MINUTES } from '../../../functions/autoscaler/queries';
 import { FakeBbbFleet, type FakeBbbHost, type FakeMeeting } from './bbb';
 import { FakeIonos } from './ionos';
 import { FakePrometheus, type FakeSeries } from './prometheus';
@@ -32,13 +32,19 @@ export interface WorldOptions {
 
 export type MetricsHealth = 'fresh' | 'stale' | 'missing';
 
+/** One server in one scrape: node_exporter answers while the VM runs, bigbluebutton-exporter while BBB does. */
 interface ScrapedServer {
   readonly name: string;
+  /** bigbluebutton-exporter answered (BBB is up). */
+  readonly bbb: boolean;
   readonly participants: number;
   readonly webcams: number;
-  readonly backlog: number;
   readonly meetings: number;
+  /** bbb_platform_recordings_pending: recorded, not yet published. */
+  readonly pending: number;
   readonly cpu: number;
+  /** node_boot_time_seconds. */
+  readonly bootTime: number;
 }
 
 interface Scrape {
@@ -76,16 +82,21 @@ export class World {
   now: Date;
   metrics: MetricsHealth = 'fresh';
   private scrape: Scrape | undefined;
+  private readonly scrapes: Scrape[] = [];
   private readonly loadHistory: Array<{ atSeconds: number; load: number }> = [];
+  /** Servers (by number) whose BBB does not come up while their VM runs. */
+  private readonly brokenBbb = new Set<number>();
   private meetingSerial = 0;
 
   constructor(readonly options: WorldOptions) {
     this.now = options.start ?? new Date('2026-11-23T10:00:00Z');
+    this.ionos.now = () => this.now;
     const running = options.running ?? options.minRunning;
+    const anHourAgo = new Date(this.now.getTime() - 3600_000);
     for (let i = 1; i <= options.servers; i++) {
       const on = i <= running;
-      this.ionos.add({ id: ionosId(i), name: serverName(i), vmState: on ? 'RUNNING' : 'SHUTOFF', cores: 8, ramMb: 16 * 1024 });
-      this.bbb.addHost({ host: hostLabel(i), secret: bbbSecret(i), reachable: () => this.ionos.isRunning(ionosId(i)) });
+      this.ionos.add({ id: ionosId(i), name: serverName(i), vmState: on ? 'RUNNING' : 'SHUTOFF', cores: 8, ramMb: 16 * 1024, ...(on && { bootedAt: anHourAgo }) });
+      this.bbb.addHost({ host: hostLabel(i), secret: bbbSecret(i), reachable: () => this.ionos.isRunning(ionosId(i)) && !this.brokenBbb.has(i) });
       this.scalelite.add({
         url: `${this.origins.bbb}/${hostLabel(i)}/bigbluebutton/api`,
         secret: bbbSecret(i),
@@ -180,6 +191,11 @@ export class World {
     return this.bbb.hosts.get(hostLabel(index)) as FakeBbbHost;
   }
 
+  /** BBB on the server stops answering (or never comes up) while its VM runs. */
+  breakBbb(index: number): void {
+    this.brokenBbb.add(index);
+  }
+
   hostOf(serverNameOrUrl: string): FakeBbbHost | undefined {
     for (const host of this.bbb.hosts.values()) {
       if (serverNameOrUrl.endsWith(host.host) || serverNameOrUrl.toLowerCase().includes(`/${host.host}/`)) return host;
@@ -209,11 +225,14 @@ export class World {
     if (ended?.recording) host.queuedRecordings++;
   }
 
-  /** Recording pipeline: queued raw recordings start processing, processed ones finish. */
+  /** Recording pipeline: queued raw recordings start processing, processed ones are published. */
   advanceRecordings(): void {
     for (const host of this.bbb.hosts.values()) {
       if (!host.reachable()) continue;
-      if (host.processingRecordings > 0) host.processingRecordings--;
+      if (host.processingRecordings > 0) {
+        host.processingRecordings--;
+        host.publishedRecordings++;
+      }
       if (host.queuedRecordings > 0) {
         host.queuedRecordings--;
         host.processingRecordings++;
@@ -221,9 +240,10 @@ export class World {
     }
   }
 
-  /** Time passes: Scalelite polls, Prometheus scrapes (unless metrics are broken). */
+  /** Time passes: IONOS gets on with its requests, Scalelite polls, Prometheus scrapes (unless metrics are broken). */
   advance(seconds: number): void {
     this.now = new Date(this.now.getTime() + seconds * 1000);
+    this.ionos.advance();
     this.scalelite.poll((server) => {
       const host = this.hostOf(server.url);
       if (!host || !host.reachable() || server.secret !== host.secret) return undefined;
@@ -237,22 +257,25 @@ export class World {
     const servers: ScrapedServer[] = [];
     for (let i = 1; i <= this.options.servers; i++) {
       const host = this.host(i);
-      if (!host.reachable()) continue;
+      const vm = this.ionos.servers.get(ionosId(i));
+      if (!vm || vm.vmState !== 'RUNNING') continue;
       const participants = host.meetings.reduce((sum, m) => sum + m.participantCount, 0);
       const webcams = host.meetings.reduce((sum, m) => sum + m.videoCount, 0);
-      const cores = this.ionos.servers.get(ionosId(i))?.cores ?? 8;
-      const capacity = ((this.options.capacityPerServer ?? 200) * cores) / 8;
+      const capacity = ((this.options.capacityPerServer ?? 200) * vm.cores) / 8;
       servers.push({
         name: serverName(i),
+        bbb: host.reachable(),
         participants,
         webcams,
-        backlog: host.processingRecordings + host.queuedRecordings,
         meetings: host.meetings.length,
+        pending: host.processingRecordings + host.queuedRecordings,
         cpu: Math.min(1, (participants + 3 * webcams) / capacity / 1.2),
+        bootTime: (vm.bootedAt ?? this.now).getTime() / 1000,
       });
     }
     this.scrape = { atSeconds, servers };
-    const load = servers.reduce((sum, s) => sum + s.participants + 3 * s.webcams, 0);
+    this.scrapes.push(this.scrape);
+    const load = servers.filter((s) => s.bbb).reduce((sum, s) => sum + s.participants + 3 * s.webcams, 0);
     this.loadHistory.push({ atSeconds, load });
   }
 
@@ -264,9 +287,11 @@ export class World {
     const scrape = this.scrape;
     // Prometheus forgets a series 5 minutes after its last sample (lookback delta).
     const visible = this.metrics !== 'missing' && scrape !== undefined && timeSeconds - scrape.atSeconds <= 300;
-    const servers = visible ? scrape.servers : [];
+    const nodes = visible ? scrape.servers : [];
+    const servers = nodes.filter((s) => s.bbb);
     const total = servers.reduce((sum, s) => sum + s.participants + 3 * s.webcams, 0);
     const perServer = (value: (s: ScrapedServer) => number) => servers.map((s) => ({ labels: { instance: s.name }, value: value(s) }));
+    const perNode = (value: (s: ScrapedServer) => number) => nodes.map((s) => ({ labels: { instance: s.name }, value: value(s) }));
     const window = (minutes: number) => this.loadHistory.filter((h) => h.atSeconds > timeSeconds - minutes * 60 && h.atSeconds <= timeSeconds);
     const scrapedAt = scrape?.atSeconds ?? 0;
     switch (query) {
@@ -284,11 +309,20 @@ export class World {
       case QUERIES.serverLoadTimestamps:
         return perServer(() => scrapedAt);
       case QUERIES.cpu:
-        return perServer((s) => s.cpu);
+        return perNode((s) => s.cpu);
       case QUERIES.recordingsBacklog:
-        return perServer((s) => s.backlog);
-      case QUERIES.scrapedMeetings:
-        return perServer((s) => s.meetings);
+        return perNode((s) => s.pending);
+      case QUERIES.bootTime:
+        return perNode((s) => s.bootTime);
+      case QUERIES.recentMeetings: {
+        // max_over_time over the settle window: every server some scrape in it saw BBB answer on.
+        if (this.metrics === 'missing') return [];
+        const most = new Map<string, number>();
+        for (const past of this.scrapes.filter((p) => p.atSeconds > timeSeconds - RECORDINGS_SETTLE_MINUTES * 60 && p.atSeconds <= timeSeconds)) {
+          for (const s of past.servers.filter((candidate) => candidate.bbb)) most.set(s.name, Math.max(most.get(s.name) ?? 0, s.meetings));
+        }
+        return [...most].map(([instance, value]) => ({ labels: { instance }, value }));
+      }
       default: {
         const peak = /^max_over_time\(bbb:load:total\[(\d+)m\]\)$/.exec(query);
         if (!peak) return undefined;

@@ -21,6 +21,8 @@ export interface IonosServer {
   readonly provisioningState: string;
   readonly cores: number;
   readonly ramMb: number;
+  /** metadata.lastModifiedDate: the last change made to the server resource, when IONOS gives it. */
+  readonly lastModified?: Date;
 }
 
 export interface AcceptedRequest {
@@ -30,7 +32,7 @@ export interface AcceptedRequest {
 
 const serverItem = v.object({
   id: v.string(),
-  metadata: v.optional(v.partial(v.object({ state: v.string() }))),
+  metadata: v.optional(v.partial(v.object({ state: v.string(), lastModifiedDate: v.string() }))),
   properties: v.object({
     name: v.string(),
     cores: v.nullish(v.pipe(v.number(), v.integer())),
@@ -83,14 +85,19 @@ export class IonosClient {
     }
     const parsed = v.safeParse(serverCollection, json);
     if (!parsed.success) throw new ResponseShapeError('ionos', path, firstIssueLine(serverCollection, parsed.issues));
-    return parsed.output.items.map((item) => ({
-      id: item.id,
-      name: item.properties.name,
-      vmState: item.properties.vmState,
-      provisioningState: item.metadata?.state ?? 'AVAILABLE',
-      cores: item.properties.cores ?? 0,
-      ramMb: item.properties.ram ?? 0,
-    }));
+    return parsed.output.items.map((item) => {
+      // An unreadable date is left out rather than failing the listing: it only bounds a boot.
+      const lastModified = item.metadata?.lastModifiedDate === undefined ? undefined : new Date(item.metadata.lastModifiedDate);
+      return {
+        id: item.id,
+        name: item.properties.name,
+        vmState: item.properties.vmState,
+        provisioningState: item.metadata?.state ?? 'AVAILABLE',
+        cores: item.properties.cores ?? 0,
+        ramMb: item.properties.ram ?? 0,
+        ...(lastModified && !Number.isNaN(lastModified.getTime()) && { lastModified }),
+      };
+    });
   }
 
   startServer(serverId: string): Promise<AcceptedRequest> {

@@ -1,7 +1,9 @@
 /**
  * Sorts the observed pool servers into the roles the policy reasons about. A server's
- * role follows from its IONOS power state and its Scalelite state; whether its BBB API
- * answers (getMeetings succeeded) tells a booting server from a ready one.
+ * role follows from its IONOS power state, whether IONOS is still carrying out a request
+ * on it, and its Scalelite state; whether its BBB API answers (getMeetings succeeded)
+ * tells a booting server from a ready one, and the time since it booted a booting one
+ * from one whose BBB never came up.
  */
 import { serverCapacity, weightedLoad } from './capacity';
 import type { PolicySettings, ServerObservation } from './types';
@@ -9,14 +11,24 @@ import type { PolicySettings, ServerObservation } from './types';
 export type Role =
   /** Running and taking meetings (or ready to, once enabled). */
   | 'active'
-  /** Powered on but not answering yet: capacity to come. */
+  /**
+   * Coming up: disabled in Scalelite, BBB not answering yet, and booted within the boot
+   * time and its margin (also while IONOS still carries out the start): capacity to come.
+   */
   | 'booting'
   /** Cordoned: finishing its meetings, takes no new ones. */
   | 'draining'
-  /** Enabled in Scalelite but neither online nor answering: no capacity, left alone. */
+  /**
+   * Neither online nor answering: enabled in Scalelite, or disabled and booting for
+   * longer than the boot time and its margin (or for an unknown time). No capacity, left alone.
+   */
   | 'unhealthy'
   | 'stopped'
-  /** Stopping, or power state unknown: counts against the pool, never touched. */
+  /**
+   * Power state unknown, or IONOS is carrying out a request on a server that takes no
+   * meetings and does not look like a boot (it may be stopping): counts against the pool,
+   * is never acted on, and is no capacity.
+   */
   | 'transitional';
 
 export interface ServerView {
@@ -34,19 +46,59 @@ export interface ServerView {
   readonly oversized: boolean;
 }
 
-function roleOf(server: ServerObservation): Role {
+/** The server is known to take new meetings: Scalelite has it enabled. */
+export function takesMeetings(server: ServerObservation): boolean {
+  return server.scalelite.known && server.scalelite.state === 'enabled';
+}
+
+/**
+ * Running, and not possibly on its way down: a busy server that takes no meetings may be
+ * stopping or restarting. What the minimum counts, in the policy and in the executor.
+ */
+export function staysRunning(server: ServerObservation): boolean {
+  return server.power === 'running' && (!server.busy || takesMeetings(server));
+}
+
+/**
+ * A disabled server that does not answer is booting only while its boot is recent: one
+ * whose BBB does not come up after a start, a restart or a resize would otherwise count
+ * as capacity to come forever and keep any replacement from being started.
+ */
+function stillBooting(server: ServerObservation, now: Date, settings: PolicySettings): boolean {
+  if (server.bootedAt === undefined) return false;
+  const minutes = (now.getTime() - server.bootedAt.getTime()) / 60_000;
+  return minutes <= settings.bootMinutes + settings.bootMarginMinutes;
+}
+
+/**
+ * A busy server that takes no meetings looks like a boot IONOS is still carrying out
+ * (a start, or the restart of a resize down) when Scalelite has it disabled, its BBB
+ * does not answer, and it began to boot recently. A running server being stopped mostly
+ * does not: it was drained, so its BBB answers until it powers off, and unless it had
+ * only just booted its boot is old. What does look like a boot (a stop whose BBB is down
+ * already, the end of a stop or a resize while the VM is off, which IONOS does not tell
+ * from a start) counts as capacity to come for the tick or two the request takes; not
+ * counting a start in progress would start a second server for every server started.
+ * Either way it is not acted on.
+ */
+function comingUp(server: ServerObservation, now: Date, settings: PolicySettings): boolean {
+  const { scalelite, meetings } = server;
+  return scalelite.known && scalelite.state === 'disabled' && !meetings.known && stillBooting(server, now, settings);
+}
+
+function roleOf(server: ServerObservation, now: Date, settings: PolicySettings): Role {
   const answering = server.meetings.known;
-  switch (server.power) {
-    case 'stopped':
-      return 'stopped';
-    case 'starting':
-      return 'booting';
-    case 'stopping':
-    case 'unknown':
-      return 'transitional';
-    case 'running':
-      break;
+  if (server.power === 'unknown') return 'transitional';
+  // IONOS does not say which request it is carrying out. On a running server Scalelite
+  // sends meetings to, it is a hot-plug: the autoscaler grows only such servers, and
+  // stops or shrinks in place only servers it took out of rotation first; the server
+  // keeps serving. On any other it may be a stop, the restart of a resize or a start:
+  // enabling it would send meetings to a server about to power off, and a second stop,
+  // start or resize would only race the first. Nothing is done to it until IONOS is done.
+  if (server.busy && !(server.power === 'running' && takesMeetings(server))) {
+    return comingUp(server, now, settings) ? 'booting' : 'transitional';
   }
+  if (server.power === 'stopped') return 'stopped';
   const scalelite = server.scalelite;
   // Without Scalelite the best guess for a running server is that it keeps serving.
   if (!scalelite.known) return 'active';
@@ -55,15 +107,16 @@ function roleOf(server: ServerObservation): Role {
       return 'draining';
     case 'disabled':
       // Started and still booting, or drained and disabled by Scalelite's poller.
-      return answering ? 'active' : 'booting';
+      if (answering) return 'active';
+      return stillBooting(server, now, settings) ? 'booting' : 'unhealthy';
     case 'enabled':
       // Scalelite marks a fresh server online only after a few healthy polls.
       return scalelite.online || answering ? 'active' : 'unhealthy';
   }
 }
 
-export function viewServer(server: ServerObservation, settings: PolicySettings): ServerView {
-  const role = roleOf(server);
+export function viewServer(server: ServerObservation, now: Date, settings: PolicySettings): ServerView {
+  const role = roleOf(server, now, settings);
   const capacity = serverCapacity(server.cores, settings);
   const load = server.meetings.known ? weightedLoad(server.meetings.participants, server.meetings.webcams, settings) : undefined;
   return {

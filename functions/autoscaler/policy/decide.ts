@@ -31,7 +31,8 @@ export function decide(observation: Observation, settings: PolicySettings): Deci
     servers: enabled.length + rightSizing,
     rightSizing,
     // Unobserved and held pool servers may be on: they count against the pool size.
-    poweredOn: views.filter((view) => view.role !== 'stopped').length + held.filter((server) => server.power !== 'stopped').length + unobserved,
+    // A powered-off server IONOS carries out a request on may be starting.
+    poweredOn: views.filter((view) => view.role !== 'stopped').length + held.filter((server) => server.power !== 'stopped' || server.busy).length + unobserved,
     actions: [],
     reasons,
     stopped: new Set(),
@@ -54,7 +55,7 @@ export function decide(observation: Observation, settings: PolicySettings): Deci
     load,
     desiredCapacity: Math.max(targets.required, minimum * settings.capacityPerServer),
     desiredServers: plan.servers,
-    runningServers: views.filter((view) => view.observed.power === 'running' || view.observed.power === 'starting').length,
+    runningServers: views.filter((view) => view.observed.power === 'running').length,
     capacity: capacityBefore,
     effectiveMinimum: minimum,
     reasons,
@@ -78,7 +79,7 @@ function poolViews(observation: Observation, settings: PolicySettings, reasons: 
     } else {
       seen.add(server.name);
       if (server.held) held.push(server);
-      else views.push(viewServer(server, settings));
+      else views.push(viewServer(server, observation.now, settings));
     }
   }
   for (const name of pool) {

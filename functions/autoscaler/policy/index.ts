@@ -2,6 +2,7 @@ export { decide } from './decide';
 export { weightedLoad, serverCapacity } from './capacity';
 export { scheduledMinimum } from './schedule';
 export {
+  DEFAULT_BOOT_MARGIN_MINUTES,
   DEFAULT_BOOT_MINUTES,
   DEFAULT_LOOKAHEAD_MARGIN_MINUTES,
   DEFAULT_PREWARM_MINUTES,

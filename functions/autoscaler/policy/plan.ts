@@ -1,5 +1,5 @@
 /** The plan one tick builds up: what it has decided so far and what that adds or removes. */
-import type { ServerView } from './classify';
+import { staysRunning, type ServerView } from './classify';
 import type { Action } from './types';
 
 /** Capacity comparisons ignore rounding noise. */
@@ -47,10 +47,9 @@ export function resizeToBase(plan: Plan, view: ServerView, reason: string): void
   plan.withheld.add(name);
 }
 
+/** Servers that stay running after this tick's stops (a busy server that takes no meetings may be stopping already). */
 export function runningAfterStops(views: readonly ServerView[], plan: Plan): number {
-  return views.filter(
-    (view) => (view.observed.power === 'running' || view.observed.power === 'starting') && !plan.stopped.has(view.observed.name),
-  ).length;
+  return views.filter((view) => staysRunning(view.observed) && !plan.stopped.has(view.observed.name)).length;
 }
 
 export function sum(values: readonly number[]): number {

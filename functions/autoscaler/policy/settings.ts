@@ -9,12 +9,18 @@ import type { InventoryPolicy, PolicySettings } from './types';
 export const DEFAULT_PREWARM_MINUTES = 10;
 /** Minutes from a start request until a server's BBB API answers (IONOS boot + BBB services up). */
 export const DEFAULT_BOOT_MINUTES = 4;
+/**
+ * Minutes beyond bootMinutes before a server whose BBB API does not answer counts as
+ * unhealthy rather than booting: a slow first boot still fits, a BBB that failed to come
+ * up stops holding back a replacement after 10 minutes.
+ */
+export const DEFAULT_BOOT_MARGIN_MINUTES = 6;
 /** See PolicySettings.lookaheadMarginMinutes; chosen with the benchmark (docs/simulator.md). */
 export const DEFAULT_LOOKAHEAD_MARGIN_MINUTES = 4;
 /** A webcam stream costs a BBB server about as much as three listening participants. */
 export const DEFAULT_WEBCAM_WEIGHT = 3;
 
-export type SettingsOverrides = Partial<Pick<PolicySettings, 'prewarmMinutes' | 'bootMinutes' | 'lookaheadMarginMinutes' | 'webcamWeight'>>;
+export type SettingsOverrides = Partial<Pick<PolicySettings, 'prewarmMinutes' | 'bootMinutes' | 'bootMarginMinutes' | 'lookaheadMarginMinutes' | 'webcamWeight'>>;
 
 export function settingsFromInventoryPolicy(policy: InventoryPolicy, overrides: SettingsOverrides = {}): PolicySettings {
   const { autoscaler } = policy;
@@ -31,6 +37,7 @@ export function settingsFromInventoryPolicy(policy: InventoryPolicy, overrides: 
     vertical: { ...autoscaler.vertical },
     prewarmMinutes: overrides.prewarmMinutes ?? DEFAULT_PREWARM_MINUTES,
     bootMinutes: overrides.bootMinutes ?? DEFAULT_BOOT_MINUTES,
+    bootMarginMinutes: overrides.bootMarginMinutes ?? DEFAULT_BOOT_MARGIN_MINUTES,
     lookaheadMarginMinutes: overrides.lookaheadMarginMinutes ?? DEFAULT_LOOKAHEAD_MARGIN_MINUTES,
     webcamWeight: overrides.webcamWeight ?? DEFAULT_WEBCAM_WEIGHT,
   };

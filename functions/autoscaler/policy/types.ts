@@ -5,8 +5,11 @@
  */
 import type { ScheduleRule } from '../../../config';
 
-/** IONOS power state of a server as the handler reads it (VM state plus pending requests). */
-export type PowerState = 'running' | 'starting' | 'stopping' | 'stopped' | 'unknown';
+/**
+ * IONOS power state of a server: its vmState (RUNNING, SHUTOFF/SHUTDOWN, anything else
+ * unknown). A request IONOS is still carrying out does not change it; it shows in `busy`.
+ */
+export type PowerState = 'running' | 'stopped' | 'unknown';
 
 /** Scalelite's state of a server (updateServer state enable | cordon | disable). */
 export type ScaleliteState = 'enabled' | 'cordoned' | 'disabled';
@@ -42,7 +45,7 @@ export type MeetingsView =
 export type RecordingsView =
   | {
       readonly known: true;
-      /** Processing + unprocessed + still being transferred to the shared store. */
+      /** Recorded but not yet published (or failed): they would be lost with the server. */
       readonly busy: number;
     }
   | Unknown;
@@ -57,10 +60,18 @@ export interface ServerObservation {
   readonly baseCores: number;
   readonly baseRamGb: number;
   /**
-   * IONOS is still applying a change to the server (metadata.state BUSY), e.g. a
-   * hot-plug: `cores`/`ramGb` already show the requested size, the VM may not have it yet.
+   * IONOS is still carrying out a request on the server (metadata.state BUSY): a start, a
+   * stop, a restart to take cores away, or a hot-plug (`cores`/`ramGb` already show the
+   * requested size, the VM may not have it yet). IONOS does not say which, so a busy
+   * server that is not taking meetings is in transition: it may be powering off.
    */
   readonly busy?: boolean;
+  /**
+   * When the server last began to boot (node_exporter's node_boot_time_seconds, else
+   * IONOS's last change to the server; see server-state.ts); undefined when unknown.
+   * Tells a server still booting from one whose BBB never came up.
+   */
+  readonly bootedAt?: Date;
   readonly scalelite: ScaleliteView;
   readonly meetings: MeetingsView;
   readonly recordings: RecordingsView;
@@ -140,6 +151,11 @@ export interface PolicySettings {
   /** Expected minutes from a start request until the server's BBB API answers. */
   readonly bootMinutes: number;
   /**
+   * A server whose BBB API does not answer this many minutes after bootMinutes is not
+   * booting any more but unhealthy: it no longer counts as capacity to come.
+   */
+  readonly bootMarginMinutes: number;
+  /**
    * Minutes a rising load is projected beyond a boot: the tick that notices the booted
    * server, the tick that enables it, and the lag of a 5-minute trend behind a rise that
    * still accelerates (lesson starts).
@@ -175,7 +191,7 @@ export interface Decision {
   readonly desiredCapacity: number;
   /** Enabled servers (taking or about to take meetings) after this decision. */
   readonly desiredServers: number;
-  /** Pool servers running or starting before this decision. */
+  /** Pool servers IONOS reported running (vmState RUNNING) before this decision. */
   readonly runningServers: number;
   /** Weighted capacity of the servers enabled or about to be, before this decision. */
   readonly capacity: number;

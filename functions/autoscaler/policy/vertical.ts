@@ -6,7 +6,7 @@
  * or stopped, because taking cores or RAM away may restart the VM.
  */
 import { maxVerticalCores, proportionalRamGb, serverCapacity } from './capacity';
-import type { ServerView } from './classify';
+import { takesMeetings, type ServerView } from './classify';
 import type { Action, PolicySettings } from './types';
 
 export interface Growth {
@@ -18,12 +18,12 @@ export interface Growth {
 }
 
 /**
- * Servers that can take more cores: active, Scalelite known (their multiplier must
- * follow), not busy with an earlier change, and below the limit.
+ * Servers that can take more cores: active and enabled in Scalelite (their multiplier
+ * must follow), not busy with an earlier change, and below the limit.
  */
 function growable(views: readonly ServerView[], limit: number): ServerView[] {
   return views
-    .filter((view) => view.role === 'active' && view.observed.scalelite.known && !view.observed.busy && view.observed.cores < limit)
+    .filter((view) => view.role === 'active' && takesMeetings(view.observed) && !view.observed.busy && view.observed.cores < limit)
     .sort((a, b) => utilisation(b) - utilisation(a) || a.observed.name.localeCompare(b.observed.name));
 }
 
@@ -35,6 +35,11 @@ function utilisation(view: ServerView): number {
  * Grows the busiest servers until `needed` weighted capacity is added or every server
  * is at the limit. Busy servers first: they are the ones about to overload, and a
  * smaller load_multiplier then keeps them from looking fuller than they are.
+ *
+ * Only servers Scalelite has enabled are grown, never a standby one (disabled, answering):
+ * while IONOS carries out the hot-plug the server reads BUSY, and a BUSY server that takes
+ * no meetings may as well be powering off, so the next tick could neither enable it nor
+ * count its capacity (classify.ts). A standby server adds capacity by being enabled.
  */
 export function grow(views: readonly ServerView[], needed: number, settings: PolicySettings, why: string): Growth {
   const limit = maxVerticalCores(settings);
