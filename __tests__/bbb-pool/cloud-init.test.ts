@@ -99,7 +99,7 @@ describe('BBB setup as a systemd service', () => {
     expect(document.runcmd).toEqual(
       expect.arrayContaining([
         ['systemctl', 'daemon-reload'],
-        ['systemctl', 'enable', 'bbb-platform-setup.service'],
+        ['systemctl', 'enable', 'bbb-platform-setup.service', 'certbot-renew-at-boot.service'],
         ['systemctl', 'start', '--no-block', 'bbb-platform-setup.service'],
       ]),
     );
@@ -139,6 +139,28 @@ describe('BBB setup as a systemd service', () => {
   });
 });
 
+describe('BBB certificate renewal after boot', () => {
+  const unit = parseUnit(file('/etc/systemd/system/certbot-renew-at-boot.service').content);
+
+  it('renews at once, without certbot\u2019s random sleep, and reloads nginx with a new certificate', () => {
+    expect(unit.Service.ExecStart).toEqual([
+      '/usr/bin/certbot renew --non-interactive --no-random-sleep-on-renew --deploy-hook "systemctl reload nginx"',
+    ]);
+    expect(unit.Service.Type).toEqual(['oneshot']);
+  });
+
+  it('runs on every boot once the network and nginx (the challenge webroot) are up', () => {
+    expect(unit.Install.WantedBy).toEqual(['multi-user.target']);
+    expect(unit.Unit).toMatchObject({ Wants: ['network-online.target'], After: ['network-online.target nginx.service'] });
+  });
+
+  it('cannot hold up the boot: bounded in time and required by nothing', () => {
+    expect(unit.Service.TimeoutStartSec).toEqual(['10min']);
+    expect(unit.Install.RequiredBy).toBeUndefined();
+    expect(unit.Unit.Before).toBeUndefined();
+  });
+});
+
 describe('BBB cloud-config without recordings and external TURN', () => {
   const bare = yaml.load(
     renderBbbCloudConfig(config, { fqdn: 'bbb-01.bbb.example.org', bbbSecret: 'secret01' }).replace(/^#cloud-config\n/, ''),
@@ -170,7 +192,7 @@ describeWithTool('cloud-init', 'BBB cloud-config schema', () => {
 
 describeWithTool('systemd-analyze', 'BBB units', () => {
   it('pass systemd-analyze verify', () => {
-    const units = ['bbb-platform-setup.service'];
+    const units = ['bbb-platform-setup.service', 'certbot-renew-at-boot.service'];
     expect(verifyUnits(Object.fromEntries(units.map((name) => [name, file(`/etc/systemd/system/${name}`).content])))).toEqual([]);
   });
 });
