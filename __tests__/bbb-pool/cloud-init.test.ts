@@ -6,7 +6,6 @@ import * as yaml from 'js-yaml';
 import { renderBbbCloudConfig, renderTurnStunServers } from '../../constructs/bbb-pool/bbb-cloud-config';
 import { bbbRelease } from '../../constructs/bbb-pool/release';
 import { SPOOL_DIR, SPOOL_GID } from '../../constructs/data';
-import { readTemplate } from '../../constructs/templates';
 import { exampleConfig } from '../../testing/synth';
 import { describeWithTool, run } from '../support/tools';
 import { cloudInitSchema } from '../support/validators';
@@ -209,7 +208,7 @@ describeWithTool('docker-compose', 'BBB exporters compose file', () => {
   it('is a valid Compose file', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'bbb-compose-'));
     try {
-      writeFileSync(path.join(dir, 'exporters.compose.yml'), readTemplate('bbb/exporters.compose.yml'));
+      writeFileSync(path.join(dir, 'exporters.compose.yml'), file('/etc/bbb-platform/exporters.compose.yml').content);
       writeFileSync(path.join(dir, 'exporter.env'), file('/etc/bbb-platform/exporter.env').content);
       const result = run('docker-compose', ['-f', path.join(dir, 'exporters.compose.yml'), 'config', '-q'], { cwd: dir });
       expect(result.stderr).toBe('');
@@ -220,7 +219,7 @@ describeWithTool('docker-compose', 'BBB exporters compose file', () => {
   });
 
   it('pins both exporter images and uses the ports the monitoring contract names', () => {
-    const compose = yaml.load(readTemplate('bbb/exporters.compose.yml')) as Record<string, any>;
+    const compose = yaml.load(file('/etc/bbb-platform/exporters.compose.yml').content) as Record<string, any>;
     expect(compose.services['node-exporter'].image).toMatch(/^quay\.io\/prometheus\/node-exporter:v\d+\.\d+\.\d+$/);
     expect(compose.services['node-exporter'].command).toContain('--web.listen-address=:9100');
     expect(compose.services['bbb-exporter'].image).toMatch(/^greenstatic\/bigbluebutton-exporter:v\d+\.\d+\.\d+$/);

@@ -7,7 +7,7 @@
 import type { EnvironmentConfig } from '../../config';
 import { renderCloudConfig } from '../cloud-init';
 import { readTemplate, renderTemplate } from '../templates';
-import { bbbServices } from './bbb-services';
+import { bbbServices, TEXTFILE_DIR } from './bbb-services';
 import { bbbRelease, SCALELITE_RELEASE } from './release';
 
 /** NFS share Scalelite imports recordings from (the spool lives under var/bigbluebutton/spool). */
@@ -70,7 +70,7 @@ export function renderBbbCloudConfig(
       { path: '/etc/apt/apt.conf.d/90-lock-timeout', content: readTemplate('bbb/apt-lock-timeout.conf') },
       { path: `${CONFIG_DIR}/setup.env`, content: setupEnv, permissions: '0600' },
       { path: `${CONFIG_DIR}/exporter.env`, content: exporterEnv, permissions: '0600' },
-      { path: `${CONFIG_DIR}/exporters.compose.yml`, content: readTemplate('bbb/exporters.compose.yml') },
+      { path: `${CONFIG_DIR}/exporters.compose.yml`, content: renderTemplate('bbb/exporters.compose.yml', { textfileDir: TEXTFILE_DIR }) },
       ...(recordings ? [{ path: `${CONFIG_DIR}/scalelite.yml`, content: readTemplate('bbb/scalelite.yml') }] : []),
       ...(turn ? [{ path: `${CONFIG_DIR}/turn-stun-servers.xml`, content: renderTurnStunServers(turn), permissions: '0600' }] : []),
       ...services.writeFiles,
