@@ -14,9 +14,21 @@ export const NODE_EXPORTER_METRICS = [
   'node_filesystem_size_bytes',
   'node_network_receive_bytes_total',
   'node_network_transmit_bytes_total',
+  'node_textfile_mtime_seconds',
 ] as const;
 
-/** greenstatic/bigbluebutton-exporter, :9688 on BBB servers (recordings read from disk). */
+/**
+ * Written on every BBB server by templates/bbb/recording-metrics.sh each minute and
+ * served by node_exporter's textfile collector (job `node`).
+ */
+export const BBB_RECORDING_COUNT_METRICS = ['bbb_platform_recordings_pending', 'bbb_platform_recordings_failed'] as const;
+
+/**
+ * greenstatic/bigbluebutton-exporter, :9688 on BBB servers. Its bbb_recordings_* counts
+ * read from disk include every recording ever made here (BigBlueButton keeps status
+ * files after publishing) and never fall back to zero; whether a server's recordings
+ * are finished is BBB_RECORDING_COUNT_METRICS.
+ */
 export const BBB_EXPORTER_METRICS = [
   'bbb_api_up',
   'bbb_meetings',
@@ -58,6 +70,7 @@ export const SCRAPE_METRICS = ['up', 'scrape_duration_seconds'] as const;
 
 export const EXPORTED_METRICS: ReadonlySet<string> = new Set([
   ...NODE_EXPORTER_METRICS,
+  ...BBB_RECORDING_COUNT_METRICS,
   ...BBB_EXPORTER_METRICS,
   ...BLACKBOX_METRICS,
   ...AUTOSCALER_METRICS,

@@ -6,11 +6,11 @@ import * as yaml from 'js-yaml';
 import { renderBbbCloudConfig, renderTurnStunServers } from '../../constructs/bbb-pool/bbb-cloud-config';
 import { bbbRelease } from '../../constructs/bbb-pool/release';
 import { SPOOL_DIR, SPOOL_GID } from '../../constructs/data';
-import { readTemplate } from '../../constructs/templates';
 import { exampleConfig } from '../../testing/synth';
 import { describeWithTool, run } from '../support/tools';
 import { cloudInitSchema } from '../support/validators';
 import { resources, synthBbb } from './synth-bbb';
+import { parseUnit, verifyUnits } from './systemd-units';
 import { decodeUserData, standInValues, userDataOf } from '../../testing/user-data';
 
 const config = exampleConfig();
@@ -49,7 +49,6 @@ describe('BBB server cloud-config', () => {
     expect(script).toContain('args=(-v "$BBB_INSTALL_VERSION" -s "$BBB_HOSTNAME" -e "$ACME_EMAIL")');
     expect(script).toContain('args+=(-c "$TURN_HOSTNAME:$TURN_SECRET")');
     expect(script).toContain('bbb-conf --setsecret "$BBB_SECRET"');
-    expect(document.runcmd).toContainEqual(['/usr/local/sbin/bbb-platform-setup']);
   });
 
   it('lets the installer wait for the package lock first-boot updates may hold', () => {
@@ -90,6 +89,77 @@ describe('BBB server cloud-config', () => {
   });
 });
 
+describe('BBB setup as a systemd service', () => {
+  const unitText = file('/etc/systemd/system/bbb-platform-setup.service').content;
+  const unit = parseUnit(unitText);
+  const script = file('/usr/local/sbin/bbb-platform-setup');
+
+  it('is started by cloud-init without waiting, instead of being run once by it', () => {
+    expect(document.runcmd).toEqual(
+      expect.arrayContaining([
+        ['systemctl', 'daemon-reload'],
+        ['systemctl', 'enable', 'bbb-platform-setup.service', 'certbot-renew-at-boot.service'],
+        ['systemctl', 'start', '--no-block', 'bbb-platform-setup.service'],
+      ]),
+    );
+    expect(document.runcmd.findIndex((command: string[]) => command.includes('daemon-reload'))).toBeLessThan(
+      document.runcmd.findIndex((command: string[]) => command.includes('--no-block')),
+    );
+    expect(document.runcmd).not.toContainEqual(['/usr/local/sbin/bbb-platform-setup']);
+  });
+
+  it('runs the setup script again after every failure, without a limit on attempts', () => {
+    expect(unit.Service).toMatchObject({ ExecStart: [script.path], Restart: ['on-failure'], RestartSec: ['10min'] });
+    expect(unit.Unit.StartLimitIntervalSec).toEqual(['0']);
+    expect(script.permissions).toBe('0755');
+  });
+
+  it('runs after the network is up, also on later boots until it has succeeded once', () => {
+    expect(unit.Unit).toMatchObject({ Wants: ['network-online.target'], After: ['network-online.target'] });
+    expect(unit.Install.WantedBy).toEqual(['multi-user.target']);
+    expect(unit.Unit.ConditionPathExists).toEqual(['!/var/lib/bbb-platform/setup-done']);
+  });
+
+  it('does not hold up the boot while BigBlueButton installs', () => {
+    expect(unit.Service.Type).toEqual(['exec']);
+  });
+
+  it('marks success only as the script\u2019s last step, at the path the unit checks', () => {
+    expect(script.content).toMatch(/^set -euo pipefail$/m);
+    expect(script.content).toContain("DONE_MARKER='/var/lib/bbb-platform/setup-done'");
+    const main = /^main\(\) \{\n([\s\S]*?)\n\}$/m.exec(script.content)![1].split('\n').map((line) => line.trim());
+    expect(main.slice(-2)).toEqual(['mark_done', 'log "done"']);
+  });
+
+  it('finishes packages an interrupted attempt left unconfigured before installing', () => {
+    const main = /^main\(\) \{\n([\s\S]*?)\n\}$/m.exec(script.content)![1];
+    expect(main.indexOf('finish_interrupted_packages')).toBeLessThan(main.indexOf('install_bigbluebutton'));
+    expect(script.content).toContain('dpkg --configure -a');
+  });
+});
+
+describe('BBB certificate renewal after boot', () => {
+  const unit = parseUnit(file('/etc/systemd/system/certbot-renew-at-boot.service').content);
+
+  it('renews at once, without certbot\u2019s random sleep, and reloads nginx with a new certificate', () => {
+    expect(unit.Service.ExecStart).toEqual([
+      '/usr/bin/certbot renew --non-interactive --no-random-sleep-on-renew --deploy-hook "systemctl reload nginx"',
+    ]);
+    expect(unit.Service.Type).toEqual(['oneshot']);
+  });
+
+  it('runs on every boot once the network and nginx (the challenge webroot) are up', () => {
+    expect(unit.Install.WantedBy).toEqual(['multi-user.target']);
+    expect(unit.Unit).toMatchObject({ Wants: ['network-online.target'], After: ['network-online.target nginx.service'] });
+  });
+
+  it('cannot hold up the boot: bounded in time and required by nothing', () => {
+    expect(unit.Service.TimeoutStartSec).toEqual(['10min']);
+    expect(unit.Install.RequiredBy).toBeUndefined();
+    expect(unit.Unit.Before).toBeUndefined();
+  });
+});
+
 describe('BBB cloud-config without recordings and external TURN', () => {
   const bare = yaml.load(
     renderBbbCloudConfig(config, { fqdn: 'bbb-01.bbb.example.org', bbbSecret: 'secret01' }).replace(/^#cloud-config\n/, ''),
@@ -119,6 +189,13 @@ describeWithTool('cloud-init', 'BBB cloud-config schema', () => {
   });
 });
 
+describeWithTool('systemd-analyze', 'BBB units', () => {
+  it('pass systemd-analyze verify', () => {
+    const units = ['bbb-platform-setup.service', 'certbot-renew-at-boot.service'];
+    expect(verifyUnits(Object.fromEntries(units.map((name) => [name, file(`/etc/systemd/system/${name}`).content])))).toEqual([]);
+  });
+});
+
 describeWithTool('shellcheck', 'BBB setup script', () => {
   it('is shellcheck-clean as delivered', () => {
     const result = run('shellcheck', ['-s', 'bash', '-'], { input: file('/usr/local/sbin/bbb-platform-setup').content });
@@ -131,7 +208,7 @@ describeWithTool('docker-compose', 'BBB exporters compose file', () => {
   it('is a valid Compose file', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'bbb-compose-'));
     try {
-      writeFileSync(path.join(dir, 'exporters.compose.yml'), readTemplate('bbb/exporters.compose.yml'));
+      writeFileSync(path.join(dir, 'exporters.compose.yml'), file('/etc/bbb-platform/exporters.compose.yml').content);
       writeFileSync(path.join(dir, 'exporter.env'), file('/etc/bbb-platform/exporter.env').content);
       const result = run('docker-compose', ['-f', path.join(dir, 'exporters.compose.yml'), 'config', '-q'], { cwd: dir });
       expect(result.stderr).toBe('');
@@ -142,7 +219,7 @@ describeWithTool('docker-compose', 'BBB exporters compose file', () => {
   });
 
   it('pins both exporter images and uses the ports the monitoring contract names', () => {
-    const compose = yaml.load(readTemplate('bbb/exporters.compose.yml')) as Record<string, any>;
+    const compose = yaml.load(file('/etc/bbb-platform/exporters.compose.yml').content) as Record<string, any>;
     expect(compose.services['node-exporter'].image).toMatch(/^quay\.io\/prometheus\/node-exporter:v\d+\.\d+\.\d+$/);
     expect(compose.services['node-exporter'].command).toContain('--web.listen-address=:9100');
     expect(compose.services['bbb-exporter'].image).toMatch(/^greenstatic\/bigbluebutton-exporter:v\d+\.\d+\.\d+$/);

@@ -1,8 +1,10 @@
 /**
  * Fake node_exporter and bigbluebutton-exporter endpoints on loopback addresses, one
  * address per "server" (127.0.0.0/8 all reaches lo on Linux), serving the metric
- * names, types and label sets the real exporters use. Counters grow with wall-clock
- * time at a fixed rate, so rate() in Prometheus returns a value the test can predict.
+ * names, types and label sets the real exporters use; node_exporter also serves
+ * what is in its textfile directory. Counters grow with
+ * wall-clock time at a fixed rate, so rate() in Prometheus returns a value the test
+ * can predict.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -36,7 +38,8 @@ function family(name: string, type: 'gauge' | 'counter', help: string, samples: 
   return [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...lines].join('\n');
 }
 
-export function nodeExporterText(spec: FakeServerSpec, elapsedSeconds: number): string {
+/** `textfiles`: the text of the .prom files in the textfile collector's directory. */
+export function nodeExporterText(spec: FakeServerSpec, elapsedSeconds: number, textfiles = ''): string {
   const cores = ['0', '1'];
   const fs = 'device="/dev/vda1",fstype="ext4",mountpoint="/"';
   const tmpfs = 'device="tmpfs",fstype="tmpfs",mountpoint="/run"';
@@ -69,6 +72,14 @@ export function nodeExporterText(spec: FakeServerSpec, elapsedSeconds: number): 
       ['device="ens6"', 2e9 + elapsedSeconds * spec.receiveBytesPerSecond * 2],
       ['device="lo"', 5e9 + elapsedSeconds * 1e9],
     ]),
+    ...(textfiles
+      ? [
+          textfiles.trimEnd(),
+          family('node_textfile_mtime_seconds', 'gauge', 'Unixtime mtime of textfiles successfully read.', [
+            ['file="/textfile/bbb-recordings.prom"', Math.floor(Date.now() / 60_000) * 60],
+          ]),
+        ]
+      : []),
     '',
   ].join('\n');
 }

@@ -9,11 +9,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import * as path from 'node:path';
+import { RECORDING_METRICS_SCRIPT } from '../../constructs/bbb-pool/bbb-services';
 import { AutoscalerMetrics } from '../../functions/autoscaler/metrics';
 import { buildDashboards, panelQueries as queriesOf } from '../../monitoring/dashboards/src';
 import { renderPrometheusConfig } from '../../monitoring/prometheus/config';
 import { expandGrafanaVariables } from '../../monitoring/promql';
 import { ruleFilesFor } from '../../monitoring/rules';
+import { deliveredFile, recordingCountText } from '../bbb-pool/recording-tree';
 import { describeWithTool } from '../support/tools';
 import { bbbExporterText, freePort, nodeExporterText, serveMetrics, type FakeServerSpec } from './fake-exporters';
 import { exampleConfig, scratchDir } from './fixtures';
@@ -25,6 +27,8 @@ interface FakeServer {
   readonly state: 'RUNNING' | 'SHUTOFF';
   readonly publicIp: string;
   readonly spec: FakeServerSpec;
+  /** Recordings on disk, counted by the BBB server's own script into node_exporter's textfile directory. */
+  readonly recordings?: { readonly pending: number; readonly failed: number };
 }
 
 const BBB_01: FakeServer = {
@@ -41,6 +45,7 @@ const BBB_01: FakeServer = {
     receiveBytesPerSecond: 1_000_000,
     bbb: { meetings: 3, participants: 40, listeners: 15, voice: 20, video: 10, recordingsProcessing: 1, recordingsUnprocessed: 2, apiUp: true },
   },
+  recordings: { pending: 3, failed: 1 },
 };
 const BBB_02: FakeServer = {
   name: 'example-bbb-02',
@@ -52,6 +57,7 @@ const BBB_02: FakeServer = {
     idleShare: 0.9,
     bbb: { meetings: 1, participants: 25, listeners: 5, voice: 10, video: 0, recordingsProcessing: 0, recordingsUnprocessed: 0, apiUp: true },
   },
+  recordings: { pending: 0, failed: 0 },
 };
 /** Stopped by the autoscaler: IONOS still lists it; its numbers must not count. */
 const BBB_03_STOPPED: FakeServer = {
@@ -143,8 +149,10 @@ describeWithTool('prometheus', 'Prometheus with the rendered configuration', () 
     const prometheusPort = await freePort();
     const elapsed = () => (Date.now() - started) / 1000;
 
+    const recordingCountScript = deliveredFile(RECORDING_METRICS_SCRIPT).content;
     for (const server of SERVERS) {
-      servers.push(await serveMetrics(server.spec.address, nodePort, () => nodeExporterText(server.spec, elapsed())));
+      const textfiles = server.recordings ? recordingCountText(recordingCountScript, server.recordings) : '';
+      servers.push(await serveMetrics(server.spec.address, nodePort, () => nodeExporterText(server.spec, elapsed(), textfiles)));
       const bbb = server.spec.bbb;
       if (bbb) servers.push(await serveMetrics(server.spec.address, bbbPort, () => bbbExporterText(bbb)));
     }
@@ -243,6 +251,11 @@ describeWithTool('prometheus', 'Prometheus with the rendered configuration', () 
     expect(await valueOf('bbb:load:total')).toEqual({ '': 95 });
   });
 
+  it('labels the recording count of each running BBB server with the server name, as the autoscaler reads it', async () => {
+    expect(await valueOf('sum by (instance) (bbb_platform_recordings_pending)')).toEqual({ 'example-bbb-01': 3, 'example-bbb-02': 0 });
+    expect(await valueOf('sum by (instance) (bbb_platform_recordings_failed)')).toEqual({ 'example-bbb-01': 1, 'example-bbb-02': 0 });
+  });
+
   it('records CPU utilisation per server from node_exporter counters', async () => {
     const cpu = await valueOf('instance:cpu_utilisation:rate1m');
     expect(Object.keys(cpu).sort()).toEqual(['example-bbb-01', 'example-bbb-02', 'example-scalelite-01']);
@@ -299,7 +312,8 @@ describeWithTool('prometheus', 'Prometheus with the rendered configuration', () 
     expect(await single('Participants / participants')).toBe(40);
     expect(await single('Memory and load / memory used')).toBe(0.75);
     expect(await single('Free disk / {{mountpoint}}')).toBe(0.25);
-    expect(await single('Recordings queued / queued')).toBe(2);
+    expect(await single('Recordings unfinished / unfinished')).toBe(3);
+    expect(await single('Recordings failed / failed')).toBe(1);
     expect(await single('Network / in')).toBeCloseTo(8_000_000, -5);
     expect(await single('CPU / busy')).toBeCloseTo(0.75, 1);
   });

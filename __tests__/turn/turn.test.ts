@@ -12,6 +12,7 @@ import { resources, synthBbb, type Json } from '../bbb-pool/synth-bbb';
 import { decodeUserData, standInValues, userDataOf } from '../../testing/user-data';
 import { describeWithTool, run } from '../support/tools';
 import { cloudInitSchema } from '../support/validators';
+import { parseUnit, verifyUnits } from '../bbb-pool/systemd-units';
 
 const config = exampleConfig();
 const { bbb } = synthBbb(config);
@@ -130,6 +131,11 @@ describe('coturn configuration', () => {
     );
     expect(document.runcmd.at(-1)).toEqual(['systemctl', 'enable', '--now', 'coturn.service']);
   });
+
+  it('reloads a renewed certificate with SIGUSR2, so relayed calls keep running', () => {
+    const unit = parseUnit(file('/etc/systemd/system/coturn.service').content);
+    expect(unit.Service.ExecReload).toEqual(['/usr/bin/docker compose -p coturn -f /etc/coturn/compose.yml kill -s SIGUSR2 coturn']);
+  });
 });
 
 describe('without TURN servers', () => {
@@ -180,6 +186,12 @@ describeWithTool('cloud-init', 'TURN cloud-config schema', () => {
     const result = cloudInitSchema(cloudConfig);
     expect(`${result.stdout}${result.stderr}`).toMatch(/^Valid (cloud-config|schema)/m);
     expect(result.status).toBe(0);
+  });
+});
+
+describeWithTool('systemd-analyze', 'coturn unit', () => {
+  it('passes systemd-analyze verify', () => {
+    expect(verifyUnits({ 'coturn.service': file('/etc/systemd/system/coturn.service').content })).toEqual([]);
   });
 });
 

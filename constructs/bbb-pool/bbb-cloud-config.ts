@@ -1,11 +1,13 @@
 /**
- * The #cloud-config of one BBB pool server: the setup script and its inputs as
- * files, and one runcmd that runs the script. Secrets arrive as Terraform references
- * and end up only in root-readable files on the server.
+ * The #cloud-config of one BBB pool server: the setup script's inputs as files, and
+ * the systemd units that run the setup and keep the server usable (bbb-services).
+ * Secrets arrive as Terraform references and end up only in root-readable files on
+ * the server.
  */
 import type { EnvironmentConfig } from '../../config';
 import { renderCloudConfig } from '../cloud-init';
 import { readTemplate, renderTemplate } from '../templates';
+import { bbbServices, TEXTFILE_DIR } from './bbb-services';
 import { bbbRelease, SCALELITE_RELEASE } from './release';
 
 /** NFS share Scalelite imports recordings from (the spool lives under var/bigbluebutton/spool). */
@@ -29,7 +31,6 @@ export interface TurnEndpoint {
 /** The options the other clients of the share use (NFS 4.2, hard mounts, no boot hang). */
 export const DEFAULT_NFS_MOUNT_OPTIONS = 'vers=4.2,hard,timeo=600,retrans=2,_netdev,nofail';
 
-export const SETUP_SCRIPT_PATH = '/usr/local/sbin/bbb-platform-setup';
 const CONFIG_DIR = '/etc/bbb-platform';
 
 export interface BbbMachine {
@@ -59,6 +60,7 @@ export function renderBbbCloudConfig(
     scaleliteRelease: SCALELITE_RELEASE,
   });
   const exporterEnv = renderTemplate('bbb/exporter.env', { hostname: machine.fqdn, bbbSecret: machine.bbbSecret });
+  const services = bbbServices();
 
   return renderCloudConfig(config, {
     hostname: machine.fqdn.split('.')[0],
@@ -68,12 +70,12 @@ export function renderBbbCloudConfig(
       { path: '/etc/apt/apt.conf.d/90-lock-timeout', content: readTemplate('bbb/apt-lock-timeout.conf') },
       { path: `${CONFIG_DIR}/setup.env`, content: setupEnv, permissions: '0600' },
       { path: `${CONFIG_DIR}/exporter.env`, content: exporterEnv, permissions: '0600' },
-      { path: `${CONFIG_DIR}/exporters.compose.yml`, content: readTemplate('bbb/exporters.compose.yml') },
+      { path: `${CONFIG_DIR}/exporters.compose.yml`, content: renderTemplate('bbb/exporters.compose.yml', { textfileDir: TEXTFILE_DIR }) },
       ...(recordings ? [{ path: `${CONFIG_DIR}/scalelite.yml`, content: readTemplate('bbb/scalelite.yml') }] : []),
       ...(turn ? [{ path: `${CONFIG_DIR}/turn-stun-servers.xml`, content: renderTurnStunServers(turn), permissions: '0600' }] : []),
-      { path: SETUP_SCRIPT_PATH, content: readTemplate('bbb/bbb-platform-setup.sh'), permissions: '0755' },
+      ...services.writeFiles,
     ],
-    runcmd: [[SETUP_SCRIPT_PATH]],
+    runcmd: services.runcmd,
   });
 }
 

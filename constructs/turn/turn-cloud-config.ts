@@ -43,7 +43,7 @@ export function renderTurnCloudConfig(
       { path: `${COTURN_DIR}/turnserver.conf`, content: turnserverConf, permissions: '0640', owner: 'root:nogroup' },
       { path: `${COTURN_DIR}/compose.yml`, content: readTemplate('turn/compose.yml') },
       { path: `/etc/systemd/system/${COTURN_SERVICE}.service`, content: readTemplate('turn/coturn.service') },
-      // Sorted before certbot's reload hook (constructs/tls), so coturn restarts with the new copy.
+      // Sorted before certbot's reload hook (constructs/tls), so coturn reloads the new copy.
       {
         path: '/etc/letsencrypt/renewal-hooks/deploy/00-coturn-certificate.sh',
         content: renderTemplate('turn/coturn-certificate-hook.sh', { certName: machine.fqdn }),

@@ -64,7 +64,7 @@ function inhibitions(): Inhibition[] {
     // A server that does not answer at all explains every other alert about it.
     {
       source_matchers: ['alertname=~"BbbServerDown|ServerDown"'],
-      target_matchers: ['alertname=~"BbbApiDown|BbbExporterDown|BbbCpuHigh|MemoryNearlyFull|DiskNearlyFull|DiskAlmostFull|RecordingsStuckProcessing|RecordingsQueueGrowing"'],
+      target_matchers: ['alertname=~"BbbApiDown|BbbExporterDown|BbbCpuHigh|MemoryNearlyFull|DiskNearlyFull|DiskAlmostFull|RecordingsStuck|RecordingFailed|RecordingCountStale"'],
       equal: ['instance'],
     },
     { source_matchers: ['alertname="DiskAlmostFull"'], target_matchers: ['alertname="DiskNearlyFull"'], equal: ['instance', 'mountpoint'] },

@@ -1,8 +1,9 @@
 #!/bin/bash
-# First-boot setup of a BigBlueButton pool server, run once by cloud-init:
-# install BigBlueButton with the official installer of the configured release,
-# set the API secret Terraform generated, hook the server into Scalelite's
-# recording transfer and start the Prometheus exporters.
+# Setup of a BigBlueButton pool server: install BigBlueButton with the official
+# installer of the configured release, set the API secret Terraform generated, hook
+# the server into Scalelite's recording transfer and start the Prometheus exporters.
+# bbb-platform-setup.service runs it until it succeeds, so every step must be safe
+# to repeat; success is marked last, so an attempt that fails anywhere is retried.
 set -euo pipefail
 
 CONFIG_DIR=/etc/bbb-platform
@@ -13,6 +14,7 @@ RECORDINGS_MOUNT=/mnt/scalelite-recordings
 BBB_SCRIPTS=/usr/local/bigbluebutton/core/scripts
 # Scalelite's documented GID for the spool group shared over NFS.
 SPOOL_GID=2000
+DONE_MARKER='{{ doneMarker }}'
 
 log() {
   echo "bbb-platform-setup: $*"
@@ -30,6 +32,12 @@ wait_for_dns() {
   done
   log "DNS name $BBB_HOSTNAME does not resolve"
   return 1
+}
+
+# An attempt cut short (a reboot during the installation) can leave packages
+# unpacked but not configured, and apt refuses to install anything until they are.
+finish_interrupted_packages() {
+  dpkg --configure -a
 }
 
 install_bigbluebutton() {
@@ -84,13 +92,20 @@ start_exporters() {
   docker compose -p exporters -f "$CONFIG_DIR/exporters.compose.yml" up -d
 }
 
+mark_done() {
+  mkdir -p "$(dirname "$DONE_MARKER")"
+  date --iso-8601=seconds >"$DONE_MARKER"
+}
+
 main() {
   wait_for_dns
+  finish_interrupted_packages
   install_bigbluebutton
   install_turn_servers
   setup_recording_transfer
   bbb-conf --restart
   start_exporters
+  mark_done
   log "done"
 }
 

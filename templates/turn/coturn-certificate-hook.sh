@@ -1,5 +1,5 @@
 #!/bin/bash
-# certbot deploy hook (runs before the hook that restarts coturn): copies the
+# certbot deploy hook (runs before the hook that reloads coturn): copies the
 # certificate to where the coturn container reads it. coturn runs as nobody:nogroup
 # (65534) and cannot read /etc/letsencrypt/live.
 set -euo pipefail

@@ -114,8 +114,9 @@ export function schoolDay(date = '2026-03-02'): SchoolDay {
       series.add('bbb_meetings_voice_participants', bbb, Math.round(participants * 0.35), time);
       series.add('bbb_meetings_listeners', bbb, Math.round(participants * 0.5), time);
       series.add('bbb_meetings_video_participants', bbb, video, time);
-      series.add('bbb_recordings_processing', bbb, hour > 13 && hour < 15 && i % 3 === 1 ? 1 : 0, time);
-      series.add('bbb_recordings_unprocessed', bbb, hour > 13 && hour < 14 && i % 3 === 1 ? 2 : 0, time);
+      // Lessons recorded in the morning are processed after noon, one by one.
+      series.add('bbb_platform_recordings_pending', node, hour > 13 && hour < 15 && i % 3 === 1 ? Math.ceil((15 - hour) * 1.5) : 0, time);
+      series.add('bbb_platform_recordings_failed', node, hour > 14 && i === 4 ? 1 : 0, time);
       // rate(...[1m]) needs several samples a minute.
       for (let cpu = 0; cpu < SAMPLED_CORES; cpu++) {
         for (let sample = 0; sample < CPU_SAMPLES_PER_MINUTE; sample++) {

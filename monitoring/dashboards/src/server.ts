@@ -3,6 +3,9 @@ import { DashboardBuilder, QueryVariableBuilder, VariableRefresh, VariableSort }
 import { PROMETHEUS, graph, stat } from './panels';
 
 const NETWORK_DEVICES = 'device!~"lo|docker.*|veth.*|br-.*"';
+const RECORDINGS_PENDING =
+  'Unfinished: recorded meetings not yet archived, processed, published and copied to Scalelite. The autoscaler does not stop the server while any are left.';
+const RECORDINGS_FAILED = 'Failed: recordings a step gave up on; `bbb-record --list` on the server shows them.';
 
 export function serverDashboard(): DashboardBuilder {
   const instance = new QueryVariableBuilder('instance')
@@ -23,8 +26,8 @@ export function serverDashboard(): DashboardBuilder {
     .withPanel(stat('Participants', { expr: 'bbb_meetings_participants{instance="$instance"}', legend: 'participants' }))
     .withPanel(stat('Meetings', { expr: 'bbb_meetings{instance="$instance"}', legend: 'meetings' }))
     .withPanel(stat('Webcams', { expr: 'bbb_meetings_video_participants{instance="$instance"}', legend: 'webcams' }))
-    .withPanel(stat('Recordings processing', { expr: 'bbb_recordings_processing{instance="$instance"}', legend: 'processing' }))
-    .withPanel(stat('Recordings queued', { expr: 'bbb_recordings_unprocessed{instance="$instance"}', legend: 'queued' }))
+    .withPanel(stat('Recordings unfinished', { expr: 'bbb_platform_recordings_pending{instance="$instance"}', legend: 'unfinished' }, { description: RECORDINGS_PENDING }))
+    .withPanel(stat('Recordings failed', { expr: 'bbb_platform_recordings_failed{instance="$instance"}', legend: 'failed' }, { description: RECORDINGS_FAILED }))
     .withPanel(
       graph('CPU', [{ expr: 'instance:cpu_utilisation:rate1m{instance="$instance"}', legend: 'busy' }], { unit: 'percentunit', min: 0, max: 1 }),
     )
@@ -67,10 +70,10 @@ export function serverDashboard(): DashboardBuilder {
       graph(
         'Recordings',
         [
-          { expr: 'bbb_recordings_processing{instance="$instance"}', legend: 'processing' },
-          { expr: 'bbb_recordings_unprocessed{instance="$instance"}', legend: 'queued' },
+          { expr: 'bbb_platform_recordings_pending{instance="$instance"}', legend: 'unfinished' },
+          { expr: 'bbb_platform_recordings_failed{instance="$instance"}', legend: 'failed' },
         ],
-        { min: 0 },
+        { min: 0, description: `${RECORDINGS_PENDING} ${RECORDINGS_FAILED}` },
       ),
     );
 }
