@@ -45,6 +45,8 @@ describeWithTool('prometheus', 'end-to-end tick against a real Prometheus', () =
     for (let i = 0; i < 8; i++) world.startMeeting({ participantCount: 30, videoCount: 2, voiceParticipantCount: 20, recording: false });
     // Recordings published long ago, still on disk: bigbluebutton-exporter counts them, the backlog does not.
     world.host(1).publishedRecordings = 4;
+    // Its count file was last written ten minutes ago: the writer stopped, the count is no count.
+    world.host(2).recordingCountWrittenAt = Date.now() / 1000 - 600;
     world.advance(60);
     closeFakes = await world.serveOnLoopback();
     exporters = await serveOnLoopback(new FakeExporters(world));
@@ -131,6 +133,7 @@ ${targets}
     expect(first.recordings).toEqual({ known: true, busy: 0 });
     expect(first.bootedAt).toEqual(world.ionos.servers.get(ionosId(1))?.bootedAt);
     expect(second.meetings).toMatchObject({ known: true, meetings: 4, participants: 120, webcams: 8 });
+    expect(second.recordings).toMatchObject({ known: false });
     expect(first.cpuUtilisation).toBeGreaterThan(0);
     expect(third).toMatchObject({ power: 'stopped', meetings: { known: false } });
 

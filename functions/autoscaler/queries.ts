@@ -13,6 +13,14 @@
  */
 export const RECORDINGS_SETTLE_MINUTES = 3;
 
+/**
+ * The recording count file is rewritten every minute. node_exporter serves the last
+ * one it finds, so a writer that stopped would leave its last count standing, perhaps
+ * 0; a count older than this is no count (and a server without one is not drained).
+ */
+export const RECORDING_COUNT_MAX_AGE_SECONDS = 300;
+const RECORDING_COUNT_FILE = 'node_textfile_mtime_seconds{file=~"(.*/)?bbb-recordings[.]prom"}';
+
 export const QUERIES = {
   load: 'bbb:load:total',
   loadTimestamp: 'timestamp(bbb:load:total)',
@@ -25,7 +33,9 @@ export const QUERIES = {
    * bbb_recordings_processing/_unprocessed: read from disk, they count every recording
    * ever left on the server, so a server that had ever recorded would never drain.
    */
-  recordingsBacklog: 'sum by (instance) (bbb_platform_recordings_pending)',
+  recordingsBacklog:
+    'sum by (instance) (bbb_platform_recordings_pending)' +
+    ` and on (instance) (time() - max by (instance) (${RECORDING_COUNT_FILE}) < ${RECORDING_COUNT_MAX_AGE_SECONDS})`,
   /** Most meetings each server had over the settle window (see RECORDINGS_SETTLE_MINUTES). */
   recentMeetings: `max_over_time(bbb:meetings:by_server[${RECORDINGS_SETTLE_MINUTES}m])`,
   /** The kernel's boot time on each server (node_exporter); see server-state.ts. */

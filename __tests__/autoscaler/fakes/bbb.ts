@@ -26,6 +26,8 @@ export interface FakeBbbHost {
   queuedRecordings: number;
   /** Recordings processed and published long ago; their files stay on the server. */
   publishedRecordings: number;
+  /** When the recording count file was last written (Unix seconds); unset: just now. */
+  recordingCountWrittenAt?: number;
   /** Whether the VM runs and BBB answers; a stopped server refuses connections. */
   reachable: () => boolean;
 }
