@@ -7,6 +7,7 @@ import type { EnvironmentConfig } from '../config';
 import { applyPolicies, takeInspectedSynthesis } from '../policies';
 import { configureBackend } from './backend';
 import { PreparedFragments } from './prepared-fragments';
+import { SortedJsonSynthesizer } from './stack-synthesizer';
 
 /**
  * A stack of one environment, named `<env>-<part>`, with the providers every part
@@ -21,6 +22,7 @@ export class PlatformStack extends TerraformStack {
 
   constructor(scope: Construct, config: EnvironmentConfig, part: string) {
     super(scope, `${config.name}-${part}`);
+    this.synthesizer = SortedJsonSynthesizer.replacing(this);
     this.config = config;
     this.part = part;
     new IonoscloudProvider(this, 'ionoscloud', {});
