@@ -1,47 +1,67 @@
 /**
  * cdk.tf.json as cdktf writes it (json-stable-stringify: keys sorted, two-space
  * indent), several times faster for the megabytes a large pool writes: the keys are
- * sorted into new objects and the native JSON.stringify lays them out, which gives
- * the same text but for empty objects and lists, which json-stable-stringify opens and
- * closes on two lines. Not when an object has integer-like keys: JavaScript puts those
- * first, in numeric order, whatever the insertion order, so such a document goes to
- * json-stable-stringify itself.
+ * sorted into new objects and the native JSON.stringify lays them out, which gives the
+ * same text but for empty objects and lists: json-stable-stringify opens and closes
+ * those on two lines, so they travel as marker strings and are written out afterwards.
+ * Not when an object has integer-like keys (JavaScript puts those first, in numeric
+ * order, whatever the insertion order) or the data holds a marker: such a document goes
+ * to json-stable-stringify itself.
  */
 import stableStringify from 'json-stable-stringify';
 
 const INTEGER_LIKE = /^(0|[1-9]\d*)$/;
+const EMPTY_OBJECT = '\u0000{}';
+const EMPTY_LIST = '\u0000[]';
+const MARKERS = [EMPTY_OBJECT, EMPTY_LIST].map((marker) => ({ marker, written: JSON.stringify(marker) }));
 
 class NeedsStableStringify extends Error {}
 
 function sortedCopy(node: unknown, ancestors: Set<object>): unknown {
   const value = typeof (node as { toJSON?: unknown } | null)?.toJSON === 'function' ? (node as { toJSON(): unknown }).toJSON() : node;
+  if (value === EMPTY_OBJECT || value === EMPTY_LIST) throw new NeedsStableStringify();
   if (value === null || typeof value !== 'object') return value;
   // The same message json-stable-stringify gives for a cycle.
   if (ancestors.has(value)) throw new TypeError('Converting circular structure to JSON');
   ancestors.add(value);
   let copy: unknown;
   if (Array.isArray(value)) {
-    copy = value.map((item) => sortedCopy(item, ancestors));
+    copy = value.length === 0 ? EMPTY_LIST : value.map((item) => sortedCopy(item, ancestors));
   } else {
-    const keys = Object.keys(value).sort();
-    if (keys.some((key) => INTEGER_LIKE.test(key))) throw new NeedsStableStringify();
     // No prototype: a key named __proto__ stays a key.
     const sorted: Record<string, unknown> = Object.create(null);
-    for (const key of keys) sorted[key] = sortedCopy((value as Record<string, unknown>)[key], ancestors);
-    copy = sorted;
+    let entries = 0;
+    for (const key of Object.keys(value).sort()) {
+      if (INTEGER_LIKE.test(key) || key === EMPTY_OBJECT || key === EMPTY_LIST) throw new NeedsStableStringify();
+      const item = sortedCopy((value as Record<string, unknown>)[key], ancestors);
+      if (item === undefined) continue;
+      sorted[key] = item;
+      entries += 1;
+    }
+    copy = entries === 0 ? EMPTY_OBJECT : sorted;
   }
   ancestors.delete(value);
   return copy;
 }
 
-/**
- * An empty object or list as a value in JSON.stringify's layout: alone on its line
- * after the indent and an optional key, so `{}` inside a string never matches.
- */
-const EMPTY_CONTAINER = /^( *)("(?:[^"\\]|\\.)*": )?(\{\}|\[\])/gm;
-
+/** Each marker as json-stable-stringify writes an empty container: its closing bracket on a line of its own, indented like the line it opens on. */
 function openEmptyContainers(text: string): string {
-  return text.replace(EMPTY_CONTAINER, (_, indent: string, key = '', empty: string) => `${indent}${key}${empty[0]}\n${indent}${empty[1]}`);
+  const parts: string[] = [];
+  const next = MARKERS.map(({ written }) => text.indexOf(written));
+  let from = 0;
+  for (;;) {
+    const found = next.reduce((best, at, index) => (at >= 0 && (best < 0 || at < next[best]) ? index : best), -1);
+    if (found < 0) break;
+    const { marker, written } = MARKERS[found];
+    const at = next[found];
+    const lineStart = text.lastIndexOf('\n', at) + 1;
+    const indent = /^ */.exec(text.slice(lineStart, at))![0];
+    parts.push(text.slice(from, at), marker[1], '\n', indent, marker[2]);
+    from = at + written.length;
+    next[found] = text.indexOf(written, from);
+  }
+  parts.push(text.slice(from));
+  return parts.join('');
 }
 
 export function stableJson(value: unknown): string {

@@ -31,6 +31,12 @@ describe('stableJson', () => {
     const value = { a: {}, b: [], c: [{}, [], { d: {} }], e: 'a {} and [] in text', '{}': [] };
     expect(stableJson(value)).toBe(cdktfText(value));
     expect(stableJson({})).toBe(cdktfText({}));
+    expect(stableJson({ a: { b: undefined } })).toBe(cdktfText({ a: { b: undefined } }));
+  });
+
+  it('writes data that looks like its own markers as json-stable-stringify does', () => {
+    const value = { a: '\u0000{}', '\u0000[]': [] };
+    expect(stableJson(value)).toBe(cdktfText(value));
   });
 
   it('refuses a cycle with the message json-stable-stringify gives', () => {
