@@ -3,6 +3,7 @@
  * when the value is fine, or a short reason that the loader prefixes with the key path.
  */
 import { isIP } from 'node:net';
+import { WIDEST_RESTRICTED_PREFIX } from '../policies/text/cidr';
 
 export const IONOS_LOCATIONS = [
   'de/fra',
@@ -59,11 +60,8 @@ export function timezoneProblem(value: string): string | undefined {
   }
 }
 
-/**
- * The widest admin network accepted: the policy pack counts anything wider as the
- * whole internet (0.0.0.0/0 split into halves is still everyone).
- */
-const WIDEST_PREFIX = 8;
+/** The policy pack counts anything wider as the whole internet; config refuses it first. */
+const WIDEST_PREFIX = WIDEST_RESTRICTED_PREFIX.ipv4;
 
 /** An IPv4 network in CIDR notation whose host bits are zero, e.g. 198.51.100.0/24. */
 export function cidrProblem(value: string): string | undefined {

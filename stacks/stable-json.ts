@@ -1,25 +1,26 @@
 /**
  * cdk.tf.json as cdktf writes it (json-stable-stringify: keys sorted, two-space
- * indent), several times faster for the megabytes a large pool writes: the keys are
- * sorted into new objects and the native JSON.stringify lays them out, which gives the
- * same text but for empty objects and lists: json-stable-stringify opens and closes
- * those on two lines, so they travel as marker strings and are written out afterwards.
- * Not when an object has integer-like keys (JavaScript puts those first, in numeric
- * order, whatever the insertion order) or the data holds a marker: such a document goes
- * to json-stable-stringify itself.
+ * indent), faster for the megabytes a large pool writes: the keys are sorted into new
+ * objects and the native JSON.stringify lays them out, which gives the same text but
+ * for empty objects and lists: json-stable-stringify opens and closes those on two
+ * lines, so they travel as marker strings (starting with a NUL character) and are
+ * written out afterwards. Not when an object has integer-like keys (JavaScript puts
+ * those first, in numeric order, whatever the insertion order) or the data holds a NUL
+ * character anywhere: such a document goes to json-stable-stringify itself.
  */
 import stableStringify from 'json-stable-stringify';
 
 const INTEGER_LIKE = /^(0|[1-9]\d*)$/;
 const EMPTY_OBJECT = '\u0000{}';
 const EMPTY_LIST = '\u0000[]';
-const MARKERS = [EMPTY_OBJECT, EMPTY_LIST].map((marker) => ({ marker, written: JSON.stringify(marker) }));
+/** How JSON.stringify writes the start of either marker. */
+const WRITTEN_MARKER = JSON.stringify('\u0000').slice(0, -1);
 
 class NeedsStableStringify extends Error {}
 
 function sortedCopy(node: unknown, ancestors: Set<object>): unknown {
   const value = typeof (node as { toJSON?: unknown } | null)?.toJSON === 'function' ? (node as { toJSON(): unknown }).toJSON() : node;
-  if (value === EMPTY_OBJECT || value === EMPTY_LIST) throw new NeedsStableStringify();
+  if (typeof value === 'string' && value.includes('\u0000')) throw new NeedsStableStringify();
   if (value === null || typeof value !== 'object') return value;
   // The same message json-stable-stringify gives for a cycle.
   if (ancestors.has(value)) throw new TypeError('Converting circular structure to JSON');
@@ -32,7 +33,7 @@ function sortedCopy(node: unknown, ancestors: Set<object>): unknown {
     const sorted: Record<string, unknown> = Object.create(null);
     let entries = 0;
     for (const key of Object.keys(value).sort()) {
-      if (INTEGER_LIKE.test(key) || key === EMPTY_OBJECT || key === EMPTY_LIST) throw new NeedsStableStringify();
+      if (INTEGER_LIKE.test(key) || key.includes('\u0000')) throw new NeedsStableStringify();
       const item = sortedCopy((value as Record<string, unknown>)[key], ancestors);
       if (item === undefined) continue;
       sorted[key] = item;
@@ -47,18 +48,14 @@ function sortedCopy(node: unknown, ancestors: Set<object>): unknown {
 /** Each marker as json-stable-stringify writes an empty container: its closing bracket on a line of its own, indented like the line it opens on. */
 function openEmptyContainers(text: string): string {
   const parts: string[] = [];
-  const next = MARKERS.map(({ written }) => text.indexOf(written));
   let from = 0;
-  for (;;) {
-    const found = next.reduce((best, at, index) => (at >= 0 && (best < 0 || at < next[best]) ? index : best), -1);
-    if (found < 0) break;
-    const { marker, written } = MARKERS[found];
-    const at = next[found];
+  for (let at = text.indexOf(WRITTEN_MARKER); at >= 0; at = text.indexOf(WRITTEN_MARKER, from)) {
+    const [open, close] = text.slice(at + WRITTEN_MARKER.length, at + WRITTEN_MARKER.length + 2);
     const lineStart = text.lastIndexOf('\n', at) + 1;
     const indent = /^ */.exec(text.slice(lineStart, at))![0];
-    parts.push(text.slice(from, at), marker[1], '\n', indent, marker[2]);
-    from = at + written.length;
-    next[found] = text.indexOf(written, from);
+    parts.push(text.slice(from, at), open, '\n', indent, close);
+    // The marker's two brackets and its closing quote.
+    from = at + WRITTEN_MARKER.length + 3;
   }
   parts.push(text.slice(from));
   return parts.join('');

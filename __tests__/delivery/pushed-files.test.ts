@@ -4,10 +4,11 @@
  * replaced by stand-ins that record what they were asked to do.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { exampleConfig, synthEnvironment } from '../../testing/synth';
+import { standIn } from '../support/stand-ins';
 
 const STAGING = '/tmp/platform-push';
 const { stacks } = synthEnvironment(exampleConfig());
@@ -32,11 +33,6 @@ function run(script: string, failingSudoCall = 0) {
   });
 }
 
-function standIn(name: string, body: string): void {
-  const file = path.join(sandbox, 'bin', name);
-  writeFileSync(file, `#!/bin/sh\n${body}\n`);
-  chmodSync(file, 0o755);
-}
 
 /** What the stand-in sudo recorded, one call per line. */
 function sudoCalls(): string[] {
@@ -53,8 +49,9 @@ beforeEach(() => {
   sandbox = mkdtempSync(path.join(tmpdir(), 'push-'));
   staging = path.join(sandbox, 'staging');
   mkdirSync(path.join(sandbox, 'bin'));
-  standIn('cloud-init', 'exit 0');
+  standIn(path.join(sandbox, 'bin'), 'cloud-init', 'exit 0');
   standIn(
+    path.join(sandbox, 'bin'),
     'sudo',
     'n=$(( $(cat "$SANDBOX/sudo.count" 2>/dev/null || echo 0) + 1 )); echo "$n" > "$SANDBOX/sudo.count"\n' +
       'echo "$*" >> "$SANDBOX/sudo.log"\n[ "$n" -ne "$FAIL_AT" ]',

@@ -4,12 +4,13 @@
  * first boot, whose DHCP lease announces a /24 around its fixed address.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { PRIVATE_CIDR } from '../../constructs/network';
 import { renderTemplate } from '../../constructs/templates';
+import { standIn } from '../support/stand-ins';
 
 const script = renderTemplate('base/configure-nics.sh', { privateNetwork: PRIVATE_CIDR });
 
@@ -23,19 +24,15 @@ describe('configure-nics', () => {
       env: { PATH: `${path.join(dir, 'bin')}:/usr/bin:/bin`, NETPLAN_DIR: netplanDir(), SYS_NET: path.join(dir, 'net'), SANDBOX: dir },
     });
 
-  function standIn(name: string, body: string): void {
-    writeFileSync(path.join(dir, 'bin', name), `#!/bin/sh\n${body}\n`);
-    chmodSync(path.join(dir, 'bin', name), 0o755);
-  }
-
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'nics-'));
     for (const sub of ['bin', 'netplan', 'net/lo', 'net/ens6', 'net/ens7']) mkdirSync(path.join(dir, sub), { recursive: true });
     writeFileSync(path.join(dir, 'configure-nics'), script);
     // cloud-init configured the NIC present at first boot (the public one).
     writeFileSync(path.join(netplanDir(), '50-cloud-init.yaml'), 'network:\n  version: 2\n  ethernets:\n    ens6:\n      dhcp4: true\n');
-    standIn('netplan', 'echo "$*" >> "$SANDBOX/applied"');
+    standIn(path.join(dir, 'bin'), 'netplan', 'echo "$*" >> "$SANDBOX/applied"');
     standIn(
+      path.join(dir, 'bin'),
       'ip',
       `[ "$*" = "-o -4 addr show to ${PRIVATE_CIDR}" ] || exit 1\n` +
         'echo "3: ens7    inet 10.20.10.5/24 metric 100 brd 10.20.10.255 scope global dynamic ens7\\       valid_lft 86000sec preferred_lft 86000sec"',

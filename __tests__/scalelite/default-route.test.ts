@@ -4,28 +4,27 @@
  * the gateway is off that prefix and only an on-link route reaches it.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { PRIVATE_CIDR, privateAddress } from '../../constructs/network';
 import { nodeCloudConfig } from '../../constructs/scalelite';
 import { exampleConfig } from '../../testing/synth';
+import { standIn } from '../support/stand-ins';
 
 const cloudConfig = yaml.load(nodeCloudConfig(exampleConfig(), { hostname: 'example-scalelite-01', files: [] })) as { bootcmd: string[][] };
 
 it('routes the default through the NAT gateway on-link on the private NIC', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'route-'));
   try {
-    const ip = path.join(dir, 'ip');
-    writeFileSync(
-      ip,
-      '#!/bin/sh\n' +
-        `if [ "$*" = "-o -4 addr show to ${PRIVATE_CIDR}" ]; then\n` +
+    standIn(
+      dir,
+      'ip',
+      `if [ "$*" = "-o -4 addr show to ${PRIVATE_CIDR}" ]; then\n` +
         '  echo "2: ens6    inet 10.20.1.1/24 metric 100 brd 10.20.1.255 scope global dynamic ens6"; exit 0\nfi\n' +
-        `echo "$*" >> "${dir}/routes"\n`,
+        `echo "$*" >> "${dir}/routes"`,
     );
-    chmodSync(ip, 0o755);
     expect(cloudConfig.bootcmd).toHaveLength(1);
     const [command, ...args] = cloudConfig.bootcmd[0];
     const result = spawnSync(command, args, { encoding: 'utf8', env: { PATH: `${dir}:/usr/bin:/bin` } });

@@ -8,13 +8,13 @@
 import type { CloudConfig, WriteFile } from '../cloud-init';
 import { readTemplate, renderTemplate } from '../templates';
 
-export const SETUP_SCRIPT_PATH = '/usr/local/sbin/bbb-platform-setup';
-export const SETUP_SERVICE = 'bbb-platform-setup.service';
+const SETUP_SCRIPT_PATH = '/usr/local/sbin/bbb-platform-setup';
+const SETUP_SERVICE = 'bbb-platform-setup.service';
 /** Written by the setup script as its last step; later boots skip the setup. */
-export const SETUP_DONE_MARKER = '/var/lib/bbb-platform/setup-done';
-export const CERTIFICATE_RENEWAL_SERVICE = 'certbot-renew-at-boot.service';
+const SETUP_DONE_MARKER = '/var/lib/bbb-platform/setup-done';
+const CERTIFICATE_RENEWAL_SERVICE = 'certbot-renew-at-boot.service';
 export const RECORDING_METRICS_SCRIPT = '/usr/local/sbin/bbb-recording-metrics';
-export const RECORDING_METRICS_TIMER = 'bbb-recording-metrics.timer';
+const RECORDING_METRICS_TIMER = 'bbb-recording-metrics.timer';
 /** node_exporter's textfile collector reads this directory (exporters.compose.yml mounts it). */
 export const TEXTFILE_DIR = '/var/lib/node_exporter/textfile_collector';
 /** Scalelite's post-publish script packs recordings here while it copies them (templates/bbb/scalelite.yml work_dir). */
@@ -22,7 +22,7 @@ export const SCALELITE_WORK_DIR = '/var/bigbluebutton/recording/scalelite';
 
 const UNIT_DIR = '/etc/systemd/system';
 
-export type BbbServices = Required<Pick<CloudConfig, 'writeFiles' | 'runcmd'>>;
+type BbbServices = Required<Pick<CloudConfig, 'writeFiles' | 'runcmd'>>;
 
 export function bbbServices(): BbbServices {
   const files: WriteFile[] = [

@@ -1,1 +1,1 @@
-export { FIRST_BOOT_ATTRIBUTES, PlatformServer, UBUNTU_IMAGE, type InboundRule, type PlatformServerProps } from './platform-server';
+export { PlatformServer, UBUNTU_IMAGE, type InboundRule, type PlatformServerProps } from './platform-server';

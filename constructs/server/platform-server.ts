@@ -57,7 +57,7 @@ export interface PlatformServerProps {
  * template edit). Running VMs receive later configuration by push; the README says how
  * to roll out new SSH keys.
  */
-export const FIRST_BOOT_ATTRIBUTES = ['volume[0].user_data', 'volume[0].ssh_keys'] as const;
+const FIRST_BOOT_ATTRIBUTES = ['volume[0].user_data', 'volume[0].ssh_keys'] as const;
 
 /** Ubuntu 22.04 LTS, the release BigBlueButton 3.0 supports; used for every VM. */
 export const UBUNTU_IMAGE = 'ubuntu:22.04';

@@ -18,7 +18,7 @@ export const RECORDINGS_SETTLE_MINUTES = 3;
  * one it finds, so a writer that stopped would leave its last count standing, perhaps
  * 0; a count older than this is no count (and a server without one is not drained).
  */
-export const RECORDING_COUNT_MAX_AGE_SECONDS = 300;
+const RECORDING_COUNT_MAX_AGE_SECONDS = 300;
 const RECORDING_COUNT_FILE = 'node_textfile_mtime_seconds{file=~"(.*/)?bbb-recordings[.]prom"}';
 
 export const QUERIES = {

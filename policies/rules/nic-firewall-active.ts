@@ -1,7 +1,7 @@
 import type { IConstruct } from 'constructs';
 import { TerraformElement } from 'cdktf';
 import type { ElementIndex } from '../inspect/elements';
-import { lanVisibility, nicsOf, type NicView } from '../inspect/network';
+import { describeLan, lanVisibility, nicsOf, type NicView } from '../inspect/network';
 import { literalBoolean, literalString } from '../inspect/values';
 import type { PolicyRule } from '../rule';
 
@@ -27,8 +27,7 @@ export const nicFirewallActive: PolicyRule = {
       if (visibility === 'private') return [];
       const problem = firewallProblem(nic);
       if (!problem) return [];
-      const lan = visibility === 'public' ? 'a public LAN' : 'a LAN not traceable to a private ionoscloud_lan';
-      return [`${nic.label} is on ${lan} but ${problem}`];
+      return [`${nic.label} is on a ${describeLan(visibility)} but ${problem}`];
     });
   },
 };

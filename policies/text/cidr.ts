@@ -3,11 +3,13 @@
  * any address; a prefix shorter than /8 (IPv4) or /16 (IPv6) is counted as the whole
  * internet too, so splitting 0.0.0.0/0 into halves does not slip through.
  */
+export const WIDEST_RESTRICTED_PREFIX = { ipv4: 8, ipv6: 16 } as const;
+
 export function isInternetCidr(source: string): boolean {
   const trimmed = source.trim();
   if (trimmed === '') return true;
   const [address, prefix] = trimmed.split('/');
   if (prefix === undefined) return false;
   const bits = Number(prefix);
-  return address.includes(':') ? bits < 16 : bits < 8;
+  return bits < (address.includes(':') ? WIDEST_RESTRICTED_PREFIX.ipv6 : WIDEST_RESTRICTED_PREFIX.ipv4);
 }
