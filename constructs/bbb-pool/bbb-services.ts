@@ -17,6 +17,8 @@ export const RECORDING_METRICS_SCRIPT = '/usr/local/sbin/bbb-recording-metrics';
 const RECORDING_METRICS_TIMER = 'bbb-recording-metrics.timer';
 /** node_exporter's textfile collector reads this directory (exporters.compose.yml mounts it). */
 export const TEXTFILE_DIR = '/var/lib/node_exporter/textfile_collector';
+/** The file the recording count is written to; the autoscaler and an alert check its age. */
+export const RECORDING_COUNT_FILE = 'bbb-recordings.prom';
 /** Scalelite's post-publish script packs recordings here while it copies them (templates/bbb/scalelite.yml work_dir). */
 export const SCALELITE_WORK_DIR = '/var/bigbluebutton/recording/scalelite';
 
@@ -34,7 +36,7 @@ export function bbbServices(): BbbServices {
     { path: `${UNIT_DIR}/${CERTIFICATE_RENEWAL_SERVICE}`, content: readTemplate('bbb/certbot-renew-at-boot.service') },
     {
       path: RECORDING_METRICS_SCRIPT,
-      content: renderTemplate('bbb/recording-metrics.sh', { textfileDir: TEXTFILE_DIR, transferDir: SCALELITE_WORK_DIR }),
+      content: renderTemplate('bbb/recording-metrics.sh', { textfileDir: TEXTFILE_DIR, countFile: RECORDING_COUNT_FILE, transferDir: SCALELITE_WORK_DIR }),
       permissions: '0755',
     },
     { path: `${UNIT_DIR}/bbb-recording-metrics.service`, content: renderTemplate('bbb/bbb-recording-metrics.service', { script: RECORDING_METRICS_SCRIPT }) },

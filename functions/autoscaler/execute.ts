@@ -16,7 +16,7 @@ import type { Inventory } from './inventory';
 import type { Clients, RawState } from './observe';
 import { canonicalEntry, entriesFor } from './observe';
 import type { Action, Decision, Observation, ServerObservation } from './policy';
-import { staysRunning } from './policy/classify';
+import { mayBePoweredOn, staysRunning, takesMeetings } from './policy/classify';
 import type { StepOutcome } from './register';
 
 export type ActionOutcome = StepOutcome<Action>;
@@ -142,12 +142,11 @@ export async function executeActions(
   const observed = new Map(observation.servers.map((server) => [server.name, server]));
   const inPool = new Map(inventory.servers.map((server) => [server.name, server]));
   const tally: Tally = {
-    // A powered-off server with a pending request may be starting.
-    poweredOnAtMost: observation.servers.filter((s) => s.power !== 'stopped' || s.busy).length,
+    poweredOnAtMost: observation.servers.filter(mayBePoweredOn).length,
     // A held server may be stopped by its operator at any moment, and a busy one that takes
     // no meetings may be stopping: neither counts towards the minimum.
     runningAtLeast: observation.servers.filter((s) => !s.held && staysRunning(s)).length,
-    enabled: observation.servers.filter((s) => s.power === 'running' && s.scalelite.known && s.scalelite.state === 'enabled').length,
+    enabled: observation.servers.filter((s) => s.power === 'running' && takesMeetings(s)).length,
   };
   const scaleliteId = (name: string) => {
     const server = inPool.get(name);

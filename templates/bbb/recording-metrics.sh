@@ -24,7 +24,7 @@ readonly RECORDING_DIR="${RECORDING_DIR:-/var/bigbluebutton/recording}"
 readonly TRANSFER_DIR="${TRANSFER_DIR:-{{ transferDir }}}"
 readonly TEXTFILE_DIR="${TEXTFILE_DIR:-{{ textfileDir }}}"
 readonly STATUS="${RECORDING_DIR}/status"
-readonly OUTPUT="${TEXTFILE_DIR}/bbb-recordings.prom"
+readonly OUTPUT="${TEXTFILE_DIR}/{{ countFile }}"
 # Internal meeting id (sha1 hex, '-', creation time in ms), then the rest of the name.
 readonly ID_AND_REST='^([0-9a-f]+-[0-9]+)(.*)$'
 

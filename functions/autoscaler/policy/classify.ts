@@ -51,6 +51,11 @@ export function takesMeetings(server: ServerObservation): boolean {
   return server.scalelite.known && server.scalelite.state === 'enabled';
 }
 
+/** On, or possibly on soon: a powered-off server IONOS carries out a request on may be starting. */
+export function mayBePoweredOn(server: ServerObservation): boolean {
+  return server.power !== 'stopped' || server.busy === true;
+}
+
 /**
  * Running, and not possibly on its way down: a busy server that takes no meetings may be
  * stopping or restarting. What the minimum counts, in the policy and in the executor.

@@ -3,7 +3,7 @@
  * clock, no state between ticks. Scale-in hysteresis comes from the observed peak load
  * over the cooldown window, so a restart at any point is harmless.
  */
-import { viewServer, type ServerView } from './classify';
+import { mayBePoweredOn, viewServer, type ServerView } from './classify';
 import { enableStandby, multipliers, stoppedHousekeeping } from './housekeeping';
 import { round, sum, type Plan, type Targets } from './plan';
 import { scaleIn } from './scale-in';
@@ -31,8 +31,7 @@ export function decide(observation: Observation, settings: PolicySettings): Deci
     servers: enabled.length + rightSizing,
     rightSizing,
     // Unobserved and held pool servers may be on: they count against the pool size.
-    // A powered-off server IONOS carries out a request on may be starting.
-    poweredOn: views.filter((view) => view.role !== 'stopped').length + held.filter((server) => server.power !== 'stopped' || server.busy).length + unobserved,
+    poweredOn: views.filter((view) => view.role !== 'stopped').length + held.filter(mayBePoweredOn).length + unobserved,
     actions: [],
     reasons,
     stopped: new Set(),
