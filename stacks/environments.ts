@@ -17,7 +17,8 @@ export function environmentFiles(): string[] {
 /** Loads every file; all files' problems are reported together, and two files may not share a name. */
 export function loadEnvironments(files: string[]): EnvironmentConfig[] {
   const problems: string[] = [];
-  const failed: ConfigError[] = [];
+  /** The first problem, when it is one file's own error: reported as it is if nothing else is wrong. */
+  let firstFileError: ConfigError | undefined;
   const configs: EnvironmentConfig[] = [];
   const owners = new Map<string, string>();
   for (const file of files) {
@@ -32,12 +33,12 @@ export function loadEnvironments(files: string[]): EnvironmentConfig[] {
       }
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      failed.push(error);
+      if (problems.length === 0) firstFileError = error;
       // A file's own problems, indented under its name.
       problems.push(error.message.replaceAll('\n', '\n  '));
     }
   }
-  if (failed.length === 1 && problems.length === 1) throw failed[0];
+  if (firstFileError && problems.length === 1) throw firstFileError;
   if (problems.length > 0) throw new ConfigError('environments', problems);
   return configs;
 }

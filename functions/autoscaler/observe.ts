@@ -144,10 +144,6 @@ export function entriesFor(server: InventoryServer, scalelite: readonly Scalelit
   return scalelite.filter((entry) => normalizeUrl(entry.url) === url);
 }
 
-function withBootTime(at: Date | undefined): Pick<ServerObservation, 'bootedAt'> {
-  return at ? { bootedAt: at } : {};
-}
-
 function isFresh(timestampSeconds: number | undefined, now: Date): boolean {
   return timestampSeconds !== undefined && now.getTime() / 1000 - timestampSeconds <= FRESHNESS_LIMIT_SECONDS;
 }
@@ -210,7 +206,7 @@ export function observe(inventory: Inventory, state: RawState, now: Date, held: 
       baseCores: server.baseCores,
       baseRamGb: server.baseRamGb,
       busy: isBusy(vm),
-      ...withBootTime(bootedAt(vm, bootTimes.get(server.name), vm?.lastModified)),
+      bootedAt: bootedAt(vm, bootTimes.get(server.name)),
       scalelite,
       meetings,
       recordings,

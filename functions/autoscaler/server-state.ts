@@ -12,6 +12,8 @@ export interface VmState {
   readonly vmState: string;
   /** metadata.state: AVAILABLE, or BUSY while a request on the server is being carried out. */
   readonly provisioningState: string;
+  /** metadata.lastModifiedDate, when IONOS gives a valid one. */
+  readonly lastModified?: Date;
 }
 
 /**
@@ -62,9 +64,8 @@ export function isBusy(vm: VmState | undefined): boolean {
  * Undefined for a VM that is off with no request pending (it has not booted), and when
  * neither is known; the policy then does not count the server as booting.
  */
-export function bootedAt(vm: VmState | undefined, nodeBootTimeSeconds: number | undefined, lastModified: Date | undefined): Date | undefined {
+export function bootedAt(vm: VmState | undefined, nodeBootTimeSeconds: number | undefined): Date | undefined {
   if (!vm || (powerOf(vm) !== 'running' && !isBusy(vm))) return undefined;
   if (nodeBootTimeSeconds !== undefined && Number.isFinite(nodeBootTimeSeconds)) return new Date(nodeBootTimeSeconds * 1000);
-  if (lastModified !== undefined && !Number.isNaN(lastModified.getTime())) return lastModified;
-  return undefined;
+  return vm.lastModified;
 }

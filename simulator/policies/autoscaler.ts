@@ -67,11 +67,10 @@ function observeServer(server: SimServer, minute: number, cluster: Cluster, dayS
   const answering = server.answering(minute);
   const unreachable = { known: false as const, error: server.power === 'stopped' ? 'server is stopped' : 'connection refused' };
   const capacity = cluster.capacityOf(server);
-  const vm = server.ionosState(minute);
   const at = (eventMinute: number) => (Number.isFinite(eventMinute) ? new Date(dayStart.getTime() + eventMinute * 60_000) : undefined);
-  // node_exporter reports the boot time of a VM that runs; IONOS the time of the last request.
+  // IONOS reports the time of the last request; node_exporter the boot time of a VM that runs.
+  const vm = { ...server.ionosState(minute), lastModified: at(server.lastChangedAt) };
   const nodeBootTime = powerOf(vm) === 'running' ? at(server.bootedAt) : undefined;
-  const booted = bootedAt(vm, nodeBootTime && nodeBootTime.getTime() / 1000, at(server.lastChangedAt));
   return {
     name: server.name,
     power: powerOf(vm),
@@ -80,7 +79,7 @@ function observeServer(server: SimServer, minute: number, cluster: Cluster, dayS
     baseCores: server.baseCores,
     baseRamGb: server.baseRamGb,
     busy: isBusy(vm),
-    ...(booted && { bootedAt: booted }),
+    bootedAt: bootedAt(vm, nodeBootTime && nodeBootTime.getTime() / 1000),
     scalelite: { known: true, state: server.scalelite, online: answering, loadMultiplier: server.loadMultiplier },
     meetings: answering
       ? { known: true, meetings: server.meetings.length, participants: server.participants(), webcams: server.webcams() }
