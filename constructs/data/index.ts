@@ -7,7 +7,7 @@ export {
   type DatabaseAccess,
   type RedisAccess,
 } from './data-services';
-export { generatedHexSecret, generatedPassword } from './secrets';
+export { generatedHexSecret, generatedPassword, sensitiveVariable, smtpPassword } from './secrets';
 export {
   GREENLIGHT_STORAGE_DIR,
   RECORDINGS_ROOT,
