@@ -1,7 +1,9 @@
+import * as path from 'node:path';
 import { mailRelay } from '../../config';
 import { nodeCloudConfig, nodeFiles, singletonServices, type NodeFile, type NodeSettings } from '../../constructs/scalelite';
 import type { SharedStorage } from '../../constructs/data';
 import { exampleConfig, synthEnvironment } from '../../testing/synth';
+import { parseUnit, verifyUnits } from '../bbb-pool/systemd-units';
 import { describeWithTool } from '../support/tools';
 import { cloudInitSchema, composeConfig, hasTokens, shellcheck, withDummyValues } from '../support/validators';
 
@@ -185,5 +187,31 @@ describeWithTool('shellcheck', 'node scripts', () => {
     const result = shellcheck(script);
     expect(result.stdout).toBe('');
     expect(result.status).toBe(0);
+  });
+});
+
+describe('node units', () => {
+  const units = Object.fromEntries(
+    exampleFiles.filter((file) => file.path.startsWith('/etc/systemd/system/')).map((file) => [path.basename(file.path), file.content]),
+  );
+
+  it('retry the containers\u2019 start without a limit, and start the singletons only once it succeeded', () => {
+    const compose = parseUnit(units['scalelite.service']);
+    expect(compose.Service).toMatchObject({ Type: ['oneshot'], Restart: ['on-failure'], RestartSec: ['30s'] });
+    expect(compose.Unit.StartLimitIntervalSec).toEqual(['0']);
+    const singletons = parseUnit(units['scalelite-singletons.service']);
+    expect(singletons.Unit.Requires).toBeUndefined();
+    expect(singletons.Unit).toMatchObject({ Wants: ['scalelite.service'], After: ['scalelite.service'], PartOf: ['scalelite.service'] });
+    expect(singletons.Service).toMatchObject({ ExecStartPre: ['/usr/bin/systemctl is-active --quiet scalelite.service'], Restart: ['always'] });
+  });
+});
+
+describeWithTool('systemd-analyze', 'node units as systemd reads them', () => {
+  it('pass systemd-analyze verify', () => {
+    const units = Object.fromEntries(
+      exampleFiles.filter((file) => file.path.startsWith('/etc/systemd/system/')).map((file) => [path.basename(file.path), file.content]),
+    );
+    expect(Object.keys(units).sort()).toEqual(['scalelite-singletons.service', 'scalelite.service']);
+    expect(verifyUnits(units)).toEqual([]);
   });
 });

@@ -1,6 +1,5 @@
 export {
   DataServices,
-  NFS_LOCATIONS,
   POSTGRES_PORT,
   REDIS_PORT,
   type DataServicesProps,
