@@ -5,7 +5,7 @@ import { literalNumber, literalString } from '../inspect/values';
 import type { PolicyRule } from '../rule';
 
 const BBB_NAME = /(^|-)bbb-/;
-const SERVER_TYPES = new Set(['ionoscloud_server', 'ionoscloud_vcpu_server']);
+const SERVER_TYPES: ReadonlySet<string | undefined> = new Set(['ionoscloud_server', 'ionoscloud_vcpu_server']);
 /** BigBlueButton's minimum for production (docs.bigbluebutton.org/administration/install#minimum-server-requirements). */
 const PRODUCTION_CORES = 8;
 const PRODUCTION_RAM_MB = 16 * 1024;
