@@ -3,7 +3,7 @@
  * the pinned provider (ionoscloud 6.7.12) reaches them. A location without one of
  * them passes `terraform plan` and fails only when the service is created, after the
  * datacenter and its LANs exist; check-config rejects it up front instead.
- * Sources, read December 2026 (docs/deploy.md#locations):
+ * Sources, read December 2026 (docs/scalelite.md#where-they-are-offered):
  * - PostgreSQL: "As of December 2022, DBaaS is offered in all IONOS Cloud Locations"
  *   (docs.ionos.com/cloud/databases/postgresql/overview).
  * - In-Memory DB: the regional API endpoints in docs.ionos.com/cloud/databases/in-memory-db
