@@ -3,8 +3,9 @@
  * they are reported together with the shape errors of the same file instead of only
  * after every other key is fixed.
  */
-import { minutesOfDay, timeProblem } from './formats';
+import { IONOS_LOCATIONS, minutesOfDay, timeProblem } from './formats';
 import type { Problem } from './issues';
+import { serviceLocationProblems } from './service-locations';
 
 type Raw = Record<string, unknown>;
 
@@ -46,6 +47,12 @@ export function relationProblems(document: unknown): Problem[] {
 
   atLeast(['autoscaler', 'vertical', 'maxCores'], at(document, 'autoscaler', 'vertical', 'maxCores'), 'bbb.cores', at(document, 'bbb', 'cores'));
   atLeast(['autoscaler', 'vertical', 'maxRamGb'], at(document, 'autoscaler', 'vertical', 'maxRamGb'), 'bbb.ramGb', at(document, 'bbb', 'ramGb'));
+
+  const location = at(document, 'location');
+  if (typeof location === 'string' && (IONOS_LOCATIONS as readonly string[]).includes(location)) {
+    const use = { location, recordings: at(document, 'scalelite', 'recordings') === true, greenlight: at(document, 'scalelite', 'greenlight') === true };
+    problems.push(...serviceLocationProblems(use).map((message) => ({ path: ['location'], message })));
+  }
 
   const sshKeys = at(document, 'sshKeys');
   if (Array.isArray(sshKeys) && new Set(sshKeys).size !== sshKeys.length) {

@@ -52,6 +52,8 @@ const scaleliteSchema = v.strictObject({
   ramGb: int(2, 128),
   greenlight: v.boolean(),
   recordings: v.boolean(),
+  /** Greenlight's sender address at the mail relay (monitoring.smtp); default: the relay's sender. */
+  greenlightMailFrom: v.optional(formatted(emailProblem)),
 });
 
 const bbbSchema = v.strictObject({
@@ -77,7 +79,7 @@ const monitoringSchema = v.strictObject({
   diskGb: int(20, 4000),
   retentionDays: int(1, 730),
   alertEmail: formatted(emailProblem),
-  /** Mail relay for alerts; the password is the sensitive Terraform variable smtp_password. */
+  /** The platform's mail relay (alerts, Greenlight); the password is the sensitive Terraform variable smtp_password. */
   smtp: v.optional(
     v.strictObject({
       smarthost: v.pipe(v.string(), v.regex(/^[a-z0-9.-]+:\d{1,5}$/, 'must be host:port, e.g. smtp.ionos.de:587')),

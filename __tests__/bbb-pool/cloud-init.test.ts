@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -7,6 +8,7 @@ import { renderBbbCloudConfig, renderTurnStunServers } from '../../constructs/bb
 import { bbbRelease } from '../../constructs/bbb-pool/release';
 import { SPOOL_DIR, SPOOL_GID } from '../../constructs/data';
 import { exampleConfig } from '../../testing/synth';
+import { standIn } from '../support/stand-ins';
 import { describeWithTool, run } from '../support/tools';
 import { cloudInitSchema } from '../support/validators';
 import { resources, synthBbb } from './synth-bbb';
@@ -36,16 +38,19 @@ describe('BBB server cloud-config', () => {
     expect(document).toMatchObject({ hostname: 'bbb-03', fqdn: 'bbb-03.bbb.example.org', ssh_pwauth: false, disable_root: true });
   });
 
-  it('installs the configured release with the pinned installer, Let\u2019s Encrypt and the external TURN server', () => {
+  it('installs one pinned BigBlueButton release with one pinned installer commit, Let\u2019s Encrypt and the external TURN server', () => {
     expect(setupEnv).toMatchObject({
       BBB_HOSTNAME: 'bbb-03.bbb.example.org',
       ACME_EMAIL: 'ops@example.org',
-      BBB_INSTALL_BRANCH: 'v3.0.x-release',
-      BBB_INSTALL_VERSION: 'jammy-300',
+      BBB_INSTALL_COMMIT: '26ce2d16c2a82ef962d685525b0c20bb89d4d151',
+      BBB_INSTALL_VERSION: 'jammy-300-3.0.14',
       TURN_HOSTNAME: 'turn-01.bbb.example.org',
     });
+    // A commit, not a branch; and one release's repository, not jammy-300, which follows every release.
+    expect(setupEnv.BBB_INSTALL_COMMIT).toMatch(/^[0-9a-f]{40}$/);
+    expect(setupEnv.BBB_INSTALL_VERSION).toMatch(/^jammy-300-3\.0\.\d+$/);
     const script = file('/usr/local/sbin/bbb-platform-setup').content;
-    expect(script).toContain('https://raw.githubusercontent.com/bigbluebutton/bbb-install/$BBB_INSTALL_BRANCH/bbb-install.sh');
+    expect(script).toContain('https://raw.githubusercontent.com/bigbluebutton/bbb-install/$BBB_INSTALL_COMMIT/bbb-install.sh');
     expect(script).toContain('args=(-v "$BBB_INSTALL_VERSION" -s "$BBB_HOSTNAME" -e "$ACME_EMAIL")');
     expect(script).toContain('args+=(-c "$TURN_HOSTNAME:$TURN_SECRET")');
     expect(script).toContain('bbb-conf --setsecret "$BBB_SECRET"');
@@ -124,11 +129,13 @@ describe('BBB setup as a systemd service', () => {
     expect(unit.Service.Type).toEqual(['exec']);
   });
 
-  it('marks success only as the script\u2019s last step, at the path the unit checks', () => {
+  it('marks success only as the script\u2019s last step, after the installation checked out, at the path the unit checks', () => {
     expect(script.content).toMatch(/^set -euo pipefail$/m);
     expect(script.content).toContain("DONE_MARKER='/var/lib/bbb-platform/setup-done'");
+    expect(script.content).toContain("VERIFY_SCRIPT='/usr/local/sbin/bbb-platform-verify'");
     const main = /^main\(\) \{\n([\s\S]*?)\n\}$/m.exec(script.content)![1].split('\n').map((line) => line.trim());
-    expect(main.slice(-2)).toEqual(['mark_done', 'log "done"']);
+    expect(main.slice(-3)).toEqual(['"$VERIFY_SCRIPT" "$BBB_HOSTNAME"', 'mark_done', 'log "done"']);
+    expect(file('/usr/local/sbin/bbb-platform-verify').permissions).toBe('0755');
   });
 
   it('finishes packages an interrupted attempt left unconfigured before installing', () => {
@@ -196,11 +203,67 @@ describeWithTool('systemd-analyze', 'BBB units', () => {
   });
 });
 
-describeWithTool('shellcheck', 'BBB setup script', () => {
-  it('is shellcheck-clean as delivered', () => {
-    const result = run('shellcheck', ['-s', 'bash', '-'], { input: file('/usr/local/sbin/bbb-platform-setup').content });
+describeWithTool('shellcheck', 'BBB setup scripts', () => {
+  it.each(['/usr/local/sbin/bbb-platform-setup', '/usr/local/sbin/bbb-platform-verify'])('%s is shellcheck-clean as delivered', (scriptPath) => {
+    const result = run('shellcheck', ['-s', 'bash', '-'], { input: file(scriptPath).content });
     expect(result.stdout + result.stderr).toBe('');
     expect(result.status).toBe(0);
+  });
+});
+
+describe('the installation check', () => {
+  // As bbb-conf --check prints a server in order: warnings it always has here (no ufw, the
+  // firewall is IONOS's), no errors.
+  const CLEAN_CHECK = [
+    'BigBlueButton Server 3.0.14 (3262)',
+    '# Potential problems described below',
+    '# Warning: No firewall detected.  Recommend using setting up a firewall for your server',
+  ].join('\n');
+  let dir: string;
+
+  function verify(stands: { audit?: string; check?: string; checkStatus?: number; api?: string }) {
+    writeFileSync(path.join(dir, 'verify'), file('/usr/local/sbin/bbb-platform-verify').content);
+    // Strict stand-ins: each answers only the call the check makes, like the real tool would.
+    standIn(path.join(dir, 'bin'), 'dpkg', `[ "$*" = "--audit" ] || exit 2\nprintf '%s' '${stands.audit ?? ''}'`);
+    standIn(path.join(dir, 'bin'), 'bbb-conf', `[ "$*" = "--check" ] || exit 1\ncat <<'OUT'\n${stands.check ?? CLEAN_CHECK}\nOUT\nexit ${stands.checkStatus ?? 0}`);
+    standIn(
+      path.join(dir, 'bin'),
+      'curl',
+      'for url; do :; done\n[ "$url" = "https://bbb-03.bbb.example.org/bigbluebutton/api" ] || exit 6\n' +
+        (stands.api === undefined ? 'echo "curl: (60) SSL certificate problem" >&2; exit 60' : `echo '${stands.api}'`),
+    );
+    return spawnSync('bash', [path.join(dir, 'verify'), 'bbb-03.bbb.example.org'], { encoding: 'utf8', env: { PATH: `${path.join(dir, 'bin')}:/usr/bin:/bin` } });
+  }
+
+  const SUCCESS = '<response><returncode>SUCCESS</returncode><version>2.0</version></response>';
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'bbb-verify-'));
+    mkdirSync(path.join(dir, 'bin'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('passes a server whose packages are configured, whose check shows no error and whose API answers over HTTPS', () => {
+    const result = verify({ api: SUCCESS });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it.each([
+    ['a package left unconfigured', { audit: 'The following packages are only half configured: bbb-web', api: SUCCESS }, 'packages not fully installed:'],
+    [
+      'a service bbb-conf finds not started',
+      { check: `${CLEAN_CHECK}\n# Error: Detected some processes have not started correctly`, api: SUCCESS },
+      '# Error: Detected some processes have not started correctly',
+    ],
+    ['nginx not running', { check: `${CLEAN_CHECK}\n# Not running:  Nginx`, api: SUCCESS }, '# Not running:  Nginx'],
+    ['bbb-conf itself failing (the default secret)', { check: '# Warning: Detected you have the default shared secret.', checkStatus: 1, api: SUCCESS }, 'bbb-conf --check failed'],
+    ['the API not answering SUCCESS', { api: '<response><returncode>FAILED</returncode></response>' }, 'does not answer SUCCESS'],
+    ['the certificate not verifying', {}, 'does not answer SUCCESS'],
+  ] as [string, Parameters<typeof verify>[0], string][])('fails a server with %s', (_, stands, message) => {
+    const result = verify(stands);
+    expect(result.stderr).toContain(message);
+    expect(result.status).toBe(1);
   });
 });
 

@@ -91,15 +91,12 @@ describe('data services without recordings and Greenlight', () => {
   });
 });
 
-describe('data services in a location without network file storage', () => {
-  it('rejects recordings there, naming the key and the locations that work', () => {
-    expect(() => synthEnvironment(exampleWith({ location: 'es/vit' }))).toThrow(
-      'location: "es/vit" has no IONOS Network File Storage, which scalelite.recordings and scalelite.greenlight need; use one of de/fra, de/txl or turn both off',
-    );
-  });
-
-  it('accepts the location when neither recordings nor Greenlight need the share', () => {
-    const { stacks } = synthEnvironment(exampleWith({ location: 'es/vit', scalelite: { recordings: false, greenlight: false } }));
-    expect(resourcesOf(stacks['example-network'], 'ionoscloud_pg_cluster')[0][1].location).toBe('es/vit');
+describe('data services outside Frankfurt', () => {
+  it('builds every managed service in the environment\u2019s location, when it offers them (config/service-locations.ts)', () => {
+    const { stacks } = synthEnvironment(exampleWith({ location: 'es/vit' }));
+    const network = stacks['example-network'];
+    for (const type of ['ionoscloud_pg_cluster', 'ionoscloud_inmemorydb_replicaset', 'ionoscloud_nfs_cluster']) {
+      expect([type, resourcesOf(network, type)[0][1].location]).toEqual([type, 'es/vit']);
+    }
   });
 });

@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
-import { DEFAULT_SMARTHOST, renderAlertmanagerConfig } from '../../monitoring/alertmanager/config';
+import { renderAlertmanagerConfig } from '../../monitoring/alertmanager/config';
 import { alertExpressions } from '../../monitoring/rules';
 import { describeWithTool, run } from '../support/tools';
-import { parseEnvironment } from '../../config';
+import { DEFAULT_SMARTHOST, parseEnvironment } from '../../config';
 import { ROOT, exampleConfig, scratchDir } from './fixtures';
 
 interface Rendered {

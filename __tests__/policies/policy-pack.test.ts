@@ -110,7 +110,7 @@ describe('the policy pack at synth', () => {
 
   it('does not fail synth for warnings', () => {
     const { app, fixture } = track(appFixture());
-    server(fixture, 'Bbb', { name: 'example-bbb-01', type: 'CUBE' });
+    server(fixture, 'Bbb', { name: 'example-bbb-01', type: 'CUBE', cores: 8, ram: 16384 });
     expect(() => app.synth()).not.toThrow();
     expect(evaluate(fixture.stack)).toEqual([expect.objectContaining({ level: 'warning', rule: 'BBB-DEDICATED-CORES' })]);
   });

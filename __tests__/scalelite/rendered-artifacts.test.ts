@@ -1,6 +1,9 @@
+import * as path from 'node:path';
+import { mailRelay } from '../../config';
 import { nodeCloudConfig, nodeFiles, singletonServices, type NodeFile, type NodeSettings } from '../../constructs/scalelite';
 import type { SharedStorage } from '../../constructs/data';
 import { exampleConfig, synthEnvironment } from '../../testing/synth';
+import { parseUnit, verifyUnits } from '../bbb-pool/systemd-units';
 import { describeWithTool } from '../support/tools';
 import { cloudInitSchema, composeConfig, hasTokens, shellcheck, withDummyValues } from '../support/validators';
 
@@ -19,7 +22,7 @@ const storage: SharedStorage = {
 
 function settings(recordings: boolean, greenlight: boolean): NodeSettings {
   return {
-    scaleliteVersion: 'v1.6.5',
+    scaleliteVersion: 'v1.8.5',
     loadbalancerSecret: 'a'.repeat(64),
     secretKeyBase: 'b'.repeat(128),
     databaseUrl: 'postgresql://scalelite:pw@10.20.3.10:5432/scalelite',
@@ -34,9 +37,21 @@ function settings(recordings: boolean, greenlight: boolean): NodeSettings {
           databaseUrl: 'postgresql://greenlight:pw@10.20.3.10:5432/greenlight',
           redisUrl: 'redis://scalelite:pw@10.20.3.20:6379/1',
           bigbluebuttonEndpoint: 'https://scalelite.bbb.example.org/bigbluebutton/api/',
+          mail: { relay: mailRelay(config), from: 'portal@bbb.example.org', password: 'relay-password', heloDomain: 'bbb.example.org' },
         }
       : undefined,
   };
+}
+
+/** KEY=value lines of an env file (comments left out). */
+function envOf(content: string): Record<string, string> {
+  const lines = content.split('\n').filter((line) => /^[A-Z_]+=/.test(line));
+  return Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+}
+
+/** The literal text around Terraform references, with each reference dropped. */
+function withoutTokens(text: string): string {
+  return text.replace(/\$\{TfToken\[[a-zA-Z0-9:._-]+\]\}/g, '');
 }
 
 /** The example's files with Terraform references replaced, as a node receives them. */
@@ -72,6 +87,43 @@ describe('node files', () => {
     const scaleliteEnv = scalelite.nodeFiles[0].find((file) => file.path === '/opt/scalelite/scalelite.env')!.content;
     const greenlightEnv = scalelite.nodeFiles[0].find((file) => file.path === '/opt/scalelite/greenlight.env')!.content;
     expect(secretOf(greenlightEnv, 'BIGBLUEBUTTON_SECRET')).toBe(secretOf(scaleliteEnv, 'LOADBALANCER_SECRET'));
+  });
+
+  it('give Greenlight the platform\u2019s mail relay, its password only as a Terraform reference', () => {
+    const env = envOf(exampleFiles.find((file) => file.path === '/opt/scalelite/greenlight.env')!.content);
+    expect(env).toMatchObject({
+      SMTP_SERVER: 'smtp.ionos.de',
+      SMTP_PORT: '587',
+      SMTP_DOMAIN: 'bbb.example.org',
+      SMTP_USERNAME: 'alertmanager@bbb.example.org',
+      SMTP_SENDER_EMAIL: 'alertmanager@bbb.example.org',
+      SMTP_STARTTLS: 'true',
+      SMTP_STARTTLS_AUTO: 'false',
+      SMTP_TLS: 'false',
+    });
+    const synthesized = scalelite.nodeFiles[0].find((file) => file.path === '/opt/scalelite/greenlight.env')!.content;
+    expect(envOf(withoutTokens(synthesized)).SMTP_PASSWORD).toBe('');
+    expect(JSON.stringify(platform.frontend.toTerraform())).toContain('var.smtp_password');
+  });
+
+  it('speak TLS from the start on port 465 and STARTTLS when offered where TLS is not required', () => {
+    const variant = (smarthost: string, requireTls: boolean) => {
+      const relayConfig = { ...config, monitoring: { ...config.monitoring, smtp: { smarthost, requireTls } } };
+      const files = nodeFiles({ ...settings(false, true), greenlight: { ...settings(false, true).greenlight!, mail: { ...settings(false, true).greenlight!.mail, relay: mailRelay(relayConfig) } } });
+      const env = envOf(files.find((file) => file.path === '/opt/scalelite/greenlight.env')!.content);
+      return [env.SMTP_PORT, env.SMTP_TLS, env.SMTP_STARTTLS, env.SMTP_STARTTLS_AUTO];
+    };
+    expect(variant('mail.example.org:465', true)).toEqual(['465', 'true', 'false', 'false']);
+    expect(variant('mail.example.org:25', false)).toEqual(['25', 'false', 'false', 'true']);
+  });
+
+  it('keep Greenlight healthy for the load balancer while the mail relay or Scalelite is down', () => {
+    const env = envOf(nodeFiles(settings(false, true)).find((file) => file.path === '/opt/scalelite/greenlight.env')!.content);
+    // Greenlight's health_checks_controller.rb checks SMTP and BigBlueButton unless these are "true".
+    expect(env).toMatchObject({ SMTP_HEALTH_CHECK_DISABLED: 'true', BBB_HEALTH_CHECK_DISABLED: 'true' });
+    expect(env.DATABASE_HEALTH_CHECK_DISABLED).toBeUndefined();
+    expect(env.REDIS_HEALTH_CHECK_DISABLED).toBeUndefined();
+    expect(env.SMTP_SENDER_EMAIL).toBe('portal@bbb.example.org');
   });
 
   it('compose exactly one poller and one importer per tier through the singleton profile', () => {
@@ -135,5 +187,31 @@ describeWithTool('shellcheck', 'node scripts', () => {
     const result = shellcheck(script);
     expect(result.stdout).toBe('');
     expect(result.status).toBe(0);
+  });
+});
+
+describe('node units', () => {
+  const units = Object.fromEntries(
+    exampleFiles.filter((file) => file.path.startsWith('/etc/systemd/system/')).map((file) => [path.basename(file.path), file.content]),
+  );
+
+  it('retry the containers\u2019 start without a limit, and start the singletons only once it succeeded', () => {
+    const compose = parseUnit(units['scalelite.service']);
+    expect(compose.Service).toMatchObject({ Type: ['oneshot'], Restart: ['on-failure'], RestartSec: ['30s'] });
+    expect(compose.Unit.StartLimitIntervalSec).toEqual(['0']);
+    const singletons = parseUnit(units['scalelite-singletons.service']);
+    expect(singletons.Unit.Requires).toBeUndefined();
+    expect(singletons.Unit).toMatchObject({ Wants: ['scalelite.service'], After: ['scalelite.service'], PartOf: ['scalelite.service'] });
+    expect(singletons.Service).toMatchObject({ ExecStartPre: ['/usr/bin/systemctl is-active --quiet scalelite.service'], Restart: ['always'] });
+  });
+});
+
+describeWithTool('systemd-analyze', 'node units as systemd reads them', () => {
+  it('pass systemd-analyze verify', () => {
+    const units = Object.fromEntries(
+      exampleFiles.filter((file) => file.path.startsWith('/etc/systemd/system/')).map((file) => [path.basename(file.path), file.content]),
+    );
+    expect(Object.keys(units).sort()).toEqual(['scalelite-singletons.service', 'scalelite.service']);
+    expect(verifyUnits(units)).toEqual([]);
   });
 });

@@ -111,6 +111,17 @@ describe('the load balancer', () => {
     expect(Object.keys(rules).sort()).toEqual(['example-http-redirect', 'example-https']);
   });
 
+  it('redirects to the scheme and host only, keeping the query, so the balancer appends path and query', () => {
+    // IONOS's REDIRECT rule has drop_query ("whether the query part of the URI should be
+    // dropped"), which only means something when the balancer appends the request URI to
+    // `location`, as HAProxy's `redirect prefix` (the balancer logs in HAProxy's format)
+    // does. A path or trailing slash here would end up in front of every request's path.
+    for (const rule of rules['example-http-redirect'].http_rules) {
+      expect(rule.location).toMatch(/^https:\/\/[a-z0-9.-]+$/);
+      expect(rule.drop_query).toBe(false);
+    }
+  });
+
   it('gets a certificate that renews itself for both host names', () => {
     const [[, certificate]] = resourcesOf(stack, 'ionoscloud_auto_certificate');
     expect(certificate).toMatchObject({ common_name: 'scalelite.bbb.example.org', subject_alternative_names: ['greenlight.bbb.example.org'] });

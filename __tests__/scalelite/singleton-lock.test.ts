@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { renderTemplate } from '../../constructs/templates';
+import { readTemplate, renderTemplate } from '../../constructs/templates';
 import { SINGLETON_LOCK_KEY } from '../../constructs/scalelite';
 import { describeWithTool } from '../support/tools';
 
@@ -17,6 +17,8 @@ const FAKES = path.join(__dirname, 'fakes');
 describeWithTool('flock', 'singleton lock across two nodes', () => {
   const root = mkdtempSync(path.join(tmpdir(), 'singleton-'));
   const dockerLog = path.join(root, 'docker.log');
+  const library = path.join(root, 'db-session.sh');
+  writeFileSync(library, readTemplate('scalelite/db-session.sh'));
   const running = new Map<string, ChildProcess>();
   const exits = new Map<string, Promise<number | null>>();
   writeFileSync(dockerLog, '');
@@ -26,7 +28,10 @@ describeWithTool('flock', 'singleton lock across two nodes', () => {
     mkdirSync(projectDir, { recursive: true });
     writeFileSync(path.join(projectDir, 'scalelite.env'), 'DATABASE_URL=postgresql://scalelite:pw@127.0.0.1:5432/scalelite\n');
     const script = path.join(projectDir, 'scalelite-singletons');
-    writeFileSync(script, renderTemplate('scalelite/scalelite-singletons.sh', { projectDir, lockKey: SINGLETON_LOCK_KEY, singletons: SINGLETONS }));
+    writeFileSync(
+      script,
+      renderTemplate('scalelite/scalelite-singletons.sh', { projectDir, lockKey: SINGLETON_LOCK_KEY, singletons: SINGLETONS, dbSessionLibrary: library }),
+    );
     const child = spawn('bash', [script], {
       detached: true,
       stdio: 'ignore',
@@ -69,14 +74,10 @@ describeWithTool('flock', 'singleton lock across two nodes', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('lets the first node take the lock, migrate and start the singletons', async () => {
+  it('lets the first node take the lock and start the singletons, leaving migrations to scalelite-migrate', async () => {
     startNode('a');
     await until(() => started('a') === 1, 'node a to start the singletons');
-    expect(calls()).toEqual([
-      `a compose --profile singleton stop ${SINGLETONS}`,
-      'a compose --profile singleton run --rm scalelite-api bin/rake db:prepare',
-      `a compose --profile singleton up --detach ${SINGLETONS}`,
-    ]);
+    expect(calls()).toEqual([`a compose --profile singleton stop ${SINGLETONS}`, `a compose --profile singleton up --detach ${SINGLETONS}`]);
   });
 
   it('keeps the second node waiting while the first holds the lock', async () => {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { run, type RunResult } from './tools';
 
+const REPOSITORY_ROOT = path.resolve(__dirname, '../..');
 const TOKEN = /\$\{TfToken\[[a-zA-Z0-9:._-]+\]\}/g;
 
 /** Replaces every cdktf string token by a dummy value that is safe in URLs, YAML and env files. */
@@ -37,8 +38,9 @@ export function cloudInitSchema(document: string): RunResult {
   });
 }
 
+/** shellcheck over a script, following the files it sources (`# shellcheck source=templates/...`, from the repository root). */
 export function shellcheck(script: string): RunResult {
-  return run('shellcheck', ['--severity=style', '-'], { input: script });
+  return run('shellcheck', ['--severity=style', '--external-sources', '-'], { input: script, cwd: REPOSITORY_ROOT });
 }
 
 /** `docker-compose config -q` over compose files (relative names) with their sibling files written next to them. */

@@ -1,7 +1,23 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { renderCloudConfig } from '../../constructs/cloud-init';
-import { CERTBOT_WEBROOT, ISSUE_SCRIPT, certbotCloudConfig, certificatePaths, tlsNginxInclude, type CertbotOptions } from '../../constructs/tls';
+import { renderTemplate } from '../../constructs/templates';
+import {
+  CERTBOT_WEBROOT,
+  ISSUE_SCRIPT,
+  ISSUE_SERVICE,
+  ISSUED_MARKER,
+  certbotCloudConfig,
+  certificatePaths,
+  tlsNginxInclude,
+  type CertbotOptions,
+} from '../../constructs/tls';
 import { exampleConfig } from '../../testing/synth';
+import { parseUnit, verifyUnits } from '../bbb-pool/systemd-units';
+import { standIn } from '../support/stand-ins';
 import { describeWithTool } from '../support/tools';
 import { cloudInitSchema, shellcheck } from '../support/validators';
 
@@ -32,11 +48,24 @@ const fileAt = (pieces: typeof withNginx, path: string) => {
 };
 
 describe('certbot cloud-config pieces', () => {
-  it('issues at boot and leaves renewal to the systemd timer of the certbot package', () => {
+  it('hands the first issuance to systemd without waiting, and renewal to the timer of the certbot package', () => {
+    const issue = [
+      ['systemctl', 'daemon-reload'],
+      ['systemctl', 'enable', ISSUE_SERVICE],
+      ['systemctl', 'start', '--no-block', ISSUE_SERVICE],
+      ['systemctl', 'enable', '--now', 'certbot.timer'],
+    ];
     expect(withNginx.packages).toEqual(['certbot', 'nginx']);
-    expect(withNginx.runcmd).toEqual([['systemctl', 'reload-or-restart', 'nginx'], [ISSUE_SCRIPT], ['systemctl', 'enable', '--now', 'certbot.timer']]);
+    expect(withNginx.runcmd).toEqual([['systemctl', 'reload-or-restart', 'nginx'], ...issue]);
     expect(standalone.packages).toEqual(['certbot']);
-    expect(standalone.runcmd).toEqual([[ISSUE_SCRIPT], ['systemctl', 'enable', '--now', 'certbot.timer']]);
+    expect(standalone.runcmd).toEqual(issue);
+  });
+
+  it('retries the first issuance until it succeeds, spaced within Let\u2019s Encrypt\u2019s failed-validation limit, and never after', () => {
+    const unit = parseUnit(fileAt(standalone, `/etc/systemd/system/${ISSUE_SERVICE}`).content);
+    expect(unit.Service).toMatchObject({ ExecStart: [ISSUE_SCRIPT], Restart: ['on-failure'], RestartSec: ['15min'] });
+    expect(unit.Unit).toMatchObject({ StartLimitIntervalSec: ['0'], ConditionPathExists: [`!${ISSUED_MARKER}`], After: ['network-online.target'] });
+    expect(unit.Install.WantedBy).toEqual(['multi-user.target']);
   });
 
   it('reloads the service from a deploy hook after every renewal', () => {
@@ -84,6 +113,70 @@ describe('certbot cloud-config pieces', () => {
   ] as [Partial<CertbotOptions>, string][])('rejects bad options %#', (changes, message) => {
     const options: CertbotOptions = { email: config.acmeEmail, reloadService: 'nginx', domains: [domain] };
     expect(() => certbotCloudConfig({ ...options, ...changes })).toThrow(message);
+  });
+});
+
+describe('the first issuance, one attempt', () => {
+  let dir: string;
+  const marker = () => path.join(dir, 'state', 'issued');
+  const record = () => (existsSync(path.join(dir, 'calls')) ? readFileSync(path.join(dir, 'calls'), 'utf8').trim().split('\n') : []);
+
+  function attempt(options: { resolves: boolean; certbotSucceeds: boolean }) {
+    const script = renderTemplate('certbot/issue-certificate.sh', {
+      email: 'ops@example.org',
+      certName: 'turn-01.bbb.example.org',
+      domains: 'turn-01.bbb.example.org',
+      authenticator: 'standalone',
+      webroot: CERTBOT_WEBROOT,
+      nginxSite: '',
+      issuedMarker: marker(),
+    });
+    writeFileSync(path.join(dir, 'issue-certificate'), script);
+    // getent answers like glibc's: exit 2 for a name it cannot resolve.
+    standIn(path.join(dir, 'bin'), 'getent', options.resolves ? 'echo "203.0.113.10 STREAM $2"' : 'exit 2');
+    standIn(path.join(dir, 'bin'), 'certbot', `echo "certbot $*" >> "${dir}/calls"\nexit ${options.certbotSucceeds ? 0 : 1}`);
+    return spawnSync('bash', [path.join(dir, 'issue-certificate')], {
+      encoding: 'utf8',
+      env: { PATH: `${path.join(dir, 'bin')}:/usr/bin:/bin`, CERTBOT_HOOKS_DIR: path.join(dir, 'hooks') },
+    });
+  }
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'issue-'));
+    for (const sub of ['bin', 'hooks']) mkdirSync(path.join(dir, sub));
+    standIn(path.join(dir, 'hooks'), '00-copy.sh', `echo "hook copy" >> "${dir}/calls"`);
+    standIn(path.join(dir, 'hooks'), 'reload-coturn.sh', `echo "hook reload" >> "${dir}/calls"`);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('does not ask Let\u2019s Encrypt while the name does not resolve, and fails so systemd retries', () => {
+    const result = attempt({ resolves: false, certbotSucceeds: true });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('turn-01.bbb.example.org does not resolve yet; no certificate requested');
+    expect(record()).toEqual([]);
+    expect(existsSync(marker())).toBe(false);
+  });
+
+  it('fails after one refused request, without running the hooks or marking success', () => {
+    const result = attempt({ resolves: true, certbotSucceeds: false });
+    expect(result.status).not.toBe(0);
+    expect(record()).toEqual([
+      'certbot certonly --standalone --non-interactive --agree-tos --email ops@example.org --keep-until-expiring --cert-name turn-01.bbb.example.org -d turn-01.bbb.example.org',
+    ]);
+    expect(existsSync(marker())).toBe(false);
+  });
+
+  it('runs the deploy hooks in order once the certificate is issued, then marks success', () => {
+    const result = attempt({ resolves: true, certbotSucceeds: true });
+    expect(result.status).toBe(0);
+    expect(record().slice(1)).toEqual(['hook copy', 'hook reload']);
+    expect(readFileSync(marker(), 'utf8')).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+  });
+});
+
+describeWithTool('systemd-analyze', 'the first issuance unit', () => {
+  it('passes systemd-analyze verify', () => {
+    expect(verifyUnits({ [ISSUE_SERVICE]: fileAt(standalone, `/etc/systemd/system/${ISSUE_SERVICE}`).content })).toEqual([]);
   });
 });
 

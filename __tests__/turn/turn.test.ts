@@ -132,6 +132,18 @@ describe('coturn configuration', () => {
     expect(document.runcmd.at(-1)).toEqual(['systemctl', 'enable', '--now', 'coturn.service']);
   });
 
+  it('starts coturn only once the first certificate is in place, so its TLS listener exists from the start', () => {
+    const unit = parseUnit(file('/etc/systemd/system/coturn.service').content);
+    const hook = file('/etc/letsencrypt/renewal-hooks/deploy/00-coturn-certificate.sh').content as string;
+    const target = /^readonly TARGET=(\S+)$/m.exec(hook)![1];
+    expect(unit.Unit.ConditionPathExists).toEqual([`${target}/fullchain.pem`]);
+    expect(hook).toContain('"${TARGET}/fullchain.pem"');
+    // The first issuance runs the deploy hooks in glob order: copy first, then reload-or-restart starts coturn.
+    const hooks = (document.write_files as Json[]).map((entry) => entry.path as string).filter((p) => p.startsWith('/etc/letsencrypt/renewal-hooks/deploy/'));
+    expect([...hooks].sort()).toEqual(['/etc/letsencrypt/renewal-hooks/deploy/00-coturn-certificate.sh', '/etc/letsencrypt/renewal-hooks/deploy/reload-coturn.sh']);
+    expect(document.runcmd).toContainEqual(['systemctl', 'start', '--no-block', 'issue-certificate.service']);
+  });
+
   it('reloads a renewed certificate with SIGUSR2, so relayed calls keep running', () => {
     const unit = parseUnit(file('/etc/systemd/system/coturn.service').content);
     expect(unit.Service.ExecReload).toEqual(['/usr/bin/docker compose -p coturn -f /etc/coturn/compose.yml kill -s SIGUSR2 coturn']);
@@ -189,9 +201,10 @@ describeWithTool('cloud-init', 'TURN cloud-config schema', () => {
   });
 });
 
-describeWithTool('systemd-analyze', 'coturn unit', () => {
+describeWithTool('systemd-analyze', 'coturn and certificate units', () => {
   it('passes systemd-analyze verify', () => {
-    expect(verifyUnits({ 'coturn.service': file('/etc/systemd/system/coturn.service').content })).toEqual([]);
+    const units = ['coturn.service', 'issue-certificate.service'];
+    expect(verifyUnits(Object.fromEntries(units.map((name) => [name, file(`/etc/systemd/system/${name}`).content])))).toEqual([]);
   });
 });
 

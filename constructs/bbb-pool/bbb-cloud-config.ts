@@ -50,7 +50,7 @@ export function renderBbbCloudConfig(
   const setupEnv = renderTemplate('bbb/setup.env', {
     hostname: machine.fqdn,
     acmeEmail: config.acmeEmail,
-    installBranch: release.installBranch,
+    installCommit: release.installCommit,
     installVersion: release.installVersion,
     bbbSecret: machine.bbbSecret,
     turnHostname: turn?.hostnames[0] ?? '',

@@ -9,6 +9,8 @@ import type { CloudConfig, WriteFile } from '../cloud-init';
 import { readTemplate, renderTemplate } from '../templates';
 
 const SETUP_SCRIPT_PATH = '/usr/local/sbin/bbb-platform-setup';
+/** Checks that BigBlueButton is installed and serving; the setup's last check, and the operators'. */
+export const VERIFY_SCRIPT_PATH = '/usr/local/sbin/bbb-platform-verify';
 const SETUP_SERVICE = 'bbb-platform-setup.service';
 /** Written by the setup script as its last step; later boots skip the setup. */
 const SETUP_DONE_MARKER = '/var/lib/bbb-platform/setup-done';
@@ -28,7 +30,12 @@ type BbbServices = Required<Pick<CloudConfig, 'writeFiles' | 'runcmd'>>;
 
 export function bbbServices(): BbbServices {
   const files: WriteFile[] = [
-    { path: SETUP_SCRIPT_PATH, content: renderTemplate('bbb/bbb-platform-setup.sh', { doneMarker: SETUP_DONE_MARKER }), permissions: '0755' },
+    {
+      path: SETUP_SCRIPT_PATH,
+      content: renderTemplate('bbb/bbb-platform-setup.sh', { doneMarker: SETUP_DONE_MARKER, verifyScript: VERIFY_SCRIPT_PATH }),
+      permissions: '0755',
+    },
+    { path: VERIFY_SCRIPT_PATH, content: readTemplate('bbb/verify-installation.sh'), permissions: '0755' },
     {
       path: `${UNIT_DIR}/${SETUP_SERVICE}`,
       content: renderTemplate('bbb/bbb-platform-setup.service', { doneMarker: SETUP_DONE_MARKER, setupScript: SETUP_SCRIPT_PATH }),

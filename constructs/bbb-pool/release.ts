@@ -1,20 +1,26 @@
 /**
- * Pinned versions of what lands on a BBB server. The installer is fetched from the
- * release branch that matches `bbb.version`, never from master, so a new major
- * BigBlueButton release cannot slip into an existing pool.
+ * Pinned versions of what lands on a BBB server: one commit of the official
+ * installer and one BigBlueButton release, so a server installed next month runs
+ * what the servers installed today run, and a new release reaches the pool only by a
+ * change here (docs/bbb-pool.md#the-installer-and-the-release).
  */
 import type { EnvironmentConfig } from '../../config';
 import { SCALELITE_VERSION } from '../scalelite/versions';
 
 export interface BbbRelease {
-  /** Branch of github.com/bigbluebutton/bbb-install that carries bbb-install.sh for this release. */
-  readonly installBranch: string;
-  /** The installer's `-v` argument (Ubuntu codename + release). */
+  /** Commit of github.com/bigbluebutton/bbb-install whose bbb-install.sh installs this release. */
+  readonly installCommit: string;
+  /**
+   * The installer's `-v` argument: the package repository of exactly one release.
+   * BigBlueButton's release notes: "If for some reason you would like to install this
+   * specific release, pass `-v jammy-300-3.0.NN`"; `-v jammy-300` follows every 3.0 release.
+   */
   readonly installVersion: string;
 }
 
 export const BBB_RELEASES: Readonly<Record<EnvironmentConfig['bbb']['version'], BbbRelease>> = {
-  '3.0': { installBranch: 'v3.0.x-release', installVersion: 'jammy-300' },
+  // The head of bbb-install's v3.0.x-release branch on 2024-02-23; its check_version accepts jammy-300-3.0.NN.
+  '3.0': { installCommit: '26ce2d16c2a82ef962d685525b0c20bb89d4d151', installVersion: 'jammy-300-3.0.14' },
 };
 
 /** Scalelite release whose bigbluebutton/scalelite_post_publish.rb the servers install: the one Scalelite runs. */

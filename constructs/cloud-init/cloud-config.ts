@@ -27,6 +27,12 @@ export interface CloudConfig {
   readonly runcmd?: readonly (string | readonly string[])[];
   readonly mounts?: readonly (readonly string[])[];
   readonly bootcmd?: readonly (string | readonly string[])[];
+  /**
+   * For a machine without a public NIC: the gateway of its default route, declared
+   * on-link in netplan on the private NIC (base/configure-nics.sh).
+   * @default the default route DHCP hands out on the public NIC
+   */
+  readonly defaultGateway?: string;
 }
 
 /** The login account on every VM; SSH keys only, sudo without password. */
@@ -53,7 +59,7 @@ export function renderCloudConfig(config: Pick<EnvironmentConfig, 'sshKeys'>, ma
     packages: ['ca-certificates', 'curl', 'unattended-upgrades', ...(machine.packages ?? [])],
     write_files: [
       { path: '/etc/ssh/sshd_config.d/10-hardening.conf', content: readTemplate('base/sshd-hardening.conf'), permissions: '0644' },
-      { path: '/usr/local/sbin/configure-nics', content: renderTemplate('base/configure-nics.sh', { privateNetwork: PRIVATE_CIDR }), permissions: '0755' },
+      { path: '/usr/local/sbin/configure-nics', content: renderTemplate('base/configure-nics.sh', { privateNetwork: PRIVATE_CIDR, defaultGateway: machine.defaultGateway ?? '' }), permissions: '0755' },
       { path: '/etc/systemd/system/configure-nics.service', content: readTemplate('base/configure-nics.service'), permissions: '0644' },
       { path: '/etc/systemd/system/configure-nics.timer', content: readTemplate('base/configure-nics.timer'), permissions: '0644' },
       ...(machine.writeFiles ?? []).map(toCloudInitFile),

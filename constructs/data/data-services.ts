@@ -11,8 +11,6 @@ import { resourceName } from '../naming';
 import { generatedPassword } from './secrets';
 import { SCALELITE_UID, SHARED_MOUNT, SPOOL_DIR, SPOOL_GID, SPOOL_GROUP, type SharedStorage } from './shared-storage';
 
-/** Locations that offer IONOS Network File Storage (provider documentation). */
-export const NFS_LOCATIONS: readonly string[] = ['de/fra', 'de/txl'];
 export const POSTGRES_PORT = 5432;
 export const REDIS_PORT = 6379;
 
@@ -65,12 +63,8 @@ export class DataServices extends Construct {
     super(scope, id);
     const { config, network } = props;
     const env = config.name;
+    // config/service-locations.ts has checked that the location offers all of them.
     const needsSharedStorage = config.scalelite.recordings || config.scalelite.greenlight;
-    if (needsSharedStorage && !NFS_LOCATIONS.includes(config.location)) {
-      throw new Error(
-        `location: "${config.location}" has no IONOS Network File Storage, which scalelite.recordings and scalelite.greenlight need; use one of ${NFS_LOCATIONS.join(', ')} or turn both off`,
-      );
-    }
 
     this.postgres = new PgCluster(this, 'Postgres', {
       displayName: resourceName(env, 'postgres'),

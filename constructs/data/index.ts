@@ -1,13 +1,12 @@
 export {
   DataServices,
-  NFS_LOCATIONS,
   POSTGRES_PORT,
   REDIS_PORT,
   type DataServicesProps,
   type DatabaseAccess,
   type RedisAccess,
 } from './data-services';
-export { generatedHexSecret, generatedPassword } from './secrets';
+export { generatedHexSecret, generatedPassword, sensitiveVariable, smtpPassword } from './secrets';
 export {
   GREENLIGHT_STORAGE_DIR,
   RECORDINGS_ROOT,

@@ -1,3 +1,4 @@
+import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { Id } from '@cdktf/provider-random/lib/id';
@@ -21,4 +22,21 @@ export function generatedPassword(scope: Construct, id: string): string {
 /** A random hex string of `bytes` bytes (e.g. 64 for a Rails SECRET_KEY_BASE). */
 export function generatedHexSecret(scope: Construct, id: string, bytes: number): string {
   return new Id(scope, id, { byteLength: bytes }).hex;
+}
+
+/**
+ * A secret the operator supplies as a sensitive stack-level Terraform variable
+ * (`TF_VAR_<id>`), so its value never reaches the synthesized stacks. One variable
+ * per name and stack, shared by whoever asks for it.
+ */
+export function sensitiveVariable(scope: Construct, id: string, description: string): string {
+  const stack = TerraformStack.of(scope);
+  const existing = stack.node.tryFindChild(id) as TerraformVariable | undefined;
+  const variable = existing ?? new TerraformVariable(stack, id, { type: 'string', sensitive: true, nullable: false, description });
+  return variable.stringValue;
+}
+
+/** The password of the mail relay (monitoring.smtp), `TF_VAR_smtp_password`. */
+export function smtpPassword(scope: Construct): string {
+  return sensitiveVariable(scope, 'smtp_password', 'Password of the SMTP relay (monitoring.smtp) that Alertmanager and Greenlight send mail through.');
 }

@@ -1,10 +1,10 @@
-import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { Volume } from '../../.gen/providers/ionoscloud/volume';
 import type { EnvironmentConfig } from '../../config';
 import type { RuleFile } from '../../monitoring/rules';
 import { sshRules } from '../bbb-pool/firewall';
+import { sensitiveVariable, smtpPassword } from '../data';
 import { PushedFiles } from '../delivery';
 import { publicHosts, serverName } from '../naming';
 import { privateAddress, type Network } from '../network';
@@ -88,7 +88,7 @@ export class Monitoring extends Construct {
       privateIp: privateAddress.monitoring,
       secrets: {
         ionosReadToken: sensitiveVariable(this, 'ionos_monitoring_token', 'IONOS API token with read access to the datacenter, for Prometheus service discovery.'),
-        smtpPassword: sensitiveVariable(this, 'smtp_password', 'Password of the SMTP relay Alertmanager sends alert mail through.'),
+        smtpPassword: smtpPassword(this),
         grafanaAdminPassword: this.grafanaAdminPassword.result,
         autoscalerToken: config.autoscaler.enabled
           ? sensitiveVariable(this, 'ionos_autoscaler_token', 'IONOS API token allowed to start, stop and resize the BBB servers, for the autoscaler.')
@@ -122,12 +122,4 @@ export function monitoringInboundRules(config: Pick<EnvironmentConfig, 'adminCid
     ...config.adminCidrs.map((cidr, index): InboundRule => ({ name: `https-admin-${index + 1}`, protocol: 'TCP', ports: 443, source: cidr })),
     ...sshRules(config.adminCidrs),
   ];
-}
-
-/** One stack-level sensitive variable per name, shared by whoever asks for it. */
-function sensitiveVariable(scope: Construct, id: string, description: string): string {
-  const stack = TerraformStack.of(scope);
-  const existing = stack.node.tryFindChild(id) as TerraformVariable | undefined;
-  const variable = existing ?? new TerraformVariable(stack, id, { type: 'string', sensitive: true, nullable: false, description });
-  return variable.stringValue;
 }

@@ -6,8 +6,10 @@ export {
   PROJECT_DIR,
   SCALELITE_PORT,
   SINGLETON_LOCK_KEY,
+  MIGRATION_LOCK_KEY,
   nodeFiles,
   singletonServices,
+  type GreenlightMail,
   type NodeFile,
   type NodeSettings,
 } from './node-files';

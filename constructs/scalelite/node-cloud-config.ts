@@ -11,9 +11,11 @@ export interface NodeCloudConfigProps {
 }
 
 /**
- * Every boot: the default route through the NAT gateway (the node has no public
- * address), declared on-link on the private NIC because DHCP may announce a prefix
- * narrower than the address plan, which would leave the gateway off-link.
+ * The default route through the NAT gateway (the node has no public address),
+ * on-link on the private NIC because DHCP may announce a prefix narrower than the
+ * address plan, which would leave the gateway off-link. Added by hand at every boot
+ * for the first minutes (package installation), until configure-nics has declared
+ * the same route in netplan, which then keeps it.
  */
 const DEFAULT_ROUTE_VIA_NAT = [
   'sh',
@@ -32,6 +34,7 @@ export function nodeCloudConfig(config: Pick<EnvironmentConfig, 'sshKeys'>, prop
   return renderCloudConfig(config, {
     hostname: props.hostname,
     bootcmd: [DEFAULT_ROUTE_VIA_NAT],
+    defaultGateway: privateAddress.natGateway,
     packages: ['docker.io', 'docker-compose-v2', 'postgresql-client', ...(sharedStorage ? ['nfs-common'] : [])],
     writeFiles: props.files.map((file) => ({ path: file.path, content: file.content, permissions: file.mode })),
     ...(sharedStorage ? { mounts: [nfsMount(sharedStorage)] } : {}),

@@ -3,6 +3,7 @@
  * The same list goes into the first boot's cloud-init and into configuration pushes
  * to running nodes, so both paths always deliver the same thing.
  */
+import type { MailRelay } from '../../config';
 import { readTemplate, renderTemplate } from '../templates';
 import {
   GREENLIGHT_STORAGE_DIR,
@@ -17,8 +18,12 @@ export const PROJECT_DIR = '/opt/scalelite';
 export const SINGLETON_SCRIPT = '/usr/local/sbin/scalelite-singletons';
 export const PREPARE_STORAGE_SCRIPT = '/usr/local/sbin/scalelite-prepare-storage';
 export const WAIT_HEALTHY_SCRIPT = '/usr/local/sbin/scalelite-wait-healthy';
+export const MIGRATE_SCRIPT = '/usr/local/sbin/scalelite-migrate';
+const DB_SESSION_LIBRARY = '/usr/local/lib/scalelite/db-session.sh';
 /** PostgreSQL advisory lock key of the singleton services; any constant the tier agrees on. */
 export const SINGLETON_LOCK_KEY = 736415289;
+/** PostgreSQL advisory lock key held while a node migrates the databases. */
+export const MIGRATION_LOCK_KEY = 736415290;
 /** Port of nginx for Scalelite (API, recordings) and for Greenlight on each node. */
 export const SCALELITE_PORT = 80;
 export const GREENLIGHT_PORT = 8080;
@@ -47,7 +52,19 @@ export interface NodeSettings {
     readonly redisUrl: string;
     /** Scalelite's BigBlueButton API URL, with the trailing slash Greenlight expects. */
     readonly bigbluebuttonEndpoint: string;
+    readonly mail: GreenlightMail;
   };
+}
+
+/** How Greenlight sends its mail (sign-up confirmation, password reset). */
+export interface GreenlightMail {
+  readonly relay: MailRelay;
+  /** Sender address; the relay must accept it for its login. */
+  readonly from: string;
+  /** The relay's password (a Terraform reference; sensitive). */
+  readonly password: string;
+  /** The name Greenlight greets the relay with (SMTP HELO). */
+  readonly heloDomain: string;
 }
 
 export function singletonServices(settings: Pick<NodeSettings, 'recordings'>): string[] {
@@ -80,21 +97,38 @@ export function nodeFiles(settings: NodeSettings): NodeFile[] {
       }),
     ),
     file(`${PROJECT_DIR}/nginx/hsts.conf`, readTemplate('certbot/hsts.conf')),
+    file(`${PROJECT_DIR}/nginx/scalelite-proxy.template`, readTemplate('scalelite/nginx/scalelite-proxy.template')),
     file(
       '/etc/systemd/system/scalelite.service',
       renderTemplate('scalelite/scalelite.service', {
         greenlightDescription: greenlight ? ', Greenlight' : '',
         projectDir: PROJECT_DIR,
         prepareStorage: sharedStorage ? `ExecStartPre=${PREPARE_STORAGE_SCRIPT}` : '',
+        migrateScript: MIGRATE_SCRIPT,
       }),
     ),
     file(
       '/etc/systemd/system/scalelite-singletons.service',
       renderTemplate('scalelite/scalelite-singletons.service', { singletonScript: SINGLETON_SCRIPT, projectDir: PROJECT_DIR, singletons }),
     ),
+    file(DB_SESSION_LIBRARY, readTemplate('scalelite/db-session.sh')),
     executable(
       SINGLETON_SCRIPT,
-      renderTemplate('scalelite/scalelite-singletons.sh', { projectDir: PROJECT_DIR, lockKey: SINGLETON_LOCK_KEY, singletons }),
+      renderTemplate('scalelite/scalelite-singletons.sh', {
+        projectDir: PROJECT_DIR,
+        lockKey: SINGLETON_LOCK_KEY,
+        singletons,
+        dbSessionLibrary: DB_SESSION_LIBRARY,
+      }),
+    ),
+    executable(
+      MIGRATE_SCRIPT,
+      renderTemplate('scalelite/scalelite-migrate.sh', {
+        projectDir: PROJECT_DIR,
+        lockKey: MIGRATION_LOCK_KEY,
+        greenlight: String(greenlight !== undefined),
+        dbSessionLibrary: DB_SESSION_LIBRARY,
+      }),
     ),
     executable(WAIT_HEALTHY_SCRIPT, readTemplate('scalelite/wait-healthy.sh')),
   ];
@@ -120,6 +154,7 @@ export function nodeFiles(settings: NodeSettings): NodeFile[] {
           bigbluebuttonSecret: settings.loadbalancerSecret,
           databaseUrl: greenlight.databaseUrl,
           redisUrl: greenlight.redisUrl,
+          ...greenlightMailSettings(greenlight.mail),
         }),
       ),
       file(`${PROJECT_DIR}/nginx/greenlight.conf`, readTemplate('scalelite/nginx/greenlight.conf')),
@@ -142,6 +177,27 @@ export function nodeFiles(settings: NodeSettings): NodeFile[] {
     );
   }
   return files;
+}
+
+/**
+ * Greenlight's SMTP_* settings (its config/environments/production.rb hands them to
+ * the mail gem). Port 465 speaks TLS from the start; elsewhere STARTTLS is required
+ * when the relay demands TLS, and used when offered otherwise.
+ */
+function greenlightMailSettings(mail: GreenlightMail) {
+  const { relay } = mail;
+  const implicitTls = relay.port === 465;
+  return {
+    smtpHost: relay.host,
+    smtpPort: relay.port,
+    smtpDomain: mail.heloDomain,
+    smtpUsername: relay.username,
+    smtpPassword: mail.password,
+    smtpStarttls: String(!implicitTls && relay.requireTls),
+    smtpStarttlsAuto: String(!implicitTls && !relay.requireTls),
+    smtpTls: String(implicitTls),
+    smtpSender: mail.from,
+  };
 }
 
 function file(path: string, content: string): NodeFile {

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import type { EnvironmentConfig } from '../../config';
-import { generatedHexSecret, type DataServices, type SharedStorage } from '../data';
+import { greenlightMailFrom, mailRelay, type EnvironmentConfig } from '../../config';
+import { generatedHexSecret, smtpPassword, type DataServices, type SharedStorage } from '../data';
 import { privateAddress, type Network } from '../network';
 import { publicHosts, serverName } from '../naming';
 import { PlatformServer } from '../server';
@@ -78,6 +78,7 @@ export class Scalelite extends Construct {
             // Logical database 1: Greenlight's keys stay apart from Scalelite's meeting state.
             redisUrl: `${data.redis.url}/1`,
             bigbluebuttonEndpoint: `${this.bbbApiUrl}/`,
+            mail: { relay: mailRelay(config), from: greenlightMailFrom(config), password: smtpPassword(this), heloDomain: config.domain },
           }
         : undefined,
     };
@@ -121,6 +122,8 @@ export class Scalelite extends Construct {
               purpose: 'greenlight',
               host: hosts.greenlight,
               port: GREENLIGHT_PORT,
+              // Greenlight answers 500 when a check fails; greenlight.env limits the checks
+              // to what this node needs (database, Redis): see docs/scalelite.md.
               healthPath: '/health_check',
               healthMatch: { type: 'STATUS_CODE', response: '200' },
             } satisfies BackendSpec,

@@ -1,15 +1,18 @@
 /**
  * The cloud-config pieces for a VM that terminates TLS itself with a Let's Encrypt
- * certificate from certbot: first issuance at boot, automatic renewal by the certbot
- * package's systemd timer, a deploy hook that reloads the service, and for nginx the
- * TLS 1.2+ parameters, HSTS and the HTTP -> HTTPS redirect. Merge the result into
- * the machine's `renderCloudConfig` call.
+ * certificate from certbot: the first issuance by a systemd unit that retries until
+ * it succeeds, automatic renewal by the certbot package's systemd timer, a deploy
+ * hook that reloads the service, and for nginx the TLS 1.2+ parameters, HSTS and the
+ * HTTP -> HTTPS redirect. Merge the result into the machine's `renderCloudConfig` call.
  */
 import type { CloudConfig, WriteFile } from '../cloud-init';
 import { renderTemplate, readTemplate } from '../templates';
 
 export const CERTBOT_WEBROOT = '/var/www/letsencrypt';
 export const ISSUE_SCRIPT = '/usr/local/sbin/issue-certificate';
+export const ISSUE_SERVICE = 'issue-certificate.service';
+/** Written once the first certificate is issued and its hooks have run; the unit then no longer starts. */
+export const ISSUED_MARKER = '/var/lib/issue-certificate/issued';
 const HOOKS_DIR = '/etc/letsencrypt/renewal-hooks/deploy';
 const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const SERVICE_NAME = /^[a-zA-Z0-9@._-]+$/;
@@ -55,9 +58,14 @@ export function certbotCloudConfig(options: CertbotOptions): CertbotCloudConfig 
     authenticator: site ? 'webroot' : 'standalone',
     webroot: CERTBOT_WEBROOT,
     nginxSite: site?.name ?? '',
+    issuedMarker: ISSUED_MARKER,
   });
   const files: WriteFile[] = [
     { path: ISSUE_SCRIPT, content: issue, permissions: '0755' },
+    {
+      path: `/etc/systemd/system/${ISSUE_SERVICE}`,
+      content: renderTemplate('certbot/issue-certificate.service', { script: ISSUE_SCRIPT, issuedMarker: ISSUED_MARKER }),
+    },
     {
       path: `${HOOKS_DIR}/reload-${options.reloadService}.sh`,
       content: renderTemplate('certbot/reload-hook.sh', { service: options.reloadService }),
@@ -80,11 +88,14 @@ export function certbotCloudConfig(options: CertbotOptions): CertbotCloudConfig 
     // site is replaced rather than kept by dpkg.
     writeFiles: files.map((file) => ({ ...file, defer: true })),
     packages: site ? ['certbot', 'nginx'] : ['certbot'],
-    // The timer ships enabled with the package; enabling it again documents the
-    // renewal path and survives an image that disabled it.
+    // The first issuance belongs to systemd, which retries it; cloud-init does not
+    // wait for it. The timer ships enabled with the package; enabling it again
+    // documents the renewal path and survives an image that disabled it.
     runcmd: [
       ...(site ? [['systemctl', 'reload-or-restart', 'nginx']] : []),
-      [ISSUE_SCRIPT],
+      ['systemctl', 'daemon-reload'],
+      ['systemctl', 'enable', ISSUE_SERVICE],
+      ['systemctl', 'start', '--no-block', ISSUE_SERVICE],
       ['systemctl', 'enable', '--now', 'certbot.timer'],
     ],
   };

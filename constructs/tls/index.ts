@@ -2,6 +2,8 @@ export { ManagedCertificate, LETS_ENCRYPT_DIRECTORY, type ManagedCertificateProp
 export {
   CERTBOT_WEBROOT,
   ISSUE_SCRIPT,
+  ISSUE_SERVICE,
+  ISSUED_MARKER,
   certbotCloudConfig,
   certificatePaths,
   tlsNginxInclude,

@@ -4,10 +4,7 @@
  * paging several times (a dead server also fails its API, exporter and CPU checks).
  */
 import * as yaml from 'js-yaml';
-import type { EnvironmentConfig } from '../../config';
-
-/** IONOS mail's submission port; used when the environment names no relay. */
-export const DEFAULT_SMARTHOST = 'smtp.ionos.de:587';
+import { mailRelay, type EnvironmentConfig } from '../../config';
 
 export interface AlertmanagerSettings {
   readonly config: EnvironmentConfig;
@@ -23,15 +20,14 @@ interface Inhibition {
 
 export function renderAlertmanagerConfig(settings: AlertmanagerSettings): string {
   const { config } = settings;
-  const smtp = config.monitoring.smtp;
-  const from = smtp?.from ?? `alertmanager@${config.domain}`;
+  const relay = mailRelay(config);
   const document = {
     global: {
-      smtp_smarthost: smtp?.smarthost ?? DEFAULT_SMARTHOST,
-      smtp_from: from,
-      smtp_auth_username: smtp?.username ?? from,
+      smtp_smarthost: relay.smarthost,
+      smtp_from: relay.from,
+      smtp_auth_username: relay.username,
       smtp_auth_password_file: settings.smtpPasswordFile,
-      smtp_require_tls: smtp?.requireTls ?? true,
+      smtp_require_tls: relay.requireTls,
       resolve_timeout: '5m',
     },
     route: {

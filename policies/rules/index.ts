@@ -1,5 +1,6 @@
 import type { PolicyRule } from '../rule';
 import { bbbDedicatedCores } from './bbb-dedicated-cores';
+import { bbbProductionSize } from './bbb-production-size';
 import { dataServicesPrivate } from './data-services-private';
 import { imagesPinned } from './images-pinned';
 import { nicFirewallActive } from './nic-firewall-active';
@@ -20,4 +21,5 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   sshPasswordLoginDisabled,
   imagesPinned,
   bbbDedicatedCores,
+  bbbProductionSize,
 ];

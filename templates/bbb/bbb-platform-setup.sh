@@ -15,6 +15,7 @@ BBB_SCRIPTS=/usr/local/bigbluebutton/core/scripts
 # Scalelite's documented GID for the spool group shared over NFS.
 SPOOL_GID=2000
 DONE_MARKER='{{ doneMarker }}'
+VERIFY_SCRIPT='{{ verifyScript }}'
 
 log() {
   echo "bbb-platform-setup: $*"
@@ -42,7 +43,7 @@ finish_interrupted_packages() {
 
 install_bigbluebutton() {
   local installer=/root/bbb-install.sh
-  local url="https://raw.githubusercontent.com/bigbluebutton/bbb-install/$BBB_INSTALL_BRANCH/bbb-install.sh"
+  local url="https://raw.githubusercontent.com/bigbluebutton/bbb-install/$BBB_INSTALL_COMMIT/bbb-install.sh"
   curl -fsSL --retry 5 --retry-delay 10 -o "$installer" "$url"
   local args=(-v "$BBB_INSTALL_VERSION" -s "$BBB_HOSTNAME" -e "$ACME_EMAIL")
   if [ -n "$TURN_HOSTNAME" ]; then
@@ -105,6 +106,7 @@ main() {
   setup_recording_transfer
   bbb-conf --restart
   start_exporters
+  "$VERIFY_SCRIPT" "$BBB_HOSTNAME"
   mark_done
   log "done"
 }
