@@ -5,6 +5,7 @@
  */
 import { minutesOfDay, timeProblem } from './formats';
 import type { Problem } from './issues';
+import { maintenanceProblems } from './maintenance';
 
 type Raw = Record<string, unknown>;
 
@@ -51,5 +52,5 @@ export function relationProblems(document: unknown): Problem[] {
   if (Array.isArray(sshKeys) && new Set(sshKeys).size !== sshKeys.length) {
     problems.push({ path: ['sshKeys'], message: 'must not list the same key twice' });
   }
-  return problems;
+  return [...problems, ...maintenanceProblems(document)];
 }

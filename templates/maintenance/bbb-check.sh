@@ -1,0 +1,73 @@
+#!/bin/bash
+# bbb-platform-check [--bbb-version <version>]
+#
+# Whether this BigBlueButton server is fit to take meetings again after
+# maintenance: its API answers SUCCESS at its public name (nginx, the
+# certificate and bbb-web together), `bbb-conf --check` lists no potential
+# problem, and, with --bbb-version, the installed `bigbluebutton` package is that
+# version. bbb-conf --check exits 0 whatever it finds (bigbluebutton-config/bin/bbb-conf,
+# check_state); its findings are the lines after "# Potential problems described
+# below", so this command reads them. Right after a reboot BigBlueButton needs a
+# minute or two: callers retry a failed check for a while before they give up.
+#
+# Output and exit codes: see /usr/local/lib/platform-maintenance/lib.sh.
+# Fields: api, bbbConfProblems (how many findings), bbbVersion, problem (the first).
+set -euo pipefail
+
+readonly VERB=check
+# shellcheck source=lib.sh
+. "${PLATFORM_MAINTENANCE_LIB:-{{ libPath }}}"
+
+readonly API_URL="${BBB_API_URL:-{{ apiUrl }}}"
+readonly PROBLEMS_HEADER='# Potential problems described below'
+
+expected_version=''
+while (($# > 0)); do
+  case $1 in
+    --bbb-version)
+      (($# >= 2)) || usage_error "--bbb-version needs a version, e.g. 1:3.0.12-1"
+      expected_version=$2
+      shift 2
+      ;;
+    *) usage_error "unknown argument: $1 (usage: bbb-platform-check [--bbb-version <version>])" ;;
+  esac
+done
+
+take_lock
+require_ready
+
+problem=''
+note() {
+  [[ -n ${problem} ]] || problem=$1
+  log "$1"
+}
+
+api=false
+if curl -fsS --max-time 10 "${API_URL}" 2>/dev/null | grep -q '<returncode>SUCCESS</returncode>'; then
+  api=true
+else
+  note "the BigBlueButton API does not answer SUCCESS at ${API_URL}"
+fi
+
+# A finding starts with "# " and a word; its further lines are "#" or indented.
+report=$(bbb-conf --check 2>&1) && status=0 || status=$?
+findings=$(sed -n "/^${PROBLEMS_HEADER}\$/,\$p" <<<"${report}" | tail -n +2 | grep -E '^# ?[^ #]|command not found$' || true)
+problems=$(count_lines <<<"${findings}")
+if ((status != 0)); then
+  problems=$((problems + 1))
+  note "bbb-conf --check failed (exit ${status}): $(grep -m1 '^#' <<<"${report}" || true)"
+elif ! grep -qx "${PROBLEMS_HEADER}" <<<"${report}"; then
+  problems=$((problems + 1))
+  note "bbb-conf --check printed no findings section"
+elif ((problems > 0)); then
+  note "bbb-conf --check: $(head -n 1 <<<"${findings}")"
+fi
+
+version=$(dpkg-query -W -f='${Version}' bigbluebutton 2>/dev/null || true)
+if [[ -n ${expected_version} && ${version} != "${expected_version}" ]]; then
+  note "BigBlueButton is ${version:-not installed}, expected ${expected_version}"
+fi
+
+result=ok
+[[ -z ${problem} ]] || result=failed
+finish "${result}" "api=${api}" "bbbConfProblems=${problems}" "bbbVersion=${version}" ${problem:+"problem=${problem}"}
