@@ -11,7 +11,7 @@
 # minute or two: callers retry a failed check for a while before they give up.
 #
 # Output and exit codes: see /usr/local/lib/platform-maintenance/lib.sh.
-# Fields: api, bbbConfProblems (how many findings), bbbVersion, problem (the first).
+# Fields: api, bbbConfFindings (lines of findings), bbbVersion, problem (the first).
 set -euo pipefail
 
 readonly VERB=check
@@ -49,17 +49,16 @@ else
   note "the BigBlueButton API does not answer SUCCESS at ${API_URL}"
 fi
 
-# A finding starts with "# " and a word; its further lines are "#" or indented.
+# Everything after the header but blank lines, bare "#" and the dots it prints
+# while it waits for the API is a finding.
 report=$(bbb-conf --check 2>&1) && status=0 || status=$?
-findings=$(sed -n "/^${PROBLEMS_HEADER}\$/,\$p" <<<"${report}" | tail -n +2 | grep -E '^# ?[^ #]|command not found$' || true)
-problems=$(count_lines <<<"${findings}")
-if ((status != 0)); then
-  problems=$((problems + 1))
-  note "bbb-conf --check failed (exit ${status}): $(grep -m1 '^#' <<<"${report}" || true)"
-elif ! grep -qx "${PROBLEMS_HEADER}" <<<"${report}"; then
-  problems=$((problems + 1))
-  note "bbb-conf --check printed no findings section"
-elif ((problems > 0)); then
+findings=$(sed -n "/^${PROBLEMS_HEADER}\$/,\$p" <<<"${report}" | tail -n +2 | grep -vxE '[[:space:]]*|#[[:space:]]*|\.+' || true)
+finding_lines=$(count_lines <<<"${findings}")
+if ! grep -qx "${PROBLEMS_HEADER}" <<<"${report}"; then
+  note "bbb-conf --check (exit ${status}) printed no findings section"
+elif ((status != 0)); then
+  note "bbb-conf --check failed (exit ${status}): $(head -n 1 <<<"${findings}")"
+elif ((finding_lines > 0)); then
   note "bbb-conf --check: $(head -n 1 <<<"${findings}")"
 fi
 
@@ -70,4 +69,4 @@ fi
 
 result=ok
 [[ -z ${problem} ]] || result=failed
-finish "${result}" "api=${api}" "bbbConfProblems=${problems}" "bbbVersion=${version}" ${problem:+"problem=${problem}"}
+finish "${result}" "api=${api}" "bbbConfFindings=${finding_lines}" "bbbVersion=${version}" ${problem:+"problem=${problem}"}

@@ -25,7 +25,7 @@ readonly READY_MARKER="${PLATFORM_READY_MARKER-{{ readyMarker }}}"
 # How long apt waits for another process to release the dpkg lock before giving up.
 readonly DPKG_LOCK_TIMEOUT_SECONDS="${DPKG_LOCK_TIMEOUT_SECONDS:-120}"
 # BigBlueButton's own packages: the meta package and every bbb-* package it pins.
-readonly BBB_PACKAGES='^(bigbluebutton|bbb-[a-z0-9.+-]+)$'
+readonly BBB_PACKAGE='(bigbluebutton|bbb-[a-z0-9.+-]+)'
 
 declare -A EXIT_CODES=([ok]=0 [failed]=1 [usage]=2 [busy]=3 [not-ready]=4)
 
@@ -102,12 +102,13 @@ simulate() {
   apt-get -q -s -o Debug::NoLocking=1 "$@"
 }
 
-# Runs a command with its stderr copied to the journal and kept in APT_ERRORS.
+# Runs a command with its output sent to the journal (stdout carries the result
+# line only) and its errors also kept in APT_ERRORS.
 APT_ERRORS=''
 capture_errors() {
   local errors status=0
   errors=$(mktemp)
-  "$@" 2>"${errors}" || status=$?
+  { "$@" 2>"${errors}" || status=$?; } >&2
   APT_ERRORS=$(cat "${errors}")
   rm -f "${errors}"
   [[ -z ${APT_ERRORS} ]] || printf '%s\n' "${APT_ERRORS}" >&2
@@ -150,7 +151,8 @@ count_lines() {
 # must never see half a file, so the file is written beside it and renamed.
 write_patch_state() {
   local plan pending security since=0 reboot=0 lists=0 temporary
-  plan=$(simulate dist-upgrade 2>/dev/null | upgrade_lines)
+  # BigBlueButton's packages follow the release the platform pins, not apt's candidate.
+  plan=$(simulate dist-upgrade 2>/dev/null | upgrade_lines | grep -vE "^Inst ${BBB_PACKAGE} " || true)
   pending=$(count_lines <<<"${plan}")
   security=$(security_lines <<<"${plan}" | count_lines)
   install -d -m 0755 "${STATE_DIR}" "${TEXTFILE_DIR}"

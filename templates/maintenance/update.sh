@@ -74,12 +74,12 @@ if ! plan=$(simulate dist-upgrade 2>&1); then
   APT_ERRORS=${plan}
   fail "apt cannot plan the upgrade"
 fi
-security_packages=$(security_lines <<<"${plan}" | package_names | grep -vE "${BBB_PACKAGES}" || true)
+security_packages=$(security_lines <<<"${plan}" | package_names | grep -vxE "${BBB_PACKAGE}" || true)
 security_count=$(count_lines <<<"${security_packages}")
 if ((security_count > 0)); then
   mapfile -t packages <<<"${security_packages}"
   log "security updates: ${packages[*]}"
-  touched=$(simulate --no-remove install --only-upgrade "${packages[@]}" 2>&1 | upgrade_lines | package_names | grep -E "${BBB_PACKAGES}" || true)
+  touched=$(simulate --no-remove install --only-upgrade "${packages[@]}" 2>&1 | upgrade_lines | package_names | grep -xE "${BBB_PACKAGE}" || true)
   if [[ -n ${touched} ]]; then
     APT_ERRORS=''
     fail "the security updates would change BigBlueButton packages: $(tr '\n' ' ' <<<"${touched}")"
