@@ -3,6 +3,8 @@
  * The same list goes into the first boot's cloud-init and into configuration pushes
  * to running nodes, so both paths always deliver the same thing.
  */
+import { TEXTFILE_DIR } from '../bbb-pool/bbb-services';
+import { maintenance, type WindowTurn } from '../maintenance';
 import { readTemplate, renderTemplate } from '../templates';
 import {
   GREENLIGHT_STORAGE_DIR,
@@ -19,6 +21,8 @@ export const PREPARE_STORAGE_SCRIPT = '/usr/local/sbin/scalelite-prepare-storage
 export const WAIT_HEALTHY_SCRIPT = '/usr/local/sbin/scalelite-wait-healthy';
 /** PostgreSQL advisory lock key of the singleton services; any constant the tier agrees on. */
 export const SINGLETON_LOCK_KEY = 736415289;
+/** PostgreSQL advisory lock key the nodes take turns with in the maintenance window. */
+export const MAINTENANCE_LOCK_KEY = 736415290;
 /** Port of nginx for Scalelite (API, recordings) and for Greenlight on each node. */
 export const SCALELITE_PORT = 80;
 export const GREENLIGHT_PORT = 8080;
@@ -48,6 +52,10 @@ export interface NodeSettings {
     /** Scalelite's BigBlueButton API URL, with the trailing slash Greenlight expects. */
     readonly bigbluebuttonEndpoint: string;
   };
+  /** When the node takes its turn in the nightly window; the nodes' health checks and the lock are added here. */
+  readonly maintenanceWindow: WindowTurn;
+  /** Private address of every node of the tier, to wait for their health before a node's turn. */
+  readonly nodeAddresses: readonly string[];
 }
 
 export function singletonServices(settings: Pick<NodeSettings, 'recordings'>): string[] {
@@ -66,7 +74,10 @@ export function nodeFiles(settings: NodeSettings): NodeFile[] {
   ];
   const singletons = singletonServices(settings).join(' ');
   const files: NodeFile[] = [
-    file(`${PROJECT_DIR}/docker-compose.yml`, renderTemplate('scalelite/docker-compose.yml', { scaleliteVersion: settings.scaleliteVersion })),
+    file(
+      `${PROJECT_DIR}/docker-compose.yml`,
+      renderTemplate('scalelite/docker-compose.yml', { scaleliteVersion: settings.scaleliteVersion, textfileDir: TEXTFILE_DIR }),
+    ),
     file(`${PROJECT_DIR}/.env`, renderTemplate('scalelite/project.env', { composeFiles: composeFiles.join(':') })),
     secret(
       `${PROJECT_DIR}/scalelite.env`,
@@ -97,6 +108,17 @@ export function nodeFiles(settings: NodeSettings): NodeFile[] {
       renderTemplate('scalelite/scalelite-singletons.sh', { projectDir: PROJECT_DIR, lockKey: SINGLETON_LOCK_KEY, singletons }),
     ),
     executable(WAIT_HEALTHY_SCRIPT, readTemplate('scalelite/wait-healthy.sh')),
+    ...maintenance({
+      turn: {
+        ...settings.maintenanceWindow,
+        tier: {
+          lockKey: MAINTENANCE_LOCK_KEY,
+          healthUrls: settings.nodeAddresses.map((address) => `http://${address}:${SCALELITE_PORT}/health_check`),
+          waitHealthy: WAIT_HEALTHY_SCRIPT,
+          databaseEnv: `${PROJECT_DIR}/scalelite.env`,
+        },
+      },
+    }).files,
   ];
   if (recordings) {
     files.push(
