@@ -86,20 +86,17 @@ export function platformDashboard(): DashboardBuilder {
       }),
     )
     .withPanel(
-      stat('Last maintenance', { expr: `time() - max(${lastReport('platform_maintenance_last_success_timestamp_seconds')})`, legend: 'ago' }, {
-        unit: 's',
+      stat('Last maintenance', { expr: `(time() - max(${lastReport('platform_maintenance_last_success_timestamp_seconds')})) / 3600`, legend: 'hours ago' }, {
+        unit: 'h',
         width: 6,
-        description: 'Time since the latest successful maintenance run on any server.',
+        description: 'Hours since the latest successful maintenance run on any server.',
       }),
     )
     .withPanel(
-      graph(
-        'Patch state per server',
-        [
-          { expr: lastReport('platform_security_updates_pending'), legend: '{{instance}} security updates' },
-          { expr: `(time() - ${lastReport('platform_maintenance_last_success_timestamp_seconds')}) / 86400`, legend: '{{instance}} days since maintenance' },
-        ],
-        { min: 0, width: 24, description: 'Pending security updates and days since the last successful maintenance, per server, as each last reported.' },
-      ),
+      graph('Security updates pending per server', [{ expr: lastReport('platform_security_updates_pending'), legend: '{{instance}}' }], {
+        min: 0,
+        width: 24,
+        description: 'As each server last reported within 7 days: a stopped BBB server keeps the state it had when it last ran.',
+      }),
     );
 }
