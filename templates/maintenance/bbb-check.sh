@@ -21,17 +21,8 @@ readonly VERB=check
 readonly API_URL="${BBB_API_URL:-{{ apiUrl }}}"
 readonly PROBLEMS_HEADER='# Potential problems described below'
 
-expected_version=''
-while (($# > 0)); do
-  case $1 in
-    --bbb-version)
-      (($# >= 2)) || usage_error "--bbb-version needs a version, e.g. 1:3.0.12-1"
-      expected_version=$2
-      shift 2
-      ;;
-    *) usage_error "unknown argument: $1 (usage: bbb-platform-check [--bbb-version <version>])" ;;
-  esac
-done
+read_bbb_version_option "bbb-platform-check [--bbb-version <version>]" "$@"
+expected_version=${BBB_VERSION}
 
 take_lock
 require_ready

@@ -70,6 +70,29 @@ usage_error() {
   finish usage "message=$1"
 }
 
+# A Debian version: [epoch:]upstream[-revision] (deb-version(7)).
+readonly VERSION_PATTERN='^([0-9]+:)?[0-9][A-Za-z0-9.+~-]*$'
+
+# Reads the one option the BigBlueButton-aware commands take, --bbb-version
+# <version>, into BBB_VERSION; anything else is a usage error.
+BBB_VERSION=''
+read_bbb_version_option() {
+  local usage=$1
+  shift
+  while (($# > 0)); do
+    case $1 in
+      --bbb-version)
+        (($# >= 2)) || usage_error "--bbb-version needs a version, e.g. 1:3.0.12-1"
+        [[ $2 =~ ${VERSION_PATTERN} ]] || usage_error "--bbb-version: not a package version: $2"
+        # shellcheck disable=SC2034 # read by the command that sources this file
+        BBB_VERSION=$2
+        shift 2
+        ;;
+      *) usage_error "unknown argument: $1 (usage: ${usage})" ;;
+    esac
+  done
+}
+
 # One maintenance command at a time on this machine; a second one is told "busy".
 take_lock() {
   install -d -m 0755 "$(dirname "${LOCK_FILE}")"

@@ -22,21 +22,8 @@ readonly VERB=update
 # shellcheck source=lib.sh
 . "${PLATFORM_MAINTENANCE_LIB:-{{ libPath }}}"
 
-# A Debian version: [epoch:]upstream[-revision] (deb-version(7)).
-readonly VERSION_PATTERN='^([0-9]+:)?[0-9][A-Za-z0-9.+~-]*$'
-
-bbb_version=''
-while (($# > 0)); do
-  case $1 in
-    --bbb-version)
-      (($# >= 2)) || usage_error "--bbb-version needs a version, e.g. 1:3.0.12-1"
-      [[ $2 =~ ${VERSION_PATTERN} ]] || usage_error "--bbb-version: not a package version: $2"
-      bbb_version=$2
-      shift 2
-      ;;
-    *) usage_error "unknown argument: $1 (usage: platform-update [--bbb-version <version>])" ;;
-  esac
-done
+read_bbb_version_option "platform-update [--bbb-version <version>]" "$@"
+bbb_version=${BBB_VERSION}
 
 take_lock
 require_ready
