@@ -163,6 +163,15 @@ describe('platform-patch-state', () => {
     expect(machine.metric('platform_security_updates_pending')).toBe(1);
   });
 
+  it('fails and leaves the last state in place when apt cannot plan, so its age shows it', () => {
+    runPatchState();
+    const before = machine.patchState();
+    machine.write('unmet', 'yes').write('lists-updated', '');
+    const { status, stderr } = runPatchState();
+    expect({ status, stderr }).toEqual({ status: 1, stderr: expect.stringContaining("E: Unmet dependencies. Try 'apt --fix-broken install'") });
+    expect(machine.patchState()).toBe(before);
+  });
+
   it('skips while a maintenance command runs (the command writes the state when it ends)', () => {
     const { status } = machine.withLockHeld(runPatchState);
     expect(status).toBe(0);

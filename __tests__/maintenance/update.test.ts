@@ -165,6 +165,15 @@ describe('platform-update', () => {
     });
   });
 
+  it('fails when apt cannot plan an upgrade (broken dependencies)', () => {
+    machine.write('unmet', 'yes');
+    const { status, result } = machine.run('update');
+    expect({ status, message: result.message }).toEqual({
+      status: 1,
+      message: "E: Unmet dependencies. Try 'apt --fix-broken install' with no packages (or specify a solution).",
+    });
+  });
+
   it('reports a reboot that an update asks for', () => {
     machine.write('reboot-packages', ['libssl3']);
     expect(machine.run('update').result.rebootRequired).toBe(true);

@@ -172,10 +172,15 @@ count_lines() {
 
 # node_exporter's textfile collector reads every *.prom file in TEXTFILE_DIR; it
 # must never see half a file, so the file is written beside it and renamed.
+# When apt cannot plan, the file is left as it was (its age shows it).
 write_patch_state() {
-  local plan pending security since=0 reboot=0 lists=0 temporary
+  local simulation plan pending security since=0 reboot=0 lists=0 temporary
+  if ! simulation=$(simulate dist-upgrade 2>&1); then
+    log "apt cannot plan the upgrade; the patch state stays as it was: $(grep -m1 '^E: ' <<<"${simulation}" || true)"
+    return 1
+  fi
   # BigBlueButton's packages follow the release the platform pins, not apt's candidate.
-  plan=$(simulate dist-upgrade 2>/dev/null | upgrade_lines | grep -vE "^Inst ${BBB_PACKAGE} " || true)
+  plan=$(upgrade_lines <<<"${simulation}" | grep -vE "^Inst ${BBB_PACKAGE} " || true)
   pending=$(count_lines <<<"${plan}")
   security=$(security_lines <<<"${plan}" | count_lines)
   install -d -m 0755 "${STATE_DIR}" "${TEXTFILE_DIR}"

@@ -94,7 +94,7 @@ if [[ ${changed} == true ]]; then
 fi
 
 record_run 1
-write_patch_state
+write_patch_state || log "could not write the patch state"
 reboot_required=false
 [[ ! -e ${REBOOT_REQUIRED_FILE} ]] || reboot_required=true
 finish ok "security=${security_count}" "bbbVersion=$(installed_version bigbluebutton)" "bbbChanged=${bbb_changed}" \
