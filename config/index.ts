@@ -2,3 +2,4 @@ export { ConfigError, loadEnvironmentFile, parseEnvironment } from './load';
 export type { EnvironmentConfig, ScheduleRule, Weekday } from './schema';
 export { IONOS_LOCATIONS, WEEKDAYS } from './formats';
 export { DEFAULT_SMARTHOST, greenlightMailFrom, mailRelay, type MailRelay } from './mail-relay';
+export { maintenanceWindow, DEFAULT_MAINTENANCE_WINDOW, type MaintenanceWindow } from './maintenance';

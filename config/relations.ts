@@ -6,6 +6,7 @@
 import { IONOS_LOCATIONS, minutesOfDay, timeProblem } from './formats';
 import type { Problem } from './issues';
 import { serviceLocationProblems } from './service-locations';
+import { maintenanceProblems } from './maintenance';
 
 type Raw = Record<string, unknown>;
 
@@ -58,5 +59,5 @@ export function relationProblems(document: unknown): Problem[] {
   if (Array.isArray(sshKeys) && new Set(sshKeys).size !== sshKeys.length) {
     problems.push({ path: ['sshKeys'], message: 'must not list the same key twice' });
   }
-  return problems;
+  return [...problems, ...maintenanceProblems(document)];
 }

@@ -118,6 +118,17 @@ const autoscalerSchema = v.strictObject({
   }),
 });
 
+/** Optional; defaults in config/maintenance.ts (01:00-05:00 in the schedule's timezone). */
+const maintenanceSchema = v.strictObject({
+  window: v.optional(
+    v.strictObject({
+      from: v.optional(formatted(timeProblem)),
+      to: v.optional(formatted(timeProblem)),
+      timezone: v.optional(formatted(timezoneProblem)),
+    }),
+  ),
+});
+
 export const environmentSchema = v.strictObject({
   name: v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{1,20}$/, 'must match [a-z][a-z0-9-]{1,20}')),
   location: v.picklist(IONOS_LOCATIONS),
@@ -131,6 +142,7 @@ export const environmentSchema = v.strictObject({
   turn: turnSchema,
   monitoring: monitoringSchema,
   autoscaler: autoscalerSchema,
+  maintenance: v.optional(maintenanceSchema),
 });
 
 /** A validated environment, as every construct and the autoscaler receive it. */

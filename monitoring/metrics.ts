@@ -24,6 +24,23 @@ export const NODE_EXPORTER_METRICS = [
 export const BBB_RECORDING_COUNT_METRICS = ['bbb_platform_recordings_pending', 'bbb_platform_recordings_failed'] as const;
 
 /**
+ * Written on every VM by the maintenance commands and platform-patch-state.timer
+ * (templates/maintenance/lib.sh, write_patch_state) and served by node_exporter's
+ * textfile collector (job `node`). The last-run series exist once a maintenance run
+ * has ended on the server.
+ */
+export const PATCH_STATE_METRICS = [
+  'platform_updates_pending',
+  'platform_security_updates_pending',
+  'platform_security_updates_pending_since_timestamp_seconds',
+  'platform_reboot_required',
+  'platform_package_lists_updated_timestamp_seconds',
+  'platform_maintenance_last_run_timestamp_seconds',
+  'platform_maintenance_last_run_success',
+  'platform_maintenance_last_success_timestamp_seconds',
+] as const;
+
+/**
  * greenstatic/bigbluebutton-exporter, :9688 on BBB servers. Its bbb_recordings_* counts
  * read from disk include every recording ever made here (BigBlueButton keeps status
  * files after publishing) and never fall back to zero; whether a server's recordings
@@ -71,6 +88,7 @@ export const SCRAPE_METRICS = ['up', 'scrape_duration_seconds'] as const;
 export const EXPORTED_METRICS: ReadonlySet<string> = new Set([
   ...NODE_EXPORTER_METRICS,
   ...BBB_RECORDING_COUNT_METRICS,
+  ...PATCH_STATE_METRICS,
   ...BBB_EXPORTER_METRICS,
   ...BLACKBOX_METRICS,
   ...AUTOSCALER_METRICS,

@@ -1,6 +1,8 @@
 import * as yaml from 'js-yaml';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { maintenanceWindow } from '../../config';
+import { maintenance, wholeWindow } from '../../constructs/maintenance';
 import { staticRuleFiles } from '../../monitoring/rules';
 import { checkStack } from '../../testing/schema-check';
 import { decodeUserData, userDataOf } from '../../testing/user-data';
@@ -92,6 +94,7 @@ describe('configuration delivery', () => {
         '/etc/monitoring/secrets/grafana/admin-password',
         '/opt/monitoring/autoscaler.env',
         '/etc/bbb-autoscaler/inventory.json',
+        ...maintenance({ turn: wholeWindow(maintenanceWindow(exampleConfig())) }).files.map((file) => file.path),
       ].sort(),
     );
   });

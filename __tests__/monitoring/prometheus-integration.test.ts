@@ -16,6 +16,7 @@ import { renderPrometheusConfig } from '../../monitoring/prometheus/config';
 import { expandGrafanaVariables } from '../../monitoring/promql';
 import { ruleFilesFor } from '../../monitoring/rules';
 import { deliveredFile, recordingCountText } from '../bbb-pool/recording-tree';
+import { patchStateText, type PatchState } from '../maintenance/patch-state-text';
 import { describeWithTool } from '../support/tools';
 import { bbbExporterText, freePort, nodeExporterText, serveMetrics, type FakeServerSpec } from './fake-exporters';
 import { exampleConfig, scratchDir } from './fixtures';
@@ -29,6 +30,8 @@ interface FakeServer {
   readonly spec: FakeServerSpec;
   /** Recordings on disk, counted by the BBB server's own script into node_exporter's textfile directory. */
   readonly recordings?: { readonly pending: number; readonly failed: number };
+  /** Its packages, as the maintenance commands report them into the same directory. */
+  readonly patchState?: PatchState;
 }
 
 const BBB_01: FakeServer = {
@@ -46,6 +49,7 @@ const BBB_01: FakeServer = {
     bbb: { meetings: 3, participants: 40, listeners: 15, voice: 20, video: 10, recordingsProcessing: 1, recordingsUnprocessed: 2, apiUp: true },
   },
   recordings: { pending: 3, failed: 1 },
+  patchState: { pending: 3, security: 2, rebootRequired: true, lastRunSucceeded: true },
 };
 const BBB_02: FakeServer = {
   name: 'example-bbb-02',
@@ -58,6 +62,7 @@ const BBB_02: FakeServer = {
     bbb: { meetings: 1, participants: 25, listeners: 5, voice: 10, video: 0, recordingsProcessing: 0, recordingsUnprocessed: 0, apiUp: true },
   },
   recordings: { pending: 0, failed: 0 },
+  patchState: { pending: 0, security: 0, rebootRequired: false, lastRunSucceeded: false },
 };
 /** Stopped by the autoscaler: IONOS still lists it; its numbers must not count. */
 const BBB_03_STOPPED: FakeServer = {
@@ -151,7 +156,10 @@ describeWithTool('prometheus', 'Prometheus with the rendered configuration', () 
 
     const recordingCountScript = deliveredFile(RECORDING_METRICS_SCRIPT).content;
     for (const server of SERVERS) {
-      const textfiles = server.recordings ? recordingCountText(recordingCountScript, server.recordings) : '';
+      const textfiles = [
+        server.recordings ? recordingCountText(recordingCountScript, server.recordings) : '',
+        server.patchState ? patchStateText(server.patchState) : '',
+      ].join('');
       servers.push(await serveMetrics(server.spec.address, nodePort, () => nodeExporterText(server.spec, elapsed(), textfiles)));
       const bbb = server.spec.bbb;
       if (bbb) servers.push(await serveMetrics(server.spec.address, bbbPort, () => bbbExporterText(bbb)));
@@ -289,6 +297,9 @@ describeWithTool('prometheus', 'Prometheus with the rendered configuration', () 
     ['BBB servers running', 'bbb:servers:running', 2],
     ['BBB servers stopped', 'platform:bbb_pool_size - bbb:servers:running', 18],
     ['Cordoned / draining', 'clamp_min(max(bbb_autoscaler_running_servers) - max(bbb_autoscaler_desired_servers), 0)', 1],
+    ['Servers with security updates', 'count(last_over_time(platform_security_updates_pending[7d]) > 0) or vector(0)', 1],
+    ['Servers waiting for a reboot', 'count(last_over_time(platform_reboot_required[7d]) == 1) or vector(0)', 1],
+    ['Failed maintenance runs', 'count(last_over_time(platform_maintenance_last_run_success[7d]) == 0) or vector(0)', 1],
   ])('the platform panel "%s" shows the expected number', async (title, expr, expected) => {
     expect(queriesOf(dashboards['platform.json']).find((query) => query.panel === title)?.expr).toBe(expr);
     expect(Object.values(await valueOf(expr))).toEqual([expected]);

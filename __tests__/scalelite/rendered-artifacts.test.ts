@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { mailRelay } from '../../config';
+import { MAINTENANCE_COMMANDS } from '../../constructs/maintenance';
 import { nodeCloudConfig, nodeFiles, singletonServices, type NodeFile, type NodeSettings } from '../../constructs/scalelite';
 import type { SharedStorage } from '../../constructs/data';
 import { exampleConfig, synthEnvironment } from '../../testing/synth';
@@ -40,6 +41,8 @@ function settings(recordings: boolean, greenlight: boolean): NodeSettings {
           mail: { relay: mailRelay(config), from: 'portal@bbb.example.org', password: 'relay-password', heloDomain: 'bbb.example.org' },
         }
       : undefined,
+    maintenanceWindow: { onCalendar: '*-*-* 01:00:00 Europe/Berlin', minutes: 240 },
+    nodeAddresses: ['10.20.1.1', '10.20.1.2'],
   };
 }
 
@@ -173,8 +176,10 @@ describeWithTool('docker-compose', 'node compose files', () => {
 });
 
 describeWithTool('shellcheck', 'node scripts', () => {
+  // The maintenance commands source their library; __tests__/maintenance checks them with it.
+  const maintenanceCommands: readonly string[] = Object.values(MAINTENANCE_COMMANDS);
   const scripts = variants.flatMap(([variant, files]) =>
-    files.filter((file) => file.mode === '0755').map((file) => [`${variant}: ${file.path}`, file.content] as [string, string]),
+    files.filter((file) => file.mode === '0755' && !maintenanceCommands.includes(file.path)).map((file) => [`${variant}: ${file.path}`, file.content] as [string, string]),
   );
 
   it('covers the singleton, storage and health scripts', () => {
@@ -211,7 +216,14 @@ describeWithTool('systemd-analyze', 'node units as systemd reads them', () => {
     const units = Object.fromEntries(
       exampleFiles.filter((file) => file.path.startsWith('/etc/systemd/system/')).map((file) => [path.basename(file.path), file.content]),
     );
-    expect(Object.keys(units).sort()).toEqual(['scalelite-singletons.service', 'scalelite.service']);
+    expect(Object.keys(units).sort()).toEqual([
+      'platform-maintenance.service',
+      'platform-maintenance.timer',
+      'platform-patch-state.service',
+      'platform-patch-state.timer',
+      'scalelite-singletons.service',
+      'scalelite.service',
+    ]);
     expect(verifyUnits(units)).toEqual([]);
   });
 });

@@ -5,7 +5,6 @@ import * as yaml from 'js-yaml';
 import { App, TerraformStack } from 'cdktf';
 import { Network } from '../../constructs/network';
 import { TURN_RELAY_PORTS, TurnServers } from '../../constructs/turn';
-import { readTemplate } from '../../constructs/templates';
 import { checkStack } from '../../testing/schema-check';
 import { exampleConfig, exampleWith } from '../../testing/synth';
 import { resources, synthBbb, type Json } from '../bbb-pool/synth-bbb';
@@ -221,7 +220,7 @@ describeWithTool('docker-compose', 'TURN compose file', () => {
   it('is a valid Compose file', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'turn-compose-'));
     try {
-      writeFileSync(path.join(dir, 'compose.yml'), readTemplate('turn/compose.yml'));
+      writeFileSync(path.join(dir, 'compose.yml'), file('/etc/coturn/compose.yml').content);
       const result = run('docker-compose', ['-f', path.join(dir, 'compose.yml'), 'config', '-q'], { cwd: dir });
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);

@@ -6,8 +6,10 @@
  */
 import type { EnvironmentConfig } from '../../config';
 import { renderCloudConfig } from '../cloud-init';
+import { maintenance } from '../maintenance';
 import { readTemplate, renderTemplate } from '../templates';
-import { bbbServices, TEXTFILE_DIR } from './bbb-services';
+import { bbbServices, SETUP_DONE_MARKER, TEXTFILE_DIR } from './bbb-services';
+import { bbbApiUrl } from './inventory';
 import { bbbRelease, SCALELITE_RELEASE } from './release';
 
 /** NFS share Scalelite imports recordings from (the spool lives under var/bigbluebutton/spool). */
@@ -61,6 +63,8 @@ export function renderBbbCloudConfig(
   });
   const exporterEnv = renderTemplate('bbb/exporter.env', { hostname: machine.fqdn, bbbSecret: machine.bbbSecret });
   const services = bbbServices();
+  // No window turn: a BBB server is patched only when it carries no meeting, by whoever drained it.
+  const upkeep = maintenance({ readyMarker: SETUP_DONE_MARKER, bbbApiUrl: bbbApiUrl(machine.fqdn) });
 
   return renderCloudConfig(config, {
     hostname: machine.fqdn.split('.')[0],
@@ -74,8 +78,9 @@ export function renderBbbCloudConfig(
       ...(recordings ? [{ path: `${CONFIG_DIR}/scalelite.yml`, content: readTemplate('bbb/scalelite.yml') }] : []),
       ...(turn ? [{ path: `${CONFIG_DIR}/turn-stun-servers.xml`, content: renderTurnStunServers(turn), permissions: '0600' }] : []),
       ...services.writeFiles,
+      ...upkeep.files.map((file) => ({ path: file.path, content: file.content, permissions: file.mode })),
     ],
-    runcmd: services.runcmd,
+    runcmd: [...services.runcmd, ['systemctl', 'enable', '--now', ...upkeep.timers]],
   });
 }
 

@@ -13,7 +13,7 @@ const SETUP_SCRIPT_PATH = '/usr/local/sbin/bbb-platform-setup';
 export const VERIFY_SCRIPT_PATH = '/usr/local/sbin/bbb-platform-verify';
 const SETUP_SERVICE = 'bbb-platform-setup.service';
 /** Written by the setup script as its last step; later boots skip the setup. */
-const SETUP_DONE_MARKER = '/var/lib/bbb-platform/setup-done';
+export const SETUP_DONE_MARKER = '/var/lib/bbb-platform/setup-done';
 const CERTIFICATE_RENEWAL_SERVICE = 'certbot-renew-at-boot.service';
 export const RECORDING_METRICS_SCRIPT = '/usr/local/sbin/bbb-recording-metrics';
 const RECORDING_METRICS_TIMER = 'bbb-recording-metrics.timer';

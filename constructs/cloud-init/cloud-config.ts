@@ -56,7 +56,8 @@ export function renderCloudConfig(config: Pick<EnvironmentConfig, 'sshKeys'>, ma
     ssh_pwauth: false,
     package_update: true,
     package_upgrade: false,
-    packages: ['ca-certificates', 'curl', 'unattended-upgrades', ...(machine.packages ?? [])],
+    // needrestart: the maintenance commands restart what still runs replaced files (constructs/maintenance).
+    packages: ['ca-certificates', 'curl', 'needrestart', ...(machine.packages ?? [])],
     write_files: [
       { path: '/etc/ssh/sshd_config.d/10-hardening.conf', content: readTemplate('base/sshd-hardening.conf'), permissions: '0644' },
       { path: '/usr/local/sbin/configure-nics', content: renderTemplate('base/configure-nics.sh', { privateNetwork: PRIVATE_CIDR, defaultGateway: machine.defaultGateway ?? '' }), permissions: '0755' },

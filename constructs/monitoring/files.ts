@@ -6,11 +6,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { EnvironmentConfig } from '../../config';
+import { maintenanceWindow, type EnvironmentConfig } from '../../config';
 import { renderAlertmanagerConfig } from '../../monitoring/alertmanager/config';
 import { renderPrometheusConfig } from '../../monitoring/prometheus/config';
 import { ruleFilesFor, type RuleFile } from '../../monitoring/rules';
+import { TEXTFILE_DIR } from '../bbb-pool/bbb-services';
 import type { PushedFile } from '../delivery';
+import { maintenance, wholeWindow } from '../maintenance';
 import { publicHosts } from '../naming';
 import { readTemplate, renderTemplate } from '../templates';
 import { AUTOSCALER_BUNDLE_DIR, AUTOSCALER_INVENTORY_DIR, CONFIG_DIR, IN_CONTAINER, MONITORING_DIR, SECRETS_DIR } from './layout';
@@ -75,6 +77,7 @@ export function monitoringFiles(input: MonitoringFilesInput): MonitoringFiles {
         retentionSizeGb: Math.floor(config.monitoring.diskGb * PROMETHEUS_DISK_SHARE),
         privateIp: input.privateIp,
         grafanaHost,
+        textfileDir: TEXTFILE_DIR,
       }),
     },
     { path: `${MONITORING_DIR}/.env`, content: `COMPOSE_PROJECT_NAME=monitoring\nCOMPOSE_FILE=${composeFiles.join(':')}\n` },
@@ -98,6 +101,7 @@ export function monitoringFiles(input: MonitoringFilesInput): MonitoringFiles {
     { path: `${CONFIG_DIR}/grafana/provisioning/datasources/prometheus.yml`, content: readTemplate('monitoring/grafana/datasources.yml') },
     { path: `${CONFIG_DIR}/grafana/provisioning/dashboards/platform.yml`, content: readTemplate('monitoring/grafana/dashboards.yml') },
     ...withManifest(`${CONFIG_DIR}/grafana/dashboards`, dashboards),
+    ...maintenance({ turn: wholeWindow(maintenanceWindow(config)) }).files,
     { path: `${SECRETS_DIR}/prometheus/ionos-token`, content: secrets.ionosReadToken },
     { path: `${SECRETS_DIR}/alertmanager/smtp-password`, content: secrets.smtpPassword },
     { path: `${SECRETS_DIR}/grafana/admin-password`, content: secrets.grafanaAdminPassword },

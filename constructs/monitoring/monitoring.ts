@@ -6,6 +6,7 @@ import type { RuleFile } from '../../monitoring/rules';
 import { sshRules } from '../bbb-pool/firewall';
 import { sensitiveVariable, smtpPassword } from '../data';
 import { PushedFiles } from '../delivery';
+import { PATCH_STATE_TIMER, WINDOW_TIMER } from '../maintenance';
 import { publicHosts, serverName } from '../naming';
 import { privateAddress, type Network } from '../network';
 import { PlatformServer, type InboundRule } from '../server';
@@ -101,7 +102,7 @@ export class Monitoring extends Construct {
     this.push = new PushedFiles(this, 'Config', {
       target: this.server,
       files: files.config,
-      afterCommands: [`sh ${MONITORING_DIR}/apply.sh`],
+      afterCommands: [`sh ${MONITORING_DIR}/apply.sh`, 'systemctl daemon-reload', `systemctl enable --now ${PATCH_STATE_TIMER} ${WINDOW_TIMER}`],
       dependsOn: [this.dataVolume],
     });
     if (files.bundle) {

@@ -1,6 +1,7 @@
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { PushedFiles } from '../delivery';
+import { PATCH_STATE_TIMER, WINDOW_TIMER } from '../maintenance';
 import type { PlatformServer } from '../server';
 import { WAIT_HEALTHY_SCRIPT, type NodeFile } from './node-files';
 
@@ -16,6 +17,7 @@ export interface ScaleliteConfigPushProps {
 /** Run on a node after its files changed: pick up unit changes, recreate changed containers, re-contend for the lock. */
 export const APPLY_COMMANDS: readonly string[] = [
   'systemctl daemon-reload',
+  `systemctl enable --now ${PATCH_STATE_TIMER} ${WINDOW_TIMER}`,
   'systemctl reload scalelite.service',
   'systemctl restart scalelite-singletons.service',
   WAIT_HEALTHY_SCRIPT,

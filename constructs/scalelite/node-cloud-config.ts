@@ -1,6 +1,7 @@
 import type { EnvironmentConfig } from '../../config';
 import { renderCloudConfig } from '../cloud-init';
 import { nfsMount, type SharedStorage } from '../data';
+import { PATCH_STATE_TIMER, WINDOW_TIMER } from '../maintenance';
 import { PRIVATE_CIDR, privateAddress } from '../network';
 import type { NodeFile } from './node-files';
 
@@ -42,6 +43,7 @@ export function nodeCloudConfig(config: Pick<EnvironmentConfig, 'sshKeys'>, prop
       ['systemctl', 'daemon-reload'],
       ['systemctl', 'enable', '--now', 'docker.service'],
       ['systemctl', 'enable', '--now', 'scalelite.service', 'scalelite-singletons.service'],
+      ['systemctl', 'enable', '--now', PATCH_STATE_TIMER, WINDOW_TIMER],
     ],
   });
 }

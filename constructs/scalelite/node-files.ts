@@ -4,6 +4,8 @@
  * to running nodes, so both paths always deliver the same thing.
  */
 import type { MailRelay } from '../../config';
+import { TEXTFILE_DIR } from '../bbb-pool/bbb-services';
+import { maintenance, type WindowTurn } from '../maintenance';
 import { readTemplate, renderTemplate } from '../templates';
 import {
   GREENLIGHT_STORAGE_DIR,
@@ -24,6 +26,8 @@ const DB_SESSION_LIBRARY = '/usr/local/lib/scalelite/db-session.sh';
 export const SINGLETON_LOCK_KEY = 736415289;
 /** PostgreSQL advisory lock key held while a node migrates the databases. */
 export const MIGRATION_LOCK_KEY = 736415290;
+/** PostgreSQL advisory lock key the nodes take turns with in the maintenance window. */
+export const MAINTENANCE_LOCK_KEY = 736415291;
 /** Port of nginx for Scalelite (API, recordings) and for Greenlight on each node. */
 export const SCALELITE_PORT = 80;
 export const GREENLIGHT_PORT = 8080;
@@ -54,6 +58,10 @@ export interface NodeSettings {
     readonly bigbluebuttonEndpoint: string;
     readonly mail: GreenlightMail;
   };
+  /** When the node takes its turn in the nightly window; the nodes' health checks and the lock are added here. */
+  readonly maintenanceWindow: WindowTurn;
+  /** Private address of every node of the tier, to wait for their health before a node's turn. */
+  readonly nodeAddresses: readonly string[];
 }
 
 /** How Greenlight sends its mail (sign-up confirmation, password reset). */
@@ -83,7 +91,10 @@ export function nodeFiles(settings: NodeSettings): NodeFile[] {
   ];
   const singletons = singletonServices(settings).join(' ');
   const files: NodeFile[] = [
-    file(`${PROJECT_DIR}/docker-compose.yml`, renderTemplate('scalelite/docker-compose.yml', { scaleliteVersion: settings.scaleliteVersion })),
+    file(
+      `${PROJECT_DIR}/docker-compose.yml`,
+      renderTemplate('scalelite/docker-compose.yml', { scaleliteVersion: settings.scaleliteVersion, textfileDir: TEXTFILE_DIR }),
+    ),
     file(`${PROJECT_DIR}/.env`, renderTemplate('scalelite/project.env', { composeFiles: composeFiles.join(':') })),
     secret(
       `${PROJECT_DIR}/scalelite.env`,
@@ -131,6 +142,17 @@ export function nodeFiles(settings: NodeSettings): NodeFile[] {
       }),
     ),
     executable(WAIT_HEALTHY_SCRIPT, readTemplate('scalelite/wait-healthy.sh')),
+    ...maintenance({
+      turn: {
+        ...settings.maintenanceWindow,
+        tier: {
+          lockKey: MAINTENANCE_LOCK_KEY,
+          healthUrls: settings.nodeAddresses.map((address) => `http://${address}:${SCALELITE_PORT}/health_check`),
+          waitHealthy: WAIT_HEALTHY_SCRIPT,
+          databaseEnv: `${PROJECT_DIR}/scalelite.env`,
+        },
+      },
+    }).files,
   ];
   if (recordings) {
     files.push(

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
-import { greenlightMailFrom, mailRelay, type EnvironmentConfig } from '../../config';
+import { greenlightMailFrom, mailRelay, maintenanceWindow, type EnvironmentConfig } from '../../config';
 import { generatedHexSecret, smtpPassword, type DataServices, type SharedStorage } from '../data';
+import { wholeWindow } from '../maintenance';
 import { privateAddress, type Network } from '../network';
 import { publicHosts, serverName } from '../naming';
 import { PlatformServer } from '../server';
@@ -81,6 +82,9 @@ export class Scalelite extends Construct {
             mail: { relay: mailRelay(config), from: greenlightMailFrom(config), password: smtpPassword(this), heloDomain: config.domain },
           }
         : undefined,
+      // All nodes open the window together; the lock hands out the turns.
+      maintenanceWindow: wholeWindow(maintenanceWindow(config)),
+      nodeAddresses: Array.from({ length: settings.nodes }, (_, i) => privateAddress.scalelite(i + 1)),
     };
     const files = nodeFiles(nodeSettings);
     this.nodeFiles = Array.from({ length: settings.nodes }, () => files);

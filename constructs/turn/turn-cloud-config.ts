@@ -5,7 +5,9 @@
  * servers derive client credentials from.
  */
 import type { EnvironmentConfig } from '../../config';
+import { TEXTFILE_DIR } from '../bbb-pool/bbb-services';
 import { renderCloudConfig } from '../cloud-init';
+import { maintenance, type WindowTurn } from '../maintenance';
 import { readTemplate, renderTemplate } from '../templates';
 import { certbotCloudConfig } from '../tls';
 import { TURN_RELAY_PORTS } from './firewall';
@@ -15,6 +17,8 @@ export interface TurnMachine {
   /** The public address coturn listens and relays on (a Terraform reference). */
   readonly publicIp: string;
   readonly secret: string;
+  /** Its turn in the nightly maintenance window (TURN servers take consecutive slots). */
+  readonly maintenanceTurn: WindowTurn;
 }
 
 const COTURN_DIR = '/etc/coturn';
@@ -34,6 +38,7 @@ export function renderTurnCloudConfig(
     fqdn: machine.fqdn,
   });
   const tls = certbotCloudConfig({ domains: [machine.fqdn], email: config.acmeEmail, reloadService: COTURN_SERVICE });
+  const upkeep = maintenance({ turn: machine.maintenanceTurn });
   return renderCloudConfig(config, {
     hostname: machine.fqdn.split('.')[0],
     fqdn: machine.fqdn,
@@ -41,7 +46,7 @@ export function renderTurnCloudConfig(
     writeFiles: [
       // coturn runs as nobody:nogroup in its container and reads the file through the group.
       { path: `${COTURN_DIR}/turnserver.conf`, content: turnserverConf, permissions: '0640', owner: 'root:nogroup' },
-      { path: `${COTURN_DIR}/compose.yml`, content: readTemplate('turn/compose.yml') },
+      { path: `${COTURN_DIR}/compose.yml`, content: renderTemplate('turn/compose.yml', { textfileDir: TEXTFILE_DIR }) },
       { path: `/etc/systemd/system/${COTURN_SERVICE}.service`, content: readTemplate('turn/coturn.service') },
       // Sorted before certbot's reload hook (constructs/tls), so coturn reloads the new copy.
       {
@@ -51,7 +56,13 @@ export function renderTurnCloudConfig(
         defer: true,
       },
       ...tls.writeFiles,
+      ...upkeep.files.map((file) => ({ path: file.path, content: file.content, permissions: file.mode })),
     ],
-    runcmd: [['systemctl', 'daemon-reload'], ...tls.runcmd, ['systemctl', 'enable', '--now', `${COTURN_SERVICE}.service`]],
+    runcmd: [
+      ['systemctl', 'daemon-reload'],
+      ...tls.runcmd,
+      ['systemctl', 'enable', '--now', ...upkeep.timers],
+      ['systemctl', 'enable', '--now', `${COTURN_SERVICE}.service`],
+    ],
   });
 }

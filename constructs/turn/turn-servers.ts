@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { Password } from '@cdktf/provider-random/lib/password';
-import type { EnvironmentConfig } from '../../config';
+import { maintenanceWindow, type EnvironmentConfig } from '../../config';
 import type { TurnEndpoint } from '../bbb-pool/bbb-cloud-config';
+import { windowSlot } from '../maintenance';
 import { serverName } from '../naming';
 import { privateAddress, type Network } from '../network';
 import { PlatformServer } from '../server';
@@ -45,9 +46,12 @@ export class TurnServers extends Construct {
     }
     const secret = new Password(this, 'Secret', { length: SECRET_LENGTH, special: false });
     this.secret = secret;
+    const window = maintenanceWindow(config);
     this.servers = network.turnAddresses.map((address, offset) => {
       const index = offset + 1;
-      const cloudConfig = renderTurnCloudConfig(config, { fqdn: address.fqdn, publicIp: address.ip, secret: secret.result });
+      // One after another: while one reboots, clients use the others.
+      const maintenanceTurn = windowSlot(window, index, count);
+      const cloudConfig = renderTurnCloudConfig(config, { fqdn: address.fqdn, publicIp: address.ip, secret: secret.result, maintenanceTurn });
       return new PlatformServer(this, `Server${index}`, {
         config,
         network,

@@ -19,6 +19,7 @@ function formatValue(value: number, unit: string | undefined): string {
   if (unit === 'percentunit') return `${(value * 100).toFixed(0)}%`;
   if (unit === 'bool_yes_no') return value >= 1 ? 'Yes' : 'No';
   if (unit === 's') return `${value.toFixed(0)} s`;
+  if (unit === 'h') return `${value.toFixed(1)} h`;
   return Number.isInteger(value) ? String(value) : value.toFixed(1);
 }
 

@@ -137,6 +137,13 @@ export function schoolDay(date = '2026-03-02'): SchoolDay {
       received.set(instance, rx);
       series.add('node_network_receive_bytes_total', { ...node, device: 'ens6' }, rx, time);
       series.add('node_network_transmit_bytes_total', { ...node, device: 'ens6' }, rx * 1.8, time);
+      // Servers 1-8 were patched two nights ago; the others have not run since a security fix came out.
+      series.add('platform_security_updates_pending', node, i <= 8 ? 0 : 3, time);
+      series.add('platform_reboot_required', node, i === 9 ? 1 : 0, time);
+      if (i <= 8) {
+        series.add('platform_maintenance_last_run_success', node, 1, time);
+        series.add('platform_maintenance_last_success_timestamp_seconds', node, start - 2 * 86400 - 3 * 3600 + i * 600, time);
+      }
     }
     for (const [instance, role] of [
       ['example-scalelite-01', 'scalelite'],
@@ -144,7 +151,13 @@ export function schoolDay(date = '2026-03-02'): SchoolDay {
       ['example-turn-01', 'turn'],
       ['example-monitoring-01', 'monitoring'],
     ]) {
-      series.add('up', { instance, job: 'node', role }, 1, time);
+      const node = { instance, job: 'node', role };
+      series.add('up', node, 1, time);
+      // Patched in last night's window, 01:00-05:00 local time.
+      series.add('platform_security_updates_pending', node, 0, time);
+      series.add('platform_reboot_required', node, 0, time);
+      series.add('platform_maintenance_last_run_success', node, 1, time);
+      series.add('platform_maintenance_last_success_timestamp_seconds', node, start - 4 * 3600, time);
     }
 
     const autoscaler = { instance: 'autoscaler:9464', job: 'autoscaler', role: 'monitoring' };

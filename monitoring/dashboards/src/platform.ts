@@ -1,6 +1,9 @@
-/** The whole platform at a glance: users, meetings, servers, and capacity against load. */
+/** The whole platform at a glance: users, meetings, servers, capacity against load, and patch state. */
 import { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { graph, stat } from './panels';
+
+/** Each server's last report of the past week: a stopped BBB server keeps the state it last reported. */
+const lastReport = (metric: string) => `last_over_time(${metric}[7d])`;
 
 export function platformDashboard(): DashboardBuilder {
   return new DashboardBuilder('BBB platform overview')
@@ -62,6 +65,38 @@ export function platformDashboard(): DashboardBuilder {
       graph('Days until certificates expire', [{ expr: '(probe_ssl_earliest_cert_expiry - time()) / 86400', legend: '{{endpoint}}' }], {
         unit: 'd',
         min: 0,
+      }),
+    )
+    .withPanel(
+      stat('Servers with security updates', { expr: `count(${lastReport('platform_security_updates_pending')} > 0) or vector(0)`, legend: 'servers' }, {
+        width: 6,
+        description: 'Servers whose last report (within 7 days) lists security updates not yet installed.',
+      }),
+    )
+    .withPanel(
+      stat('Servers waiting for a reboot', { expr: `count(${lastReport('platform_reboot_required')} == 1) or vector(0)`, legend: 'servers' }, {
+        width: 6,
+        description: 'An installed update (kernel, C library) takes effect with the next reboot.',
+      }),
+    )
+    .withPanel(
+      stat('Failed maintenance runs', { expr: `count(${lastReport('platform_maintenance_last_run_success')} == 0) or vector(0)`, legend: 'servers' }, {
+        width: 6,
+        description: 'Servers whose last maintenance run failed; MaintenanceFailed names them.',
+      }),
+    )
+    .withPanel(
+      stat('Last maintenance', { expr: `(time() - max(${lastReport('platform_maintenance_last_success_timestamp_seconds')})) / 3600`, legend: 'hours ago' }, {
+        unit: 'h',
+        width: 6,
+        description: 'Hours since the latest successful maintenance run on any server.',
+      }),
+    )
+    .withPanel(
+      graph('Security updates pending per server', [{ expr: lastReport('platform_security_updates_pending'), legend: '{{instance}}' }], {
+        min: 0,
+        width: 24,
+        description: 'As each server last reported within 7 days: a stopped BBB server keeps the state it had when it last ran.',
       }),
     );
 }
