@@ -17,6 +17,9 @@ export const BUNDLE_PATH = path.join(ROOT, 'dist', 'autoscaler.js');
 export async function bundleAutoscaler(outfile = BUNDLE_PATH): Promise<void> {
   const result = await build({
     entryPoints: [path.join(ROOT, 'functions', 'autoscaler', 'main.ts')],
+    // esbuild names each module in the bundle by its path from this directory (the
+    // current one by default): fixed, a build from anywhere gives the same bytes.
+    absWorkingDir: ROOT,
     outfile,
     bundle: true,
     platform: 'node',

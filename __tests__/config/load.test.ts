@@ -1,10 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { ConfigError, loadEnvironmentFile, parseEnvironment } from '../../config';
 import { loadEnvironments } from '../../stacks/environments';
 
 const EXAMPLE = path.resolve(__dirname, '../../environments/example.yaml');
+/** A directory that surely holds none of the files the tests name in it. */
+const EMPTY_DIR = mkdtempSync(path.join(tmpdir(), 'config-load-'));
+afterAll(() => rmSync(EMPTY_DIR, { recursive: true, force: true }));
+const absent = (name: string) => path.join(EMPTY_DIR, name);
+const escaped = (file: string) => file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const exampleText = readFileSync(EXAMPLE, 'utf8');
 const exampleDocument = () => yaml.load(exampleText) as Record<string, any>;
 
@@ -38,7 +44,7 @@ describe('environment loader', () => {
   });
 
   it('names a missing file', () => {
-    expect(() => loadEnvironmentFile('/nonexistent/env.yaml')).toThrow(/env\.yaml: 1 problem\n\s+cannot read file: ENOENT/);
+    expect(() => loadEnvironmentFile(absent('env.yaml'))).toThrow(/env\.yaml: 1 problem\n\s+cannot read file: ENOENT/);
   });
 
   it('names a directory given instead of a file', () => {
@@ -176,15 +182,17 @@ describe('environment loader', () => {
 });
 
 describe('loading several environment files', () => {
-  const missing = '/nonexistent/a.yaml';
+  const [missing, alsoMissing] = [absent('a.yaml'), absent('b.yaml')];
 
   it('reports one bad file as that file, its problems once', () => {
-    expect(() => loadEnvironments([missing, EXAMPLE])).toThrow(/^\/nonexistent\/a\.yaml: 1 problem\n  cannot read file: ENOENT$/);
+    expect(() => loadEnvironments([missing, EXAMPLE])).toThrow(new RegExp(`^${escaped(missing)}: 1 problem\n  cannot read file: ENOENT$`));
   });
 
   it('nests the problems of several bad files under each file', () => {
-    expect(() => loadEnvironments([missing, '/nonexistent/b.yaml'])).toThrow(
-      /^environments: 2 problems\n  \/nonexistent\/a\.yaml: 1 problem\n    cannot read file: ENOENT\n  \/nonexistent\/b\.yaml: 1 problem\n    cannot read file: ENOENT$/,
+    expect(() => loadEnvironments([missing, alsoMissing])).toThrow(
+      new RegExp(
+        `^environments: 2 problems\n  ${escaped(missing)}: 1 problem\n    cannot read file: ENOENT\n  ${escaped(alsoMissing)}: 1 problem\n    cannot read file: ENOENT$`,
+      ),
     );
   });
 
