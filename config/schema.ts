@@ -77,6 +77,8 @@ const monitoringSchema = v.strictObject({
   diskGb: int(20, 4000),
   retentionDays: int(1, 730),
   alertEmail: formatted(emailProblem),
+  /** Terraform refuses to destroy the data volume (prevent_destroy); false only to remove a trial environment. */
+  protectDataVolume: v.optional(v.boolean(), true),
   /** Mail relay for alerts; the password is the sensitive Terraform variable smtp_password. */
   smtp: v.optional(
     v.strictObject({

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
@@ -6,17 +6,24 @@ import { ConfigError, loadEnvironmentFile, parseEnvironment } from '../../config
 import { loadEnvironments } from '../../stacks/environments';
 
 const EXAMPLE = path.resolve(__dirname, '../../environments/example.yaml');
+/**
+ * The configuration contract as it was handed over (shared/examples/environment.example.yaml):
+ * the project must accept it unchanged. It sets every key, `state` included, so the
+ * tests below edit it.
+ */
+const CONTRACT = path.resolve(__dirname, 'environment.contract.yaml');
+const SHARED_CONTRACT = path.resolve(__dirname, '../../../shared/examples/environment.example.yaml');
 /** A directory that surely holds none of the files the tests name in it. */
 const EMPTY_DIR = mkdtempSync(path.join(tmpdir(), 'config-load-'));
 afterAll(() => rmSync(EMPTY_DIR, { recursive: true, force: true }));
 const absent = (name: string) => path.join(EMPTY_DIR, name);
 const escaped = (file: string) => file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-const exampleText = readFileSync(EXAMPLE, 'utf8');
-const exampleDocument = () => yaml.load(exampleText) as Record<string, any>;
+const contractText = readFileSync(CONTRACT, 'utf8');
+const contractDocument = () => yaml.load(contractText) as Record<string, any>;
 
 /** Problems reported for the example with one edit applied. */
 function problemsAfter(edit: (doc: Record<string, any>) => void): string[] {
-  const doc = exampleDocument();
+  const doc = contractDocument();
   edit(doc);
   return problemsOf(yaml.dump(doc));
 }
@@ -32,15 +39,23 @@ function problemsOf(text: string): string[] {
 }
 
 describe('environment loader', () => {
-  it('accepts the shared example unchanged', () => {
-    const shared = path.resolve(__dirname, '../../../shared/examples/environment.example.yaml');
-    const config = loadEnvironmentFile(EXAMPLE);
+  it('accepts the contract unchanged', () => {
+    const config = loadEnvironmentFile(CONTRACT);
     expect(config.name).toBe('example');
+    expect(config.state).toMatchObject({ backend: 's3', region: 'eu-central-3' });
     expect(config.bbb.pool).toEqual({ size: 20, minRunning: 4 });
     expect(config.autoscaler.schedule.rules[0].from).toBe('07:15');
-    if (require('node:fs').existsSync(shared)) {
-      expect(readFileSync(shared, 'utf8')).toBe(exampleText);
-    }
+  });
+
+  it('keeps the committed contract the one handed over, where that is at hand', () => {
+    if (!existsSync(SHARED_CONTRACT)) return;
+    expect(readFileSync(CONTRACT, 'utf8')).toBe(readFileSync(SHARED_CONTRACT, 'utf8'));
+  });
+
+  it('ships the example as the contract without remote state, so a first diff needs no bucket', () => {
+    const { state, ...rest } = loadEnvironmentFile(CONTRACT);
+    expect(state).toBeDefined();
+    expect(loadEnvironmentFile(EXAMPLE)).toEqual(rest);
   });
 
   it('names a missing file', () => {
@@ -135,7 +150,7 @@ describe('environment loader', () => {
   });
 
   it('rejects duplicate keys with their line', () => {
-    const text = exampleText.replace('location: de/fra', 'location: de/fra\nlocation: de/txl');
+    const text = contractText.replace('location: de/fra', 'location: de/fra\nlocation: de/txl');
     const duplicateLine = text.split('\n').findIndex((line) => line.startsWith('location: de/txl')) + 1;
     expect(problemsOf(text)).toEqual([`line ${duplicateLine}, column 1: YAML syntax error: duplicated mapping key`]);
   });
@@ -171,12 +186,12 @@ describe('environment loader', () => {
   });
 
   it('does not resolve non-JSON YAML types (safe core schema)', () => {
-    const problems = problemsOf(exampleText.replace('name: example', 'name: !!js/function "function () {}"'));
+    const problems = problemsOf(contractText.replace('name: example', 'name: !!js/function "function () {}"'));
     expect(problems).toEqual([expect.stringMatching(/YAML syntax error: unknown tag/)]);
   });
 
   it('reads unquoted times as text, not sexagesimal numbers', () => {
-    const config = parseEnvironment(exampleText.replace('from: "07:15"', 'from: 07:15'), 'test.yaml');
+    const config = parseEnvironment(contractText.replace('from: "07:15"', 'from: 07:15'), 'test.yaml');
     expect(config.autoscaler.schedule.rules[0].from).toBe('07:15');
   });
 });

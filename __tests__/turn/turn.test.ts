@@ -1,13 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { App, TerraformStack } from 'cdktf';
 import { Network } from '../../constructs/network';
-import { TURN_RELAY_PORTS, TurnServers } from '../../constructs/turn';
+import { TURN_PORT, TURN_RELAY_PORTS, TURN_TLS_PORT, TurnServers } from '../../constructs/turn';
 import { readTemplate } from '../../constructs/templates';
 import { checkStack } from '../../testing/schema-check';
-import { exampleConfig, exampleWith } from '../../testing/synth';
+import { EXAMPLE_FILE, exampleConfig, exampleWith } from '../../testing/synth';
 import { resources, synthBbb, type Json } from '../bbb-pool/synth-bbb';
 import { decodeUserData, standInValues, userDataOf } from '../../testing/user-data';
 import { describeWithTool, run } from '../support/tools';
@@ -60,6 +60,12 @@ describe('TURN firewall', () => {
       ['UDP', 32769, 65534, 'any'],
       ['TCP', 22, 22, '198.51.100.0/24'],
     ]);
+  });
+
+  it('is what the example environment says of it', () => {
+    const example = readFileSync(EXAMPLE_FILE, 'utf8');
+    const comment = /^ {2}servers: \d+ +# (.*)$/m.exec(example.slice(example.indexOf('\nturn:')))?.[1];
+    expect(comment).toContain(`coturn on TCP/UDP ${TURN_PORT} and TLS (TCP) ${TURN_TLS_PORT}`);
   });
 
   it('matches coturn\u2019s relay port range', () => {
