@@ -3,7 +3,7 @@
  * they are reported together with the shape errors of the same file instead of only
  * after every other key is fixed.
  */
-import { minutesOfDay, timeProblem } from './formats';
+import { minutesOfDay, OBJECT_STORAGE_ENDPOINTS, timeProblem } from './formats';
 import type { Problem } from './issues';
 
 type Raw = Record<string, unknown>;
@@ -46,6 +46,17 @@ export function relationProblems(document: unknown): Problem[] {
 
   atLeast(['autoscaler', 'vertical', 'maxCores'], at(document, 'autoscaler', 'vertical', 'maxCores'), 'bbb.cores', at(document, 'bbb', 'cores'));
   atLeast(['autoscaler', 'vertical', 'maxRamGb'], at(document, 'autoscaler', 'vertical', 'maxRamGb'), 'bbb.ramGb', at(document, 'bbb', 'ramGb'));
+
+  const region = at(document, 'state', 'region');
+  const endpoint = at(document, 'state', 'endpoint');
+  if (typeof region === 'string' && region in OBJECT_STORAGE_ENDPOINTS && typeof endpoint === 'string' && URL.canParse(endpoint)) {
+    const expected = OBJECT_STORAGE_ENDPOINTS[region as keyof typeof OBJECT_STORAGE_ENDPOINTS];
+    const host = new URL(endpoint).hostname;
+    // Another region's IONOS endpoint signs for the wrong region; an endpoint elsewhere (a private one) is the operator's choice.
+    if (host.endsWith('.ionoscloud.com') && host !== new URL(expected).hostname) {
+      problems.push({ path: ['state', 'endpoint'], message: `must be ${expected} for region ${region}, got "${endpoint}"` });
+    }
+  }
 
   const sshKeys = at(document, 'sshKeys');
   if (Array.isArray(sshKeys) && new Set(sshKeys).size !== sshKeys.length) {

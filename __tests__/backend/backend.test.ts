@@ -9,7 +9,7 @@ import { describeWithTool } from '../support/tools';
 const state = {
   backend: 's3' as const,
   bucket: 'bbb-example-tfstate',
-  region: 'eu-central-3',
+  region: 'eu-central-3' as const,
   endpoint: 'https://s3.eu-central-3.ionoscloud.com',
 };
 
@@ -97,14 +97,14 @@ describeWithTool('terraform', 'local state with the installed Terraform', () => 
     configureBackend(producer, { name: 'example', state: undefined });
     configureBackend(consumer, { name: 'example', state: undefined });
     // terraform_data is built into Terraform: nothing to download.
-    const lan = new DataResource(producer, 'Lan', { input: 'lan-id' });
+    const lan = new DataResource(producer, 'Lan', { input: { id: 'lan-id' } });
     new TerraformOutput(consumer, 'lan', { value: lan.output });
     app.synth();
     for (const stack of ['example-network', 'example-frontend']) {
       terraform(stack, ['init', '-input=false']);
       terraform(stack, ['apply', '-input=false', '-auto-approve']);
     }
-    expect(terraform('example-frontend', ['output', '-raw', 'lan'])).toBe('lan-id');
+    expect(JSON.parse(terraform('example-frontend', ['output', '-json', 'lan']))).toEqual({ id: 'lan-id' });
     // cdktf deletes the directories of stacks a synth did not write, and with them anything inside.
     expect(readdirSync(path.join(project, 'terraform-state')).sort()).toEqual(['example-frontend.tfstate', 'example-network.tfstate']);
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runScript } from '../support/run-script';
@@ -28,6 +28,31 @@ describe('command line', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('location: must be one of');
     expect(result.stderr).toContain('domain: is required');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('check-config points at the line of a misspelt key and names the key meant', () => {
+    const misspelt = path.join(work, 'misspelt.yaml');
+    writeFileSync(misspelt, readFileSync(EXAMPLE, 'utf8').replace('    size: 20', '    szie: 20'));
+    const result = tsx('scripts/check-config.ts', [misspelt]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/line \d+, column 5: bbb\.pool\.szie: unknown key; did you mean size\?/);
+    expect(result.stdout).toBe('');
+  });
+
+  it('check-config refuses a file that would create the DNS zone of another file in environments/', () => {
+    const copy = path.join(work, 'copy.yaml');
+    writeFileSync(copy, readFileSync(EXAMPLE, 'utf8').replace('name: example', 'name: copy'));
+    const result = tsx('scripts/check-config.ts', [copy]);
+    expect(result.stderr).toMatch(/copy\.yaml: line \d+, column 1: domain: "bbb\.example\.org" is already used by environments\/example\.yaml: both would create that DNS zone/);
+    expect(result.stdout).toBe('');
+    expect(result.status).toBe(1);
+  });
+
+  it('synth says that ENVIRONMENTS takes paths', () => {
+    const result = tsx('scripts/synth.ts', [], { ENVIRONMENTS: 'example' }, ROOT);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('"example" is no file: ENVIRONMENTS takes paths separated by commas, such as environments/example.yaml');
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
