@@ -2,12 +2,12 @@
  * The deliverable: `npm run bundle` makes ONE file that runs with plain node, without
  * node_modules next to it, and does a dry-run tick against loopback fakes.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { bundleAutoscaler } from '../../scripts/bundle-autoscaler';
-import { TS_RUNNER } from '../../scripts/ts-runner';
+import { runScript } from '../support/run-script';
 import { IONOS_TOKEN, World } from './fakes/world';
 import { freePort } from './support';
 
@@ -35,8 +35,6 @@ function runNode(script: string, args: string[], env: NodeJS.ProcessEnv = {}, st
   });
 }
 
-const BUNDLER = path.resolve(__dirname, '../../scripts/bundle-autoscaler.ts');
-
 describe('bundle', () => {
   // Built into a temp dir and run from another one, so nothing resolves from the project.
   const buildDir = mkdtempSync(path.join(tmpdir(), 'autoscaler-build-'));
@@ -57,15 +55,17 @@ describe('bundle', () => {
     expect(readdirSync(buildDir)).toEqual(['autoscaler.js']);
   });
 
-  it('is the same bytes whichever directory it is built from', () => {
-    // Its hash keys the push to the monitoring VM: a deploy started elsewhere must not re-push it.
-    // esbuild takes its working directory once per process, so the second build is another process.
-    const elsewhere = path.join(runDir, 'built-elsewhere.js');
-    const build = `require(${JSON.stringify(BUNDLER)}).bundleAutoscaler(${JSON.stringify(elsewhere)})`;
-    const result = spawnSync(TS_RUNNER[0], [...TS_RUNNER.slice(1), '-e', build], { cwd: runDir, encoding: 'utf8' });
-    expect(result.stderr).toBe('');
-    expect(readFileSync(elsewhere).equals(readFileSync(bundle))).toBe(true);
+  it('npm run bundle says what it wrote, or that nothing changed, and how long it took', () => {
+    const file = path.join(runDir, 'said.js');
+    const first = runScript('scripts/bundle-autoscaler.ts', [file], { cwd: runDir });
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toMatch(/^bundle: wrote said\.js \(\d+ KB\) in \d+\.\d s\n$/);
+    // The same bytes from another directory: the bundle's hash keys its push to the
+    // monitoring VM, so a deploy started elsewhere must not push it again.
+    expect(readFileSync(file).equals(readFileSync(bundle))).toBe(true);
+    expect(runScript('scripts/bundle-autoscaler.ts', [file], { cwd: runDir }).stdout).toMatch(/^bundle: unchanged: said\.js \(\d+ KB\) in \d+\.\d s\n$/);
   });
+
 
   it('prints its usage with --help and rejects an unknown command', async () => {
     const help = await runNode(bundle, ['--help']);
