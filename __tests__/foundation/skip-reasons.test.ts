@@ -3,7 +3,7 @@ const SkipReasons = require('../../testing/skip-reasons-reporter') as new (...ar
   onRunComplete(contexts: unknown, results: unknown): void;
 };
 
-const test = (status: string, ancestorTitles: string[], title = 'does something') => ({ status, ancestorTitles, title });
+const outcome = (status: string, ancestorTitles: string[], title = 'does something') => ({ status, ancestorTitles, title });
 
 describe('the skip reasons reporter', () => {
   it('prints each reason once, with the number of tests it skipped, and nothing for filtered tests', () => {
@@ -13,13 +13,13 @@ describe('the skip reasons reporter', () => {
       testResults: [
         {
           testResults: [
-            test('pending', ['cloud-init schema (skipped: cloud-init not installed)']),
-            test('pending', ['cloud-init schema (skipped: cloud-init not installed)', 'nested']),
-            test('passed', ['promtool']),
-            test('pending', ['left out by -t']),
+            outcome('pending', ['cloud-init schema (skipped: cloud-init not installed)']),
+            outcome('pending', ['cloud-init schema (skipped: cloud-init not installed)', 'nested']),
+            outcome('passed', ['promtool']),
+            outcome('pending', ['left out by -t']),
           ],
         },
-        { testResults: [test('pending', ['rules (skipped: promtool not installed)'])] },
+        { testResults: [outcome('pending', ['rules (skipped: promtool not installed)'])] },
       ],
     });
     expect(written).toBe('skipped: cloud-init not installed (2 tests)\nskipped: promtool not installed (1 test)\n');
