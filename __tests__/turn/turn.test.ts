@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
-import { App, TerraformStack } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
 import { Network } from '../../constructs/network';
 import { TURN_PORT, TURN_RELAY_PORTS, TURN_TLS_PORT, TurnServers } from '../../constructs/turn';
 import { readTemplate } from '../../constructs/templates';
@@ -179,7 +179,7 @@ describe('with two TURN servers', () => {
 
 describe('TurnServers input errors', () => {
   it('rejects a network built for another number of TURN servers', () => {
-    const scope = new TerraformStack(new App(), 'test');
+    const scope = new TerraformStack(Testing.app(), 'test');
     const network = new Network(scope, 'Network', { config: exampleWith({ turn: { servers: 2 } }) });
     expect(() => new TurnServers(scope, 'Turn', { config, network })).toThrow(
       'TurnServers: turn.servers is 1 but the network reserved 2 TURN address(es); build both from the same config',
