@@ -11,6 +11,8 @@ module.exports = {
   // time waiting for scrapes, and Jest's default (cores - 1) would leave a core idle.
   maxWorkers: require('node:os').availableParallelism() + 1,
   testSequencer: '<rootDir>/testing/waiting-tests-first.js',
+  // Why tests were skipped, without --verbose.
+  reporters: ['default', '<rootDir>/testing/skip-reasons-reporter.js'],
   roots: roots.map((dir) => `<rootDir>/${dir}`),
   testMatch: ['**/*.test.ts'],
   transform: {

@@ -18,6 +18,23 @@ export const IONOS_LOCATIONS = [
   'us/mci',
 ] as const;
 
+/**
+ * IONOS Object Storage regions and their endpoints. The regions are the ones IONOS
+ * documents (docs.ionos.com, Object Storage > Concepts > Buckets); the endpoints of de,
+ * eu-central-2 and eu-south-2 as the IONOS Terraform provider uses them
+ * (ionos-cloud/terraform-provider-ionoscloud, services/userobjectstorage/client.go),
+ * eu-central-3's from the Object Storage Management API's GET /regions.
+ */
+export const OBJECT_STORAGE_ENDPOINTS = {
+  de: 'https://s3.eu-central-1.ionoscloud.com',
+  'eu-central-2': 'https://s3.eu-central-2.ionoscloud.com',
+  'eu-central-3': 'https://s3.eu-central-3.ionoscloud.com',
+  'eu-south-2': 'https://s3.eu-south-2.ionoscloud.com',
+} as const;
+
+export type ObjectStorageRegion = keyof typeof OBJECT_STORAGE_ENDPOINTS;
+export const OBJECT_STORAGE_REGIONS = Object.keys(OBJECT_STORAGE_ENDPOINTS) as ObjectStorageRegion[];
+
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 const DOMAIN = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.[a-z]{2,63}$/;

@@ -2,6 +2,7 @@
  * Valibot's issues in the words the rest of the project uses: a key path and a short
  * reason that names the value found, e.g. `bbb.cores: must be >= 4, got 2`.
  */
+import { closest, distance } from 'fastest-levenshtein';
 import type * as v from 'valibot';
 
 type KeyPath = (string | number)[];
@@ -66,7 +67,7 @@ function reason(root: v.GenericSchema, issue: Issue, path: KeyPath): string {
   if (issue.kind === 'schema') {
     const expected = schemaAt(root as unknown as SchemaShape, path);
     if (input === undefined) return requiredReason(expected);
-    if (issue.expected === 'never') return 'unknown key';
+    if (issue.expected === 'never') return unknownKeyReason(root as unknown as SchemaShape, path);
     const values = expected && choices(expected);
     if (values) return `must be one of ${values}, got ${describe(input)}`;
     // A variant expects an object, or one of its discriminator's values.
@@ -87,6 +88,26 @@ function requiredReason(expected: SchemaShape | undefined): string {
   if (values) return `is required: one of ${values}`;
   const kind = expected && KINDS[expected.type];
   return kind ? `is required (${kind})` : 'is required';
+}
+
+/** Whether the key at `path` takes text (a string, or one of some strings). */
+export function expectsText(root: v.GenericSchema, path: KeyPath): boolean {
+  const schema = schemaAt(root as unknown as SchemaShape, path);
+  if (schema?.type === 'string') return true;
+  if (schema?.type === 'picklist') return schema.options?.every((option) => typeof option === 'string') ?? false;
+  return schema?.type === 'literal' && typeof schema.literal === 'string';
+}
+
+/** A misspelt key names the known key nearest to it; anything else lists the keys that belong there. */
+function unknownKeyReason(root: SchemaShape, path: KeyPath): string {
+  const key = String(path.at(-1));
+  const known = Object.keys(schemaAt(root, path.slice(0, -1))?.entries ?? {});
+  if (known.length === 0) return 'unknown key';
+  const nearest = closest(key, known);
+  if (distance(key.toLowerCase(), nearest.toLowerCase()) <= Math.max(1, Math.floor(key.length / 2))) {
+    return `unknown key; did you mean ${nearest}?`;
+  }
+  return `unknown key; the keys here are ${known.join(', ')}`;
 }
 
 /** The schema a key path leads to, through objects, lists and optional wrappers. */

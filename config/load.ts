@@ -1,19 +1,17 @@
 /**
- * Reads an environment file: YAML (js-yaml, core schema: no custom types) with
- * guards for size and alias expansion, then strict validation. Every problem of a
- * file is reported at once, each naming its key path.
+ * Reads an environment file: YAML (core schema: no custom types) with guards for size
+ * and alias expansion, then strict validation. Every problem of a file is reported at
+ * once, each with its line, column and key path.
  */
 import { readFileSync, statSync } from 'node:fs';
-import * as yaml from 'js-yaml';
 import * as v from 'valibot';
-import { formatProblem, issueProblem } from './issues';
+import { expectsText, formatProblem, issueProblem, type Problem } from './issues';
 import { relationProblems } from './relations';
 import { environmentSchema, type EnvironmentConfig } from './schema';
+import { readYaml, type Position, type YamlSource } from './yaml-source';
 
 /** An environment file is a page of settings; anything larger is a mistake. */
 const MAX_FILE_BYTES = 256 * 1024;
-/** Nodes a document may expand to once aliases are followed (billion-laughs guard). */
-const MAX_NODES = 20_000;
 
 export class ConfigError extends Error {
   constructor(
@@ -30,7 +28,7 @@ export function loadEnvironmentFile(file: string): EnvironmentConfig {
 }
 
 function readEnvironmentText(file: string): string {
-  const cannotRead = (error: unknown) => new ConfigError(file, [`cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`]);
+  const cannotRead = (error: unknown) => new ConfigError(file, [unreadable(error)]);
   let stats: ReturnType<typeof statSync>;
   try {
     stats = statSync(file);
@@ -50,52 +48,65 @@ function readEnvironmentText(file: string): string {
   }
 }
 
+function unreadable(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES') return 'cannot read file: permission denied';
+  return `cannot read file: ${code ?? String(error)}`;
+}
+
+/** `line L, column C: ` of a key of a file already read once, for problems found across files. */
+export function keyPosition(file: string, path: readonly (string | number)[]): string {
+  const { line, column } = readYaml(readFileSync(file, 'utf8')).positionOf(path);
+  return located({ line, column }, '');
+}
+
 export function parseEnvironment(text: string, file = '<input>'): EnvironmentConfig {
-  const document = parseYaml(text, file);
+  const source = readYaml(text);
+  if (source.problems.length > 0) {
+    throw new ConfigError(file, source.problems.map(({ position, message }) => (position ? located(position, message) : message)));
+  }
+  const document = documentOf(source, file);
   const result = v.safeParse(environmentSchema, document);
   const shapeProblems = result.success ? [] : result.issues.map((issue) => issueProblem(environmentSchema, issue));
   const problems = [...shapeProblems, ...relationProblems(document)];
   if (!result.success || problems.length > 0) {
-    throw new ConfigError(file, unique(problems.map((problem) => formatProblem(problem, '(document)'))));
+    const lines = problems
+      .map((problem) => ({ position: source.positionOf(problem.path), text: formatProblem(withQuoteHint(problem, source), '(document)') }))
+      .sort((a, b) => a.position.line - b.position.line || a.position.column - b.position.column)
+      .map(({ position, text }) => located(position, text));
+    throw new ConfigError(file, unique(lines));
   }
   return result.output;
 }
 
-function parseYaml(text: string, file: string): unknown {
-  let document: unknown;
-  try {
-    document = yaml.load(text, { filename: file, schema: yaml.CORE_SCHEMA, json: false });
-  } catch (error) {
-    if (error instanceof yaml.YAMLException) {
-      const { line, column } = error.mark ?? { line: -1, column: -1 };
-      throw new ConfigError(file, [`line ${line + 1}, column ${column + 1}: YAML syntax error: ${error.reason}`]);
-    }
-    throw error;
-  }
+function documentOf(source: YamlSource, file: string): object {
+  const document = source.value;
   if (document === undefined || document === null) {
     throw new ConfigError(file, ['file is empty: expected a mapping of settings (see environments/example.yaml)']);
   }
   if (typeof document !== 'object' || Array.isArray(document)) {
     const kind = Array.isArray(document) ? 'a list' : `a ${typeof document}`;
-    throw new ConfigError(file, [`document is ${kind}: expected a mapping of settings (see environments/example.yaml)`]);
+    throw new ConfigError(file, [located(source.positionOf([]), `document is ${kind}: expected a mapping of settings (see environments/example.yaml)`)]);
   }
-  assertBoundedExpansion(document, file);
   return document;
 }
 
-/** Walks the parsed graph with a budget, so shared (aliased) subtrees cannot explode later work. */
-function assertBoundedExpansion(document: object, file: string): void {
-  let budget = MAX_NODES;
-  const stack: unknown[] = [document];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (--budget < 0) {
-      throw new ConfigError(file, [`document expands to more than ${MAX_NODES} values (aliases nested too deep); refusing to read it`]);
-    }
-    if (typeof node === 'object' && node !== null) {
-      stack.push(...Object.values(node));
-    }
-  }
+/**
+ * YAML reads `version: 3.0` as the number 3 and `bucket: 2024` as a number: where text
+ * is expected, the value as written, in quotes, is what was meant.
+ */
+function withQuoteHint(problem: Problem, source: YamlSource): Problem {
+  const written = expectsText(environmentSchema, problem.path) ? source.unquotedNonString(problem.path) : undefined;
+  return written === undefined ? problem : { ...problem, message: `${problem.message}; write it in quotes ("${written}"), unquoted YAML reads it as ${describeScalar(written)}` };
+}
+
+function describeScalar(written: string): string {
+  return /^(true|false)$/i.test(written) ? 'a boolean' : /^(null|~)$/i.test(written) ? 'null' : 'a number';
+}
+
+function located({ line, column }: Position, text: string): string {
+  return `line ${line}, column ${column}: ${text}`;
 }
 
 function unique(lines: string[]): string[] {

@@ -3,7 +3,7 @@
  * they are reported together with the shape errors of the same file instead of only
  * after every other key is fixed.
  */
-import { IONOS_LOCATIONS, minutesOfDay, timeProblem } from './formats';
+import { IONOS_LOCATIONS, minutesOfDay, OBJECT_STORAGE_ENDPOINTS, timeProblem } from './formats';
 import type { Problem } from './issues';
 import { serviceLocationProblems } from './service-locations';
 import { maintenanceProblems } from './maintenance';
@@ -53,6 +53,17 @@ export function relationProblems(document: unknown): Problem[] {
   if (typeof location === 'string' && (IONOS_LOCATIONS as readonly string[]).includes(location)) {
     const use = { location, recordings: at(document, 'scalelite', 'recordings') === true, greenlight: at(document, 'scalelite', 'greenlight') === true };
     problems.push(...serviceLocationProblems(use).map((message) => ({ path: ['location'], message })));
+  }
+
+  const region = at(document, 'state', 'region');
+  const endpoint = at(document, 'state', 'endpoint');
+  if (typeof region === 'string' && region in OBJECT_STORAGE_ENDPOINTS && typeof endpoint === 'string' && URL.canParse(endpoint)) {
+    const expected = OBJECT_STORAGE_ENDPOINTS[region as keyof typeof OBJECT_STORAGE_ENDPOINTS];
+    const host = new URL(endpoint).hostname;
+    // Another region's IONOS endpoint signs for the wrong region; an endpoint elsewhere (a private one) is the operator's choice.
+    if (host.endsWith('.ionoscloud.com') && host !== new URL(expected).hostname) {
+      problems.push({ path: ['state', 'endpoint'], message: `must be ${expected} for region ${region}, got "${endpoint}"` });
+    }
   }
 
   const sshKeys = at(document, 'sshKeys');

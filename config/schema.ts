@@ -5,6 +5,7 @@
 import * as v from 'valibot';
 import {
   IONOS_LOCATIONS,
+  OBJECT_STORAGE_REGIONS,
   WEEKDAYS,
   cidrProblem,
   domainProblem,
@@ -41,8 +42,7 @@ function urlScheme(text: string): string | undefined {
 const stateSchema = v.strictObject({
   backend: v.literal('s3'),
   bucket: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3-63 of a-z 0-9 . -)')),
-  // Frankfurt's region is plain `de`; the others read like eu-central-3.
-  region: v.pipe(v.string(), v.regex(/^(de|[a-z]{2}-[a-z]+-\d+)$/, 'must be an IONOS S3 region such as de or eu-central-3')),
+  region: v.picklist(OBJECT_STORAGE_REGIONS),
   endpoint: url(['https'], 'must be an https:// URL'),
 });
 
@@ -79,6 +79,8 @@ const monitoringSchema = v.strictObject({
   diskGb: int(20, 4000),
   retentionDays: int(1, 730),
   alertEmail: formatted(emailProblem),
+  /** Terraform refuses to destroy the data volume (prevent_destroy); false only to remove a trial environment. */
+  protectDataVolume: v.optional(v.boolean(), true),
   /** The platform's mail relay (alerts, Greenlight); the password is the sensitive Terraform variable smtp_password. */
   smtp: v.optional(
     v.strictObject({

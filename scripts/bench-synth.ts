@@ -85,8 +85,9 @@ function main(): void {
     });
     console.log(`ratio b/a: ${(medians[1] / medians[0]).toFixed(2)} (goal <= 1.5)`);
     console.log(`ratio c/b: ${(medians[2] / medians[1]).toFixed(2)} (goal <= 2.0)`);
-    console.log(`loading b's modules alone: ${(medians[3] / medians[0]).toFixed(2)} x a`);
-    console.log(`cdktf writing b's documents alone: ${(medians[4] / medians[0]).toFixed(2)} x a`);
+    // Both floor cases run inside a process like a's: what they add is beyond a.
+    console.log(`loading b's modules alone (beyond a): ${((medians[3] - medians[0]) / medians[0]).toFixed(2)} x a`);
+    console.log(`cdktf writing b's documents alone (beyond a): ${((medians[4] - medians[0]) / medians[0]).toFixed(2)} x a`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

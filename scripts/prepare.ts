@@ -6,9 +6,9 @@ import { bundleAutoscaler } from './bundle-autoscaler';
 import { runCommand } from './command';
 import { ensureBindings } from './generate-bindings';
 
-export async function prepareGenerated(): Promise<void> {
+export async function prepareGenerated(): Promise<{ bundleWritten: boolean }> {
   await ensureBindings();
-  await bundleAutoscaler();
+  return { bundleWritten: await bundleAutoscaler() };
 }
 
 if (require.main === module) runCommand('prepare', prepareGenerated);

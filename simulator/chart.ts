@@ -20,7 +20,9 @@ export async function chartSvg(simulation: Simulation, title: string): Promise<s
   }
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title,
+    // The unit once for the chart: a y-axis title per panel is longer than the panel is
+    // high, and the titles of neighbouring panels run into one another.
+    title: { text: title, subtitle: 'weighted participants: load and the capacity of running servers, one panel per policy' },
     data: { values },
     facet: { row: { field: 'policy', type: 'nominal', sort: simulation.runs.map((run) => run.result.policy), title: null } },
     spec: {
@@ -29,7 +31,7 @@ export async function chartSvg(simulation: Simulation, title: string): Promise<s
       mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5 },
       encoding: {
         x: { field: 'hour', type: 'quantitative', scale: { domain: [0, 24] }, axis: { values: [0, 3, 6, 9, 12, 15, 18, 21, 24], title: 'hour of day' } },
-        y: { field: 'value', type: 'quantitative', title: 'weighted participants' },
+        y: { field: 'value', type: 'quantitative', title: null },
         color: { field: 'series', type: 'nominal', scale: { domain: ['load', 'capacity'], range: ['#d62728', '#1f77b4'] }, title: null },
       },
     },

@@ -89,7 +89,7 @@ export async function runSimulate(argv: string[], stdout: Output, stderr: Output
     const simulation = simulate(trace, config, { bootDelayMinutes: options.bootDelayMinutes, onMinute: progress.tick });
     progress.done();
 
-    const title = `${basename(options.trace)} (${trace.meetings.length} meetings, boot delay ${options.bootDelayMinutes} min)`;
+    const title = `${basename(options.trace)} (${trace.meetings.length} meetings, boot delay ${options.bootDelayMinutes} min, configuration ${options.config})`;
     if (options.svg) writeFileSync(options.svg, await chartSvg(simulation, title));
     stdout.write(options.json ? `${JSON.stringify(jsonReport(simulation))}\n` : `${tableReport(title, simulation)}\n`);
     return 0;

@@ -12,15 +12,22 @@ import type { EnvironmentConfig } from '../config';
  * account lookup, region list, CRC checksums) is switched off. Credentials come only
  * from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the environment.
  *
- * Without `state`: a local file `terraform.<stack>.tfstate`, for trying things out.
+ * Without `state`: a local file per stack, `terraform-state/<stack>.tfstate` beside
+ * cdktf.out/, for trying things out from one machine. Not inside the stack's own
+ * directory: every other stack reads it from there through the same relative path
+ * (Terraform resolves both from the stack directory it runs in), and cdktf deletes the
+ * directory of every stack a synth did not write, a state file inside it included.
  */
+/** terraform-state/ at the project root, seen from cdktf.out/stacks/<stack>/. */
+const LOCAL_STATE_FROM_STACK_DIR = '../../../terraform-state';
+
 export function configureBackend(
   stack: TerraformStack,
   config: Pick<EnvironmentConfig, 'name' | 'state'>,
 ): TerraformBackend {
   const stackName = stack.node.id;
   if (!config.state) {
-    return new LocalBackend(stack, { path: `terraform.${stackName}.tfstate` });
+    return new LocalBackend(stack, { path: `${LOCAL_STATE_FROM_STACK_DIR}/${stackName}.tfstate` });
   }
   const { bucket, region, endpoint } = config.state;
   const backend = new S3Backend(stack, {

@@ -1,3 +1,4 @@
+import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import { BbbPool, type RecordingsShare, type ScaleliteEndpoint } from '../constructs/bbb-pool';
 import type { Network } from '../constructs/network';
@@ -26,6 +27,12 @@ export class BbbStack extends PlatformStack {
       scalelite: props.scalelite,
       recordings: props.recordings,
       turn: this.turn.endpoint,
+    });
+    // What the monitoring VM's autoscaler reads, for `npm run autoscaler:inventory`.
+    new TerraformOutput(this, 'autoscaler_inventory', {
+      value: this.pool.inventoryJson,
+      sensitive: true,
+      description: 'The autoscaler inventory (JSON); holds the BBB and Scalelite secrets',
     });
   }
 }

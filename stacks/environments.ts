@@ -1,36 +1,45 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError, loadEnvironmentFile, type EnvironmentConfig } from '../config';
+import { collisionProblems, ConfigError, loadEnvironmentFile, type EnvironmentConfig, type LoadedEnvironment } from '../config';
 
 export const ENVIRONMENTS_DIR = path.resolve(__dirname, '..', 'environments');
 
-/** The environment files to synthesize: ENVIRONMENTS (comma-separated paths) or every environments/*.yaml. */
-export function environmentFiles(): string[] {
-  const selected = process.env.ENVIRONMENTS?.split(',').map((file) => file.trim()).filter(Boolean);
-  if (selected?.length) return selected;
+/** Every environments/*.yaml, sorted. */
+export function shippedEnvironmentFiles(): string[] {
   return readdirSync(ENVIRONMENTS_DIR)
     .filter((name) => /\.ya?ml$/.test(name))
     .sort()
     .map((name) => path.join(ENVIRONMENTS_DIR, name));
 }
 
-/** Loads every file; all files' problems are reported together, and two files may not share a name. */
+/** The environment files to synthesize: ENVIRONMENTS (comma-separated paths) or every environments/*.yaml. */
+export function environmentFiles(): string[] {
+  const selected = process.env.ENVIRONMENTS?.split(',').map((file) => file.trim()).filter(Boolean);
+  if (!selected?.length) return shippedEnvironmentFiles();
+  const missing = selected.filter((file) => !existsSync(file));
+  if (missing.length > 0) {
+    const shipped = shippedEnvironmentFiles().map((file) => path.relative(process.cwd(), file));
+    throw new ConfigError(
+      'ENVIRONMENTS',
+      missing.map(
+        (file) =>
+          `"${file}" is no file: ENVIRONMENTS takes paths separated by commas, such as ${shipped.join(',') || 'environments/<name>.yaml'}` +
+          ` (environments/ holds ${shipped.length ? shipped.join(', ') : 'no .yaml file'})`,
+      ),
+    );
+  }
+  return selected;
+}
+
+/** Loads every file; all files' problems are reported together, and no two files may collide (name, domain). */
 export function loadEnvironments(files: string[]): EnvironmentConfig[] {
   const problems: string[] = [];
   /** The first problem, when it is one file's own error: reported as it is if nothing else is wrong. */
   let firstFileError: ConfigError | undefined;
-  const configs: EnvironmentConfig[] = [];
-  const owners = new Map<string, string>();
+  const loaded: LoadedEnvironment[] = [];
   for (const file of files) {
     try {
-      const config = loadEnvironmentFile(file);
-      const owner = owners.get(config.name);
-      if (owner) {
-        problems.push(`${file}: name: "${config.name}" is already used by ${owner}`);
-      } else {
-        owners.set(config.name, file);
-        configs.push(config);
-      }
+      loaded.push({ file, config: loadEnvironmentFile(file) });
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       if (problems.length === 0) firstFileError = error;
@@ -38,7 +47,8 @@ export function loadEnvironments(files: string[]): EnvironmentConfig[] {
       problems.push(error.message.replaceAll('\n', '\n  '));
     }
   }
+  problems.push(...collisionProblems(loaded));
   if (firstFileError && problems.length === 1) throw firstFileError;
   if (problems.length > 0) throw new ConfigError('environments', problems);
-  return configs;
+  return loaded.map(({ config }) => config);
 }

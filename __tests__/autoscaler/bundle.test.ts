@@ -3,10 +3,11 @@
  * node_modules next to it, and does a dry-run tick against loopback fakes.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { bundleAutoscaler } from '../../scripts/bundle-autoscaler';
+import { runScript } from '../support/run-script';
 import { IONOS_TOKEN, World } from './fakes/world';
 import { freePort } from './support';
 
@@ -53,6 +54,18 @@ describe('bundle', () => {
   it('is one self-contained file', () => {
     expect(readdirSync(buildDir)).toEqual(['autoscaler.js']);
   });
+
+  it('npm run bundle says what it wrote, or that nothing changed, and how long it took', () => {
+    const file = path.join(runDir, 'said.js');
+    const first = runScript('scripts/bundle-autoscaler.ts', [file], { cwd: runDir });
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toMatch(/^bundle: wrote said\.js \(\d+ KB\) in \d+\.\d s\n$/);
+    // The same bytes from another directory: the bundle's hash keys its push to the
+    // monitoring VM, so a deploy started elsewhere must not push it again.
+    expect(readFileSync(file).equals(readFileSync(bundle))).toBe(true);
+    expect(runScript('scripts/bundle-autoscaler.ts', [file], { cwd: runDir }).stdout).toMatch(/^bundle: unchanged: said\.js \(\d+ KB\) in \d+\.\d s\n$/);
+  });
+
 
   it('prints its usage with --help and rejects an unknown command', async () => {
     const help = await runNode(bundle, ['--help']);

@@ -63,7 +63,9 @@ describe('inventory', () => {
   });
 
   it('rejects unknown keys, a missing server list and non-JSON text', () => {
-    expect(problems({ ...valid(), ionosToken: 'x' })).toEqual(['ionosToken: unknown key']);
+    expect(problems({ ...valid(), ionosToken: 'x' })).toEqual([
+      'ionosToken: unknown key; the keys here are environment, datacenterId, prometheusUrl, ionosApiUrl, scalelite, policy, servers',
+    ]);
     expect(problems({ ...valid(), servers: [] })).toEqual(['servers: must list at least one BBB server']);
     expect(() => parseInventory('{ nope', 'inventory.json')).toThrow(/^inventory\.json: 1 problem\n {2}not valid JSON/);
   });
@@ -74,7 +76,9 @@ describe('inventory', () => {
       const file = path.join(dir, 'inventory.json');
       writeFileSync(file, JSON.stringify(valid()));
       expect(loadInventory(file).environment).toBe('example');
-      expect(() => loadInventory(path.join(dir, 'missing.json'))).toThrow(/missing\.json: 1 problem\n {2}cannot read file: ENOENT/);
+      expect(() => loadInventory(path.join(dir, 'missing.json'))).toThrow(
+        /missing\.json: 1 problem\n {2}no such file; on the monitoring VM it is \/etc\/bbb-autoscaler\/inventory\.json, elsewhere write it with npm run autoscaler:inventory -- <environment> <file>$/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

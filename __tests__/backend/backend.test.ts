@@ -1,15 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { App, S3Backend, TerraformLocal, TerraformOutput, TerraformStack, Testing } from 'cdktf';
+import { App, DataResource, S3Backend, TerraformLocal, TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { configureBackend, stateKey } from '../../stacks/backend';
 import { describeWithTool } from '../support/tools';
 
 const state = {
   backend: 's3' as const,
   bucket: 'bbb-example-tfstate',
-  region: 'eu-central-3',
+  region: 'eu-central-3' as const,
   endpoint: 'https://s3.eu-central-3.ionoscloud.com',
 };
 
@@ -67,9 +67,46 @@ describe('configureBackend with state configured', () => {
 });
 
 describe('configureBackend without state', () => {
-  it('keeps a local state file per stack', () => {
+  it('keeps a local state file per stack in terraform-state/ beside cdktf.out/', () => {
     const backend = synthBackend({ name: 'example', state: undefined }, 'example-bbb');
-    expect(backend).toEqual({ local: { path: 'terraform.example-bbb.tfstate' } });
+    expect(backend).toEqual({ local: { path: '../../../terraform-state/example-bbb.tfstate' } });
+  });
+});
+
+describeWithTool('terraform', 'local state with the installed Terraform', () => {
+  const project = mkdtempSync(path.join(tmpdir(), 'local-state-'));
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+  /** Runs Terraform in a stack's directory the way cdktf does. */
+  function terraform(stack: string, args: string[]) {
+    const result = spawnSync('terraform', [...args, '-no-color'], {
+      cwd: path.join(project, 'cdktf.out', 'stacks', stack),
+      encoding: 'utf8',
+      timeout: 90_000,
+      env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' },
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    return result.stdout;
+  }
+
+  it('lets a stack read what the stack before it wrote, and outlives cdktf.out/', () => {
+    const app = new App({ outdir: path.join(project, 'cdktf.out') });
+    const producer = new TerraformStack(app, 'example-network');
+    const consumer = new TerraformStack(app, 'example-frontend');
+    configureBackend(producer, { name: 'example', state: undefined });
+    configureBackend(consumer, { name: 'example', state: undefined });
+    // terraform_data is built into Terraform: nothing to download.
+    const lan = new DataResource(producer, 'Lan', { input: { id: 'lan-id' } });
+    new TerraformOutput(consumer, 'lan', { value: lan.output });
+    app.synth();
+    for (const stack of ['example-network', 'example-frontend']) {
+      terraform(stack, ['init', '-input=false']);
+      terraform(stack, ['apply', '-input=false', '-auto-approve']);
+    }
+    expect(JSON.parse(terraform('example-frontend', ['output', '-json', 'lan']))).toEqual({ id: 'lan-id' });
+    // cdktf deletes the directories of stacks a synth did not write, and with them anything inside.
+    expect(readdirSync(path.join(project, 'terraform-state')).sort()).toEqual(['example-frontend.tfstate', 'example-network.tfstate']);
   });
 });
 

@@ -1,4 +1,4 @@
-import { App, DefaultTokenResolver, StringConcat, TerraformStack, Tokenization } from 'cdktf';
+import { DefaultTokenResolver, StringConcat, TerraformStack, Testing, Tokenization } from 'cdktf';
 import { AUTOSCALER_OWNED_ATTRIBUTES, BbbPool, EXPORTER_PORTS } from '../../constructs/bbb-pool';
 import { Network } from '../../constructs/network';
 import { inventoryProblems } from '../../functions/autoscaler/inventory';
@@ -198,7 +198,7 @@ describe('BbbPool size changes', () => {
 describe('BbbPool input errors', () => {
   function build(overrides: Parameters<typeof exampleWith>[0], props: { recordings?: boolean; turn?: boolean; networkSize?: number } = {}) {
     const poolConfig = exampleWith(overrides);
-    const app = new App();
+    const app = Testing.app();
     const scope = new TerraformStack(app, 'test');
     const networkConfig = props.networkSize ? exampleWith({ ...overrides, bbb: { pool: { size: props.networkSize, minRunning: 4 } } }) : poolConfig;
     const net = new Network(scope, 'Network', { config: networkConfig });

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { App, Aspects, TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import { Password } from '@cdktf/provider-random/lib/password';
@@ -6,10 +9,13 @@ import { PlatformStack } from '../../stacks/platform-stack';
 import { exampleConfig } from '../../testing/synth';
 
 const config = exampleConfig();
+/** cdktf's App creates its outdir at once; these tests write nothing else into it. */
+const outdir = mkdtempSync(path.join(tmpdir(), 'synth-reuse-'));
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 /** Two stacks with a cross-stack reference, prepared the way app.synth() prepares them. */
 function prepared() {
-  const app = new App({ outdir: '/nonexistent' });
+  const app = new App({ outdir });
   const producer = new PlatformStack(app, config, 'producer');
   const secret = new Password(producer, 'Secret', { length: 16, special: false });
   const consumer = new PlatformStack(app, config, 'consumer');
@@ -52,7 +58,7 @@ describe('synth reuse of resolved fragments', () => {
   });
 
   it('writes what a later aspect changed after the policy pass', () => {
-    const app = new App({ outdir: '/nonexistent' });
+    const app = new App({ outdir });
     const stack = new PlatformStack(app, config, 'aspects');
     const push = new NullResource(stack, 'Push', { triggers: { note: 'built' } });
     Aspects.of(stack).add({

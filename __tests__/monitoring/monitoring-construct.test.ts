@@ -1,5 +1,6 @@
 import * as yaml from 'js-yaml';
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { maintenanceWindow } from '../../config';
 import { maintenance, wholeWindow } from '../../constructs/maintenance';
@@ -24,6 +25,8 @@ const files = pushedFiles(push);
 const editedRules = staticRuleFiles().map((file) =>
   file.name === 'servers.yml' ? { ...file, content: file.content.replace('instance:cpu_utilisation:rate1m > 0.8', 'instance:cpu_utilisation:rate1m > 0.85') } : file,
 );
+/** A trial environment, destroyed whole when it is done. */
+const trial = synthMonitoring(exampleConfig((c) => (c.monitoring.protectDataVolume = false)));
 const edited = synthMonitoring(config, { ruleFiles: [...editedRules, { name: 'platform.yml', content: '' }] });
 
 describe('monitoring VM', () => {
@@ -37,6 +40,10 @@ describe('monitoring VM', () => {
     expect(volume).toMatchObject({ name: 'example-monitoring-01-data', size: 100, disk_type: 'SSD Standard' });
     expect(volume.server_id).toMatch(/^\$\{ionoscloud_server\.[A-Za-z0-9_]+\.id\}$/);
     expect(volume.lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  it('lets a trial environment lift the protection, so that it can be destroyed whole', () => {
+    expect(only(trial, 'ionoscloud_volume').lifecycle).toEqual({ prevent_destroy: false });
   });
 
   it('lets only admin networks reach SSH and Grafana; port 80 is open for ACME and the redirect', () => {
@@ -163,6 +170,39 @@ it('names a missing autoscaler bundle and how to build it', () => {
         autoscaler: { inventoryJson: '{}', bundlePath: '/nonexistent/autoscaler.js' },
       }),
   ).toThrow('monitoring: autoscaler bundle /nonexistent/autoscaler.js does not exist; run `npm run bundle` before synth');
+});
+
+describeWithTool('terraform', 'destroying the data volume with the installed Terraform', () => {
+  const scratch = scratchDir('monitoring-destroy');
+  afterAll(() => scratch.remove());
+
+  /** Applies, then destroys, a stand-in volume (terraform_data: nothing to download) with the synthesized lifecycle. */
+  function destroy(lifecycle: Json, name: string): string {
+    const dir = path.join(scratch.dir, name);
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ resource: { terraform_data: { volume: { input: 'metrics', lifecycle } } } }));
+    const terraform = (...args: string[]) => {
+      const result = spawnSync('terraform', [...args, '-no-color'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' },
+      });
+      return { status: result.status, output: result.stdout + result.stderr };
+    };
+    expect(terraform('init', '-input=false').status).toBe(0);
+    expect(terraform('apply', '-input=false', '-auto-approve').status).toBe(0);
+    const destroyed = terraform('destroy', '-input=false', '-auto-approve');
+    return `${destroyed.status}: ${destroyed.output}`;
+  }
+
+  it('refuses to destroy a protected volume, and with it the whole stack', () => {
+    const volume = only(stack, 'ionoscloud_volume');
+    expect(destroy(volume.lifecycle, 'protected')).toMatch(/^1: [\s\S]*Error: Instance cannot be destroyed/);
+  });
+
+  it('destroys the volume of a trial environment', () => {
+    expect(destroy(only(trial, 'ionoscloud_volume').lifecycle, 'trial')).toMatch(/^0: [\s\S]*Destroy complete! Resources: 1 destroyed\./);
+  });
 });
 
 describeWithTool('cloud-init', 'cloud-init schema', () => {

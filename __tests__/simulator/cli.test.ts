@@ -49,13 +49,17 @@ describe('npm run simulate', () => {
     const chart = readFileSync(svg, 'utf8');
     expect(chart).toMatch(/^<svg/);
     expect(chart).toContain('reactive-cpu');
+    expect(chart).toContain(`configuration ${join(ROOT, 'bench/config.yaml')}`);
+    // The unit once, as the subtitle: a title per panel ran into its neighbours'.
+    expect(chart.match(/>[^<]*weighted participants[^<]*</g)).toEqual(['>weighted participants: load and the capacity of running servers, one panel per policy<']);
   });
 
   it('prints a table by default', async () => {
     const trace = writeTrace('table.csv', ['2026-03-10T08:00:00+01:00,45,21,2']);
     const result = await simulate(['--trace', trace, '--config', join(ROOT, 'bench/config.yaml'), '--boot-delay', '6']);
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^table\.csv \(1 meetings, boot delay 6 min\): oracle 5760 server-minutes\npolicy +server-min/);
+    const config = join(ROOT, 'bench/config.yaml');
+    expect(result.stdout.startsWith(`table.csv (1 meetings, boot delay 6 min, configuration ${config}): oracle 5760 server-minutes\npolicy `)).toBe(true);
     expect(result.stdout).toMatch(/^static +28800 +5\.00 +0 +0\.00% +0 +0 +20$/m);
   });
 

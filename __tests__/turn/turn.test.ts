@@ -1,12 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
-import { App, TerraformStack } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
 import { Network } from '../../constructs/network';
-import { TURN_RELAY_PORTS, TurnServers } from '../../constructs/turn';
+import { TURN_PORT, TURN_RELAY_PORTS, TURN_TLS_PORT, TurnServers } from '../../constructs/turn';
 import { checkStack } from '../../testing/schema-check';
-import { exampleConfig, exampleWith } from '../../testing/synth';
+import { EXAMPLE_FILE, exampleConfig, exampleWith } from '../../testing/synth';
 import { resources, synthBbb, type Json } from '../bbb-pool/synth-bbb';
 import { decodeUserData, standInValues, userDataOf } from '../../testing/user-data';
 import { describeWithTool, run } from '../support/tools';
@@ -59,6 +59,12 @@ describe('TURN firewall', () => {
       ['UDP', 32769, 65534, 'any'],
       ['TCP', 22, 22, '198.51.100.0/24'],
     ]);
+  });
+
+  it('is what the example environment says of it', () => {
+    const example = readFileSync(EXAMPLE_FILE, 'utf8');
+    const comment = /^ {2}servers: \d+ +# (.*)$/m.exec(example.slice(example.indexOf('\nturn:')))?.[1];
+    expect(comment).toContain(`coturn on TCP/UDP ${TURN_PORT} and TLS (TCP) ${TURN_TLS_PORT}`);
   });
 
   it('matches coturn\u2019s relay port range', () => {
@@ -184,7 +190,7 @@ describe('with two TURN servers', () => {
 
 describe('TurnServers input errors', () => {
   it('rejects a network built for another number of TURN servers', () => {
-    const scope = new TerraformStack(new App(), 'test');
+    const scope = new TerraformStack(Testing.app(), 'test');
     const network = new Network(scope, 'Network', { config: exampleWith({ turn: { servers: 2 } }) });
     expect(() => new TurnServers(scope, 'Turn', { config, network })).toThrow(
       'TurnServers: turn.servers is 1 but the network reserved 2 TURN address(es); build both from the same config',

@@ -189,6 +189,12 @@ describeWithTool('shellcheck', 'workflow run scripts', () => {
     ),
   );
 
+  it('.ci/run passes shellcheck', () => {
+    const result = run('shellcheck', [path.resolve(__dirname, '..', '..', '.ci', 'run')]);
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
   it.each(scripts.map((script) => [script.label, script.run]))('%s passes shellcheck', (_label, script) => {
     // GitHub substitutes ${{ }} expressions before bash runs; a quoted word stands in.
     const bash = `#!/usr/bin/env bash\nset -e\n${script.replace(/\$\{\{[^}]*\}\}/g, 'EXPRESSION')}`;

@@ -78,8 +78,9 @@ export class Monitoring extends Construct {
       size: config.monitoring.diskGb,
       diskType: 'SSD Standard',
       licenceType: 'OTHER',
-      // Losing this volume loses the metrics history; replacing the VM must not.
-      lifecycle: { preventDestroy: true },
+      // Losing this volume loses the metrics history; replacing the VM must not. A trial
+      // environment lifts it to be destroyed whole (docs/deploy.md#removing-an-environment).
+      lifecycle: { preventDestroy: config.monitoring.protectDataVolume },
     });
 
     this.grafanaAdminPassword = new Password(this, 'GrafanaAdminPassword', { length: 32, special: false });

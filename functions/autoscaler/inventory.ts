@@ -121,7 +121,12 @@ export function loadInventory(path: string): Inventory {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new InventoryError(path, [`cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`]);
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? `no such file; on the monitoring VM it is ${DEFAULT_INVENTORY_PATH}, elsewhere write it with npm run autoscaler:inventory -- <environment> <file>`
+        : `cannot read file: ${code ?? String(error)}`;
+    throw new InventoryError(path, [reason]);
   }
   return parseInventory(text, path);
 }
