@@ -51,7 +51,7 @@ describe('BbbPool servers', () => {
 
   it('treats the user data as first-boot only, so a template change never fails the plan for the pool', () => {
     for (const name of names) {
-      expect(server(name).lifecycle.ignore_changes).toEqual(['vm_state', 'cores', 'ram', 'volume[0].user_data', 'volume[0].ssh_keys']);
+      expect(server(name).lifecycle.ignore_changes).toEqual(['vm_state', 'cores', 'ram', 'volume[0].user_data', 'ssh_keys']);
     }
   });
 
