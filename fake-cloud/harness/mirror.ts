@@ -10,7 +10,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CLOUD_DIR_VARIABLE } from '../cloud/store';
 import { PROVIDERS } from '../providers';
-import { FAKE_CLOUD_DIR } from './plugin-bundle';
+import type { PreparedPlugin } from './plugin-bundle';
 
 const PLATFORMS: Record<string, string> = { 'linux-x64': 'linux_amd64', 'linux-arm64': 'linux_arm64', 'darwin-x64': 'darwin_amd64', 'darwin-arm64': 'darwin_arm64' };
 
@@ -19,7 +19,7 @@ export interface Mirror {
   readonly cliConfigFile: string;
 }
 
-export function writeMirror(directory: string, pluginFile: string, cloudDirectory: string): Mirror {
+export function writeMirror(directory: string, plugin: PreparedPlugin, cloudDirectory: string): Mirror {
   const platform = PLATFORMS[`${process.platform}-${process.arch}`];
   if (!platform) throw new Error(`Terraform providers are not built for ${process.platform}-${process.arch}`);
   const mirror = path.join(directory, 'mirror');
@@ -27,14 +27,9 @@ export function writeMirror(directory: string, pluginFile: string, cloudDirector
     const packageDir = path.join(mirror, provider.source, provider.version, platform);
     mkdirSync(packageDir, { recursive: true });
     const executable = path.join(packageDir, `terraform-provider-${provider.name}_v${provider.version}`);
-    const environment = {
-      [CLOUD_DIR_VARIABLE]: cloudDirectory,
-      FAKE_CLOUD_PROTOCOL_DIR: path.join(FAKE_CLOUD_DIR, 'protocol'),
-      FAKE_CLOUD_SCHEMAS_DIR: path.join(FAKE_CLOUD_DIR, 'providers', 'schemas'),
-      FAKE_CLOUD_IONOS_SCHEMA_DIR: path.resolve(FAKE_CLOUD_DIR, '..', 'providers'),
-    };
+    const environment = { ...plugin.environment, [CLOUD_DIR_VARIABLE]: cloudDirectory };
     const assignments = Object.entries(environment).map(([name, value]) => `${name}=${shellQuote(value)}`).join(' ');
-    writeFileSync(executable, `#!/bin/sh\nexec env ${assignments} ${shellQuote(process.execPath)} ${shellQuote(pluginFile)} ${provider.name}\n`);
+    writeFileSync(executable, `#!/bin/sh\nexec env ${assignments} ${shellQuote(process.execPath)} ${shellQuote(plugin.file)} ${provider.name}\n`);
     chmodSync(executable, 0o755);
   }
   const cliConfigFile = path.join(directory, 'terraform.rc');

@@ -9,7 +9,7 @@ import type { ResourceBehaviour } from '../../engine/behaviour';
 import { intBetween, isUuid, lengthBetween, notWhiteSpace, oneOf } from '../../engine/checks';
 import type { Diagnostics } from '../../engine/diagnostics';
 import { isObject, isUnknown, type ObjectValue, type Value } from '../../values/value';
-import { mac, reserveAddresses, uuid } from './cloud-values';
+import { mac, uuid } from './cloud-values';
 import { refuseImmutableChanges } from './immutable';
 
 const SERVER_ZONES = ['AUTO', 'ZONE_1', 'ZONE_2'];

@@ -1,11 +1,11 @@
 /**
- * The plugin's own TLS certificate for go-plugin's automatic mTLS. Terraform trusts
- * exactly the certificate the plugin prints in its handshake line and checks it for the
- * name `localhost` (hashicorp/go-plugin v1.6.0, client.go: loadServerCert and the
- * client TLS config with ServerName "localhost"); go-plugin's own plugins make theirs
- * the same way (mtls.go: generateCert, a self-signed CA certificate for localhost that
- * serves both ends). An EC P-256 key is generated natively in a millisecond, which
- * matters: Terraform starts a provider several times per command.
+ * The plugin's TLS certificate for go-plugin's automatic mTLS. Terraform trusts exactly
+ * the certificate the plugin prints in its handshake line and checks it for the name
+ * `localhost` (hashicorp/go-plugin v1.6.0, client.go: loadServerCert and the client TLS
+ * config with ServerName "localhost"); go-plugin's own plugins make theirs the same way
+ * (mtls.go: generateCert, a self-signed CA certificate for localhost). Terraform starts
+ * a provider several times per command, so the harness makes one certificate for all
+ * plugin processes of a session, and the plugin does not load an X.509 library at all.
  */
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
@@ -69,7 +69,8 @@ export function generatePluginCertificate(now = Date.now()): PluginCertificate {
       extension(id_ce_subjectAltName, new SubjectAlternativeName([new GeneralName({ dNSName: HOST })])),
     ]),
   });
-  const signatureValue = sign('sha256', Buffer.from(AsnConvert.serialize(tbsCertificate)), privateKey);
+  const signature = sign('sha256', Buffer.from(AsnConvert.serialize(tbsCertificate)), privateKey);
+  const signatureValue = signature.buffer.slice(signature.byteOffset, signature.byteOffset + signature.length) as ArrayBuffer;
   const der = Buffer.from(AsnConvert.serialize(new Certificate({ tbsCertificate, signatureAlgorithm: algorithm, signatureValue })));
   return { der, pem: toPem(der), privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
 }
@@ -82,7 +83,7 @@ function extension(extnID: string, value: object, critical = false): Extension {
 function positiveSerial(): ArrayBuffer {
   const bytes = randomBytes(16);
   bytes[0] &= 0x7f;
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
 }
 
 function toPem(der: Buffer): string {
