@@ -7,7 +7,7 @@ import { App, Testing } from 'cdktf';
 import { parseEnvironment, loadEnvironmentFile, type EnvironmentConfig } from '../config';
 import { buildPlatform, type Platform } from '../stacks';
 import { withoutTokenStackTraces } from '../stacks/token-stack-traces';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
@@ -48,6 +48,7 @@ export function synthEnvironment(config: EnvironmentConfig): SynthesizedEnvironm
  * assets), for Terraform to run on.
  */
 export function synthEnvironmentInto(config: EnvironmentConfig, outdir: string): SynthesizedEnvironment {
+  mkdirSync(outdir, { recursive: true });
   const app: App = Testing.app({ outdir });
   const platform = withoutTokenStackTraces(() => {
     const built = buildPlatform(app, config);

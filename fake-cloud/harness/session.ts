@@ -20,7 +20,7 @@ import { runTerraform, type TerraformResult } from './terraform';
 const STACK_VARIABLES = ['ionos_autoscaler_token', 'ionos_monitoring_token', 'smtp_password'];
 
 /** Where cdktf's cross-stack references name the stack they read (stacks/ and cdktf's own naming). */
-const REMOTE_STATE_PREFIX = 'cross-stack-reference-input-';
+export const REMOTE_STATE_PREFIX = 'cross-stack-reference-input-';
 
 export interface LocalExecCall {
   readonly command: string;

@@ -163,7 +163,7 @@ export class SshStandIn {
 
 /** The sink side of scp for one file: `C<mode> <size> <name>`, the bytes, a NUL; each step acknowledged. */
 function receiveFile(channel: ServerChannel, directory: string, record: SshSessionRecord): void {
-  let pending = Buffer.alloc(0);
+  let pending: Buffer = Buffer.alloc(0);
   let header: { mode: string; size: number; name: string } | undefined;
   let body: Buffer[] = [];
   let received = 0;
