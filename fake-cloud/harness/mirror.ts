@@ -29,7 +29,7 @@ export function writeMirror(directory: string, plugin: PreparedPlugin, cloudDire
     const executable = path.join(packageDir, `terraform-provider-${provider.name}_v${provider.version}`);
     const environment = { ...plugin.environment, [CLOUD_DIR_VARIABLE]: cloudDirectory };
     const assignments = Object.entries(environment).map(([name, value]) => `${name}=${shellQuote(value)}`).join(' ');
-    writeFileSync(executable, `#!/bin/sh\nexec env ${assignments} ${shellQuote(process.execPath)} ${shellQuote(plugin.file)} ${provider.name}\n`);
+    writeFileSync(executable, `#!/bin/sh\nexec env ${assignments} ${shellQuote(process.execPath)} ${shellQuote(plugin.launcher)} ${shellQuote(plugin.file)} ${provider.name}\n`);
     chmodSync(executable, 0o755);
   }
   const cliConfigFile = path.join(directory, 'terraform.rc');

@@ -13,6 +13,8 @@ import { generatePluginCertificate } from './plugin-certificate';
 export const FAKE_CLOUD_DIR = path.resolve(__dirname, '..');
 
 export interface PreparedPlugin {
+  /** The launcher, which runs the plugin with V8's code cache (plugin/launch.ts). */
+  readonly launcher: string;
   readonly file: string;
   /** Variables the plugin reads: see fake-cloud/plugin/main.ts. */
   readonly environment: Record<string, string>;
@@ -20,17 +22,20 @@ export interface PreparedPlugin {
 
 export function preparePlugin(directory: string): PreparedPlugin {
   const file = path.join(directory, 'fake-cloud-plugin.js');
-  buildSync({
-    entryPoints: [path.join(FAKE_CLOUD_DIR, 'plugin', 'main.ts')],
-    outfile: file,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'error',
-  });
+  const launcher = path.join(directory, 'launch.js');
+  for (const [entry, outfile] of [['main.ts', file], ['launch.ts', launcher]]) {
+    buildSync({
+      entryPoints: [path.join(FAKE_CLOUD_DIR, 'plugin', entry)],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      minify: true,
+      legalComments: 'none',
+      logLevel: 'error',
+    });
+  }
   const protocol = path.join(directory, 'protocol.json');
   const protoFiles = ['tfplugin6.proto', 'go-plugin.proto'].map((name) => path.join(FAKE_CLOUD_DIR, 'protocol', name));
   // Field names as written (snake_case), as the plugin's messages use them.
@@ -41,6 +46,7 @@ export function preparePlugin(directory: string): PreparedPlugin {
   writeFileSync(certificateFile, certificate.pem);
   writeFileSync(keyFile, certificate.privateKeyPem, { mode: 0o600 });
   return {
+    launcher,
     file,
     environment: {
       FAKE_CLOUD_PROTOCOL: protocol,
