@@ -34,7 +34,6 @@ interface ChangeCase {
 }
 
 const CONFIG_PUSH = 'null_resource.Monitoring_Config_Push';
-const AUTOSCALER_PUSH = 'null_resource.Monitoring_AutoscalerBundle_Push';
 const SCALELITE_PUSHES = ['null_resource.ScaleliteConfig_Node1_Push', 'null_resource.ScaleliteConfig_Node2_Push'];
 
 const CASES: ChangeCase[] = [

@@ -8,24 +8,15 @@ import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadEnvironmentFile } from '../../config';
 import { FakeCloudSession } from '../../fake-cloud/harness/session';
+import { validateCopies, validateStack, type Validation } from '../../fake-cloud/harness/validate';
 import { ENVIRONMENTS_DIR } from '../../stacks/environments';
 import { exampleConfig, synthEnvironmentInto } from '../../testing/synth';
 import { describeWithTerraform } from '../support/terraform';
 
-interface Validation {
-  readonly valid: boolean;
-  readonly error_count: number;
-  readonly warning_count: number;
-  readonly diagnostics: { severity: string; summary: string; detail?: string }[];
-}
-
 let session: FakeCloudSession;
 
-async function validate(directory: string): Promise<Validation> {
-  const workspace = await session.stack(directory, { backend: false });
-  const init = await workspace.init();
-  if (init.code !== 0) throw new Error(`${workspace.name}: terraform init failed:\n${init.stderr}`);
-  return JSON.parse((await workspace.validate()).stdout) as Validation;
+function validate(directory: string): Promise<Validation> {
+  return validateStack(session, directory);
 }
 
 describeWithTerraform('terraform validate against the fake cloud', () => {
@@ -39,12 +30,8 @@ describeWithTerraform('terraform validate against the fake cloud', () => {
   it.each(files)('passes every stack of %s with no error and no warning', async (file) => {
     const outdir = path.join(session.root, 'environments', file);
     const { stacks } = synthEnvironmentInto(loadEnvironmentFile(path.join(ENVIRONMENTS_DIR, file)), outdir);
-    const names = Object.keys(stacks);
-    const results = await Promise.all(names.map((name) => validate(path.join(outdir, 'stacks', name))));
-    const findings = results.flatMap((result, index) => result.diagnostics.map((diagnostic) => `${names[index]}: ${diagnostic.severity}: ${diagnostic.summary} ${diagnostic.detail ?? ''}`));
-    expect(findings).toEqual([]);
-    expect(results.every((result) => result.valid && result.error_count === 0 && result.warning_count === 0)).toBe(true);
-    expect(names.length).toBeGreaterThanOrEqual(4);
+    expect(Object.keys(stacks).length).toBeGreaterThanOrEqual(4);
+    expect(await validateCopies(session, path.join(outdir, 'stacks'), Object.keys(stacks))).toEqual([]);
   });
 
   describe('a stack broken on purpose', () => {

@@ -6,7 +6,6 @@ import { App, TerraformStack } from 'cdktf';
 import { Network } from '../../constructs/network';
 import { TURN_RELAY_PORTS, TurnServers } from '../../constructs/turn';
 import { readTemplate } from '../../constructs/templates';
-import { checkStack } from '../../testing/schema-check';
 import { exampleConfig, exampleWith } from '../../testing/synth';
 import { resources, synthBbb, type Json } from '../bbb-pool/synth-bbb';
 import { decodeUserData, standInValues, userDataOf } from '../../testing/user-data';
@@ -39,10 +38,6 @@ describe('TURN servers', () => {
     expect(turn.nic.ips[0]).toMatch(/cross-stack-output-ionoscloud_ipblockNetwork_Turn1Ip_[0-9A-F]+ips, 0\)\}$/);
     const nics = resources(bbb, 'ionoscloud_nic').map(([, body]) => body.ips[0]);
     expect(nics).toContain('10.20.2.1');
-  });
-
-  it('validates against the provider schema', () => {
-    expect(checkStack('example-bbb', bbb)).toEqual([]);
   });
 });
 

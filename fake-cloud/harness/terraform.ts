@@ -39,6 +39,14 @@ export function terraformVersion(): string | undefined {
   }
 }
 
+/** The installed Terraform's version; throws when there is none or it is too old. */
+export function requireTerraform(): string {
+  const version = terraformVersion();
+  if (!version) throw new Error('terraform is not on the PATH: install Terraform 1.11 or newer');
+  if (!supportedTerraform(version)) throw new Error(`terraform ${version} is older than ${MINIMUM_TERRAFORM.join('.')}: install Terraform 1.11 or newer`);
+  return version;
+}
+
 /** Whether `version` is at least MINIMUM_TERRAFORM. */
 export function supportedTerraform(version: string): boolean {
   const [major, minor] = version.split('.').map(Number);

@@ -60,7 +60,7 @@ function main(): void {
 
   const server = new grpc.Server({ 'grpc.max_receive_message_length': -1, 'grpc.max_send_message_length': -1 });
   const exit = () => setImmediate(() => process.exit(0));
-  server.addService(packages.tfplugin6.Provider.service, providerService(provider, () => undefined));
+  server.addService(packages.tfplugin6.Provider.service, providerService(provider));
   server.addService(packages.plugin.GRPCController.service, {
     Shutdown: (_call: unknown, callback: grpc.sendUnaryData<object>) => {
       callback(null, {});
