@@ -14,8 +14,6 @@ export interface PlanContext {
   /** The plan so far, changed in place. */
   readonly planned: ObjectValue;
   readonly config: ObjectValue;
-  /** Whether the resource is replaced (some replacing attribute changed). */
-  readonly replacing: boolean;
   readonly diagnostics: Diagnostics;
 }
 

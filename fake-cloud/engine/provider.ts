@@ -82,9 +82,11 @@ export class FakeProvider {
     const { schema, behaviour } = found;
     const planned = structuredCloneValue(proposed) as ObjectValue;
     const requiresReplace = prior ? changedReplacingPaths(behaviour, prior, planned) : [];
-    const replacing = requiresReplace.length > 0;
-    behaviour.plan?.({ prior, planned, config, replacing, diagnostics });
-    markComputedUnknown(schema, planned, config, replacing ? null : prior);
+    // Like SDKv2's CustomizeDiff, the provider's own planning sees the prior values;
+    // for a replacement Terraform plans the new object again, with a null prior state
+    // (hashicorp/terraform v1.11.4 internal/terraform/node_resource_abstract_instance.go).
+    behaviour.plan?.({ prior, planned, config, diagnostics });
+    markComputedUnknown(schema, planned, config, prior);
     return { planned, requiresReplace, diagnostics };
   }
 
@@ -161,8 +163,8 @@ function changedReplacingPaths(behaviour: ResourceBehaviour, prior: ObjectValue,
 
 /**
  * Computed attributes the configuration leaves unset become unknown where the cloud
- * will assign them: everywhere in a new (or replacing) object, and in block elements
- * the prior state did not have. Elsewhere the prior value stands.
+ * will assign them: everywhere in a new object, and in block elements the prior state
+ * did not have. Elsewhere the prior value stands.
  */
 function markComputedUnknown(schema: TypeSchema, planned: ObjectValue, config: ObjectValue, prior: ObjectValue | null): void {
   markBlock(schema.block, planned, config, prior);

@@ -52,7 +52,6 @@ export function preparePlugin(directory: string): PreparedPlugin {
       FAKE_CLOUD_PROTOCOL: protocol,
       FAKE_CLOUD_TLS_CERTIFICATE: certificateFile,
       FAKE_CLOUD_TLS_KEY: keyFile,
-      FAKE_CLOUD_SCHEMAS_DIR: path.join(FAKE_CLOUD_DIR, 'providers', 'schemas'),
       FAKE_CLOUD_IONOS_SCHEMA_DIR: path.resolve(FAKE_CLOUD_DIR, '..', 'providers'),
     },
   };

@@ -7,14 +7,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ProviderDefinition } from '../engine/provider';
+import type { ProviderSchemaJson } from '../schema/schema';
 import { triggersChanged } from './replace-if-values-not-null';
-import { bundledSchema } from './load-schema';
+import nullSchema from './schemas/null-3.2.4.schema.json';
 
 export const nullProvider: ProviderDefinition = {
   name: 'null',
   source: 'registry.terraform.io/hashicorp/null',
   version: '3.2.4',
-  schema: bundledSchema('null-3.2.4.schema.json'),
+  schema: nullSchema as unknown as ProviderSchemaJson,
   stateOnly: true,
   resources: {
     null_resource: {

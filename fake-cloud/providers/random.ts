@@ -10,8 +10,9 @@ import type { ResourceBehaviour } from '../engine/behaviour';
 import type { Diagnostics } from '../engine/diagnostics';
 import type { ProviderDefinition } from '../engine/provider';
 import { isUnknown, type ObjectValue } from '../values/value';
-import { bundledSchema } from './load-schema';
+import type { ProviderSchemaJson } from '../schema/schema';
 import { triggersChanged } from './replace-if-values-not-null';
+import randomSchema from './schemas/random-3.7.2.schema.json';
 
 const NUMERIC = '0123456789';
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
@@ -68,7 +69,7 @@ const randomPassword: ResourceBehaviour = {
     if (config.numeric === null && config.number !== null) planned.numeric = config.number;
     if (config.number === null && config.numeric !== null) planned.number = config.numeric;
     for (const name of CLASS_SWITCHES) if (planned[name] === null) planned[name] = true;
-    for (const name of MINIMUMS) if (planned[name] === null) planned[name] = 0;
+    for (const name of MINIMUMS) if (config[name] === null) planned[name] = 0;
   },
   assign(state) {
     if (!isUnknown(state.result)) return;
@@ -107,7 +108,7 @@ export const randomProvider: ProviderDefinition = {
   name: 'random',
   source: 'registry.terraform.io/hashicorp/random',
   version: '3.7.2',
-  schema: bundledSchema('random-3.7.2.schema.json'),
+  schema: randomSchema as unknown as ProviderSchemaJson,
   stateOnly: true,
   resources: { random_id: randomId, random_password: randomPassword },
 };

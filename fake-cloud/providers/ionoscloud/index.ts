@@ -33,16 +33,20 @@ function committedSchemaFile(): { file: string; version: string } {
   return { file: path.join(PROVIDERS_DIR, file), version: /ionoscloud-(.*)\.schema\.json/.exec(file)![1] };
 }
 
-const { file, version } = committedSchemaFile();
+let schemaFile: { file: string; version: string } | undefined;
 let schema: ProviderSchemaJson | undefined;
 
 export const ionoscloudProvider: ProviderDefinition = {
   name: 'ionoscloud',
   source: SOURCE,
-  version,
+  get version(): string {
+    schemaFile ??= committedSchemaFile();
+    return schemaFile.version;
+  },
   /** Read when first asked for: the file is large, and the null and random plugins never need it. */
   get schema(): ProviderSchemaJson {
-    schema ??= JSON.parse(readFileSync(file, 'utf8')).provider_schemas[SOURCE] as ProviderSchemaJson;
+    schemaFile ??= committedSchemaFile();
+    schema ??= JSON.parse(readFileSync(schemaFile.file, 'utf8')).provider_schemas[SOURCE] as ProviderSchemaJson;
     return schema;
   },
   resources: {
