@@ -30,6 +30,8 @@ interface ChangeCase {
   readonly edits?: FileEdits;
   /** Stacks deployed before the others are planned, as the README's procedure says. */
   readonly applyFirst?: readonly string[];
+  /** The stacks whose Terraform the change alters (the others are left out of the plan). */
+  readonly stacks: readonly string[];
   readonly expected: Outcome;
 }
 
@@ -40,17 +42,29 @@ const CASES: ChangeCase[] = [
   {
     name: 'an alert rule',
     edits: { 'monitoring/rules/servers.yml': (text) => text.replace('instance:cpu_utilisation:rate1m > 0.8', 'instance:cpu_utilisation:rate1m > 0.85') },
+    stacks: ['example-monitoring'],
     expected: { replace: [CONFIG_PUSH] },
   },
-  { name: 'a dashboard', edits: { 'monitoring/dashboards/platform.json': (text) => text.replace('"title": "', '"title": "Edited: ') }, expected: { replace: [CONFIG_PUSH] } },
-  { name: 'a BBB cloud-init template', edits: { 'templates/bbb/bbb-platform-setup.sh': (text) => `${text}# edited\n` }, expected: {} },
-  { name: 'the Scalelite configuration', edits: { 'templates/scalelite/scalelite.env': (text) => `${text}MAX_MEETING_DURATION=480\n` }, expected: { replace: SCALELITE_PUSHES } },
-  { name: 'the SSH keys', config: { sshKeys: [SECOND_KEY] }, expected: {} },
-  { name: 'bbb.cores 8 -> 12', config: { bbb: { cores: 12 } }, expected: { replace: ['null_resource.Pool_ApplySize_Resize'] } },
+  {
+    name: 'a dashboard',
+    edits: { 'monitoring/dashboards/platform.json': (text) => text.replace('"title": "', '"title": "Edited: ') },
+    stacks: ['example-monitoring'],
+    expected: { replace: [CONFIG_PUSH] },
+  },
+  { name: 'a BBB cloud-init template', edits: { 'templates/bbb/bbb-platform-setup.sh': (text) => `${text}# edited\n` }, stacks: ['example-bbb'], expected: {} },
+  {
+    name: 'the Scalelite configuration',
+    edits: { 'templates/scalelite/scalelite.env': (text) => `${text}MAX_MEETING_DURATION=480\n` },
+    stacks: ['example-frontend', 'example-monitoring'],
+    expected: { replace: SCALELITE_PUSHES },
+  },
+  { name: 'the SSH keys', config: { sshKeys: [SECOND_KEY] }, stacks: ['example-frontend', 'example-bbb', 'example-monitoring'], expected: {} },
+  { name: 'bbb.cores 8 -> 12', config: { bbb: { cores: 12 } }, stacks: ['example-bbb'], expected: { replace: ['null_resource.Pool_ApplySize_Resize'] } },
   {
     name: 'bbb.pool.size 20 -> 22',
     config: { bbb: { pool: { size: 22 } } },
     applyFirst: ['example-network'],
+    stacks: ['example-network', 'example-bbb', 'example-monitoring'],
     expected: {
       create: [
         'ionoscloud_dns_record.Network_Bbb21Dns',
@@ -240,8 +254,8 @@ describeWithTerraform('the example on the fake cloud', () => {
       for (const change of CASES.filter((each) => each.applyFirst)) outcomes.set(change.name, await planChange(change));
     }, 180_000);
 
-    it.each(CASES)('$name', ({ name, expected }) => {
-      expect(outcomes.get(name)!.outcome).toEqual(expected);
+    it.each(CASES)('$name', ({ name, stacks, expected }) => {
+      expect(outcomes.get(name)).toEqual({ changedStacks: stacks, outcome: expected });
     });
 
     it('never replaces or deletes a server', () => {
