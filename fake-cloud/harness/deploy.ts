@@ -21,6 +21,7 @@ export interface PlannedStack {
 export interface DeployOptions {
   /** Whether to apply a stack after planning it. @default every stack */
   readonly apply?: (stack: string) => boolean;
+  /** Called with each stack's plan, once it is applied (when it is to be). */
   readonly onPlan?: (planned: PlannedStack) => void;
 }
 
@@ -45,10 +46,15 @@ export async function deployInOrder(
     const planFile = path.join(workspace.directory, 'fake-cloud.tfplan');
     const result = await workspace.plan(planFile);
     if (result.code !== 0 && result.code !== 2) throw new Error(`${name}: terraform plan failed:\n${result.stderr}${result.stdout}`);
-    const stack: PlannedStack = { name, workspace, text: result.stdout, plan: await workspace.showPlan(planFile) };
+    // Reading the plan back and applying it need not wait for each other.
+    const apply = options.apply?.(name) ?? true;
+    const [plan] = await Promise.all([
+      workspace.showPlan(planFile),
+      apply ? workspace.run(['apply', '-input=false', '-lock=false', '-no-color', planFile]).then((applied) => succeeded(name, 'apply', applied)) : undefined,
+    ]);
+    const stack: PlannedStack = { name, workspace, text: result.stdout, plan };
     planned.set(name, stack);
     options.onPlan?.(stack);
-    if (options.apply?.(name) ?? true) succeeded(name, 'apply', await workspace.run(['apply', '-input=false', '-lock=false', '-no-color', planFile]));
   }
   return planned;
 }

@@ -105,11 +105,23 @@ export interface PlannedChange {
 
 /** The resource changes in `terraform plan -json`'s messages ("planned_change"). */
 export function changesFromPlanMessages(stdout: string): PlannedChange[] {
+  return changeMessages(stdout, 'planned_change');
+}
+
+/**
+ * The changes made outside Terraform that a plan's refresh found ("resource_drift";
+ * hashicorp/terraform v1.11.4 internal/command/views/operation.go OperationJSON.Plan).
+ */
+export function driftFromPlanMessages(stdout: string): PlannedChange[] {
+  return changeMessages(stdout, 'resource_drift');
+}
+
+function changeMessages(stdout: string, type: string): PlannedChange[] {
   return stdout
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line))
-    .filter((message) => message.type === 'planned_change')
+    .filter((message) => message.type === type)
     .map((message) => ({ address: message.change.resource.addr, action: planMessageAction(message.change.action) }));
 }
 
