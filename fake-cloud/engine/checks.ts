@@ -1,11 +1,11 @@
 /**
  * Value checks a provider makes in code, which a schema does not carry. The messages
  * are those of terraform-plugin-sdk v2's helper/validation (IntBetween,
- * StringInSlice, StringIsNotWhiteSpace, StringLenBetween, IsUUID, IsCIDR, ...) as
+ * StringInSlice, StringIsNotWhiteSpace, StringLenBetween, IsUUID) as
  * ToDiagFunc reports them: named by the last attribute name, placed at the full path.
  * A check sees known values only; Terraform validates again once a value is known.
  */
-import { isUnknown, type Value } from '../values/value';
+import type { Value } from '../values/value';
 
 /** Returns the error message, or undefined when the value passes. */
 export type Check = (value: Value, key: string) => string | undefined;
@@ -31,9 +31,6 @@ export function oneOf(allowed: readonly string[], ignoreCase = false): Check {
 export const notWhiteSpace: Check = (value, key) =>
   typeof value === 'string' && value.trim() === '' ? `expected ${JSON.stringify(key)} to not be an empty string or whitespace` : undefined;
 
-export const notEmpty: Check = (value, key) =>
-  typeof value === 'string' && value === '' ? `expected ${JSON.stringify(key)} to not be an empty string, got ${value}` : undefined;
-
 export function lengthBetween(min: number, max: number): Check {
   return (value, key) =>
     typeof value === 'string' && (value.length < min || value.length > max)
@@ -41,44 +38,7 @@ export function lengthBetween(min: number, max: number): Check {
       : undefined;
 }
 
-export function matches(pattern: RegExp, message: string): Check {
-  return (value, key) => (typeof value === 'string' && !pattern.test(value) ? `${key}: ${message}` : undefined);
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const isUuid: Check = (value, key) =>
   typeof value === 'string' && !UUID.test(value) ? `expected ${JSON.stringify(key)} to be a valid UUID, got ${value}` : undefined;
-
-export const isIPv4: Check = (value, key) =>
-  typeof value === 'string' && !isIPv4Address(value) ? `expected ${key} to contain a valid IPv4 address, got: ${value}` : undefined;
-
-export const isCidr: Check = (value, key) => {
-  if (typeof value !== 'string') return undefined;
-  const [address, prefix, ...rest] = value.split('/');
-  const bits = Number(prefix);
-  const valid = rest.length === 0 && isIPv4Address(address) && /^\d{1,2}$/.test(prefix ?? '') && bits <= 32;
-  return valid ? undefined : `expected ${key} to be a valid IPv4 Value, got ${value}: invalid CIDR address: ${value}`;
-};
-
-/** An address or a CIDR range: IONOS' firewall source_ip takes either. */
-export const isAddressOrCidr: Check = (value, key) =>
-  typeof value === 'string' && value.includes('/') ? isCidr(value, key) : isIPv4(value, key);
-
-export function isIPv4Address(text: string): boolean {
-  const parts = text.split('.');
-  return parts.length === 4 && parts.every((part) => /^\d{1,3}$/.test(part) && Number(part) <= 255 && String(Number(part)) === part);
-}
-
-/** A check applied to each element of a list or set. */
-export function eachElement(check: Check): Check {
-  return (value, key) => {
-    if (!Array.isArray(value)) return undefined;
-    for (const element of value) {
-      if (isUnknown(element)) continue;
-      const problem = check(element, key);
-      if (problem) return problem;
-    }
-    return undefined;
-  };
-}

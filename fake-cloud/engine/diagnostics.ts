@@ -25,11 +25,6 @@ export class Diagnostics {
   }
 }
 
-/** `nic.0.firewall.2.port_range_end`, as SDKv2 names an attribute in its messages. */
-export function flatPath(path: AttributePath): string {
-  return path.join('.');
-}
-
 /** The protocol's Diagnostic message. */
 export function toProtocolDiagnostic(diagnostic: Diagnostic): object {
   return {

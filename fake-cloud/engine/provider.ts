@@ -123,12 +123,8 @@ export class FakeProvider {
     return { state: found ? conform(found.schema.block, raw) : raw, diagnostics };
   }
 
-  resourceSchema(type: string): TypeSchema | undefined {
-    return this.definition.schema.resource_schemas[type];
-  }
-
   private resource(type: string, diagnostics: Diagnostics): { schema: TypeSchema; behaviour: ResourceBehaviour } | undefined {
-    const schema = this.resourceSchema(type);
+    const schema = this.definition.schema.resource_schemas[type];
     const behaviour = this.definition.resources[type];
     if (!schema) {
       diagnostics.error(`${this.definition.name} has no resource type ${type}`);

@@ -28,7 +28,7 @@ const LEFT_OUT = new Set(['ssh_keys', 'user_data', 'timeouts']);
 /** Arguments that hold a LAN's number. */
 const LAN_ARGUMENTS = new Set(['lan', 'lan_id', 'listener_lan', 'target_lan']);
 
-export function actionOf(actions: readonly string[]): Action {
+function actionOf(actions: readonly string[]): Action {
   if (actions.includes('create') && actions.includes('delete')) return 'replace';
   return (actions[0] === 'no-op' ? 'no-op' : actions[0]) as Action;
 }

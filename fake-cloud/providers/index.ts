@@ -1,7 +1,11 @@
 /**
- * The providers the fake cloud serves. Each is one module: its schema and the
- * behaviour of the resource types the platform uses. Serving another provider (say
- * hashicorp/tls) is one more module in this list.
+ * The providers the fake cloud serves, each one module: its schema (in
+ * `terraform providers schema -json` form, below schemas/) and, for every resource type
+ * the platform uses, the behaviour read from the provider's source at the pinned
+ * version (fake-cloud/engine/behaviour.ts says what that covers). Serving another
+ * provider, say hashicorp/tls for an SSH key, is one more module in this list: the
+ * mirror, the plugin and the tests pick it up. A resource type without behaviour is
+ * refused with an error naming it, never served on the schema alone.
  */
 import type { ProviderDefinition } from '../engine/provider';
 import { ionoscloudProvider } from './ionoscloud';

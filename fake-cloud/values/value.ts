@@ -25,14 +25,6 @@ export function isObject(value: Value | undefined): value is ObjectValue {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Unknown);
 }
 
-/** Whether a value holds an unknown anywhere inside. */
-export function hasUnknown(value: Value): boolean {
-  if (value instanceof Unknown) return true;
-  if (Array.isArray(value)) return value.some(hasUnknown);
-  if (isObject(value)) return Object.values(value).some(hasUnknown);
-  return false;
-}
-
 /** Deep equality of known values; an unknown equals nothing, not even another unknown. */
 export function sameValue(a: Value | undefined, b: Value | undefined): boolean {
   if (a instanceof Unknown || b instanceof Unknown) return false;
@@ -47,12 +39,4 @@ export function sameValue(a: Value | undefined, b: Value | undefined): boolean {
     return [...keys].every((key) => sameValue(left[key] ?? null, right[key] ?? null));
   }
   return (a ?? null) === (b ?? null);
-}
-
-/** Values as JSON, for the cloud's records and for messages (an unknown becomes null). */
-export function toJson(value: Value): unknown {
-  if (value instanceof Unknown) return null;
-  if (Array.isArray(value)) return value.map(toJson);
-  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, toJson(item)]));
-  return value;
 }
