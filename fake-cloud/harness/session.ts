@@ -16,8 +16,8 @@ import { preparePlugin } from './plugin-bundle';
 import { SshStandIn } from './ssh-stand-in';
 import { runTerraform, type TerraformResult } from './terraform';
 
-/** The variables the platform's stacks declare; placeholders, the fake cloud needs no secret. */
-const STACK_VARIABLES = ['ionos_autoscaler_token', 'ionos_monitoring_token', 'smtp_password'];
+/** The variable holding the private key Terraform pushes with (constructs/delivery/deploy-key.ts). */
+const DEPLOY_KEY_VARIABLE = 'ssh_private_key';
 
 /** Where cdktf's cross-stack references name the stack they read (stacks/ and cdktf's own naming). */
 export const REMOTE_STATE_PREFIX = 'cross-stack-reference-input-';
@@ -92,21 +92,29 @@ export class FakeCloudSession {
     const proxyPort = (await this.sshStandIn()).port;
     const override = this.overrides(name, document, options.backend, proxyPort);
     writeFileSync(path.join(directory, 'fake_cloud_override.tf.json'), JSON.stringify(override, null, 1));
-    return new StackWorkspace(name, directory, options.backend, this);
+    // Every other variable a stack declares is a secret the fake cloud has no use for.
+    const placeholders = Object.keys(document.variable ?? {})
+      .filter((variable) => variable !== DEPLOY_KEY_VARIABLE)
+      .map((variable) => [`TF_VAR_${variable}`, `fake-cloud-${variable}`]);
+    return new StackWorkspace(name, directory, options.backend, { ...this.environment(), ...Object.fromEntries(placeholders) });
   }
 
+  /**
+   * Terraform's environment: none of the caller's TF_ settings (CLI arguments, data
+   * directory, variables) or Object Storage keys, a placeholder IONOS token, and the
+   * key the pushes use.
+   */
   environment(): NodeJS.ProcessEnv {
+    const inherited = Object.entries(process.env).filter(([name]) => !name.startsWith('TF_') && !name.startsWith('AWS_'));
     const environment: NodeJS.ProcessEnv = {
-      ...process.env,
+      ...Object.fromEntries(inherited),
       TF_CLI_CONFIG_FILE: this.cliConfigFile,
       CHECKPOINT_DISABLE: '1',
       TF_IN_AUTOMATION: '1',
       IONOS_TOKEN: 'fake-cloud-token',
-      TF_VAR_ssh_private_key: this.privateKey,
+      [`TF_VAR_${DEPLOY_KEY_VARIABLE}`]: this.privateKey,
       PATH: `${this.shimDirectory}${path.delimiter}${process.env.PATH ?? ''}`,
     };
-    for (const variable of STACK_VARIABLES) environment[`TF_VAR_${variable}`] = `fake-cloud-${variable}`;
-    for (const name of ['TF_DATA_DIR', 'TF_WORKSPACE', 'TF_LOG', 'TF_PLUGIN_CACHE_DIR', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) delete environment[name];
     return environment;
   }
 
@@ -154,7 +162,7 @@ export class StackWorkspace {
     readonly name: string,
     readonly directory: string,
     private readonly backend: boolean,
-    private readonly session: FakeCloudSession,
+    private readonly environment: NodeJS.ProcessEnv,
   ) {}
 
   init(): Promise<TerraformResult> {
@@ -181,7 +189,7 @@ export class StackWorkspace {
   }
 
   run(args: readonly string[]): Promise<TerraformResult> {
-    return runTerraform(args, this.directory, this.session.environment());
+    return runTerraform(args, this.directory, this.environment);
   }
 }
 
@@ -193,11 +201,12 @@ export class StackWorkspace {
 function writeLocalExecShim(directory: string, command: string, log: string, baseline: string): void {
   mkdirSync(directory, { recursive: true });
   const file = path.join(directory, command);
-  // The environment Terraform adds (local-exec's `environment`) is what the session's lacks.
+  // The environment Terraform adds (local-exec's `environment`) is what the session's
+  // lacks, less the stacks' variables.
   const recorder = [
     `const { appendFileSync, readFileSync } = require('node:fs');`,
     `const inherited = new Set(JSON.parse(readFileSync(${JSON.stringify(baseline)}, 'utf8')).concat(['PWD', 'SHLVL', '_', 'OLDPWD']));`,
-    `const environment = Object.fromEntries(Object.entries(process.env).filter(([name]) => !inherited.has(name)));`,
+    `const environment = Object.fromEntries(Object.entries(process.env).filter(([name]) => !inherited.has(name) && !name.startsWith('TF_VAR_')));`,
     `appendFileSync(${JSON.stringify(log)}, JSON.stringify({ command: ${JSON.stringify(command)}, args: process.argv.slice(1), cwd: process.cwd(), environment }) + '\\n');`,
   ].join('\n');
   writeFileSync(file, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} -e ${shellQuote(recorder)} -- "$@"\n`);
