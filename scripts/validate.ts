@@ -1,20 +1,30 @@
 /**
- * `npm run validate`: the offline `terraform validate` of what `npm run synth` wrote.
- * Checks every stack in cdktf.out/ against the committed IONOS provider schema.
+ * `npm run validate`: the real `terraform validate` of every stack `npm run synth` wrote,
+ * offline, with the fake cloud serving the providers (fake-cloud/). Fails on any error
+ * or warning, each named by stack.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { checkSynthOutput } from '../testing/schema-check';
+import { FakeCloudSession } from '../fake-cloud/harness/session';
+import { requireTerraform } from '../fake-cloud/harness/terraform';
+import { validateCopies } from '../fake-cloud/harness/validate';
+import { runCommand } from './command';
 
-const outDir = path.resolve(process.argv[2] ?? 'cdktf.out');
-if (!existsSync(path.join(outDir, 'stacks'))) {
-  console.error(`${outDir}: no synthesized stacks; run npm run synth first`);
-  process.exit(2);
-}
-const problems = checkSynthOutput(outDir);
-if (problems.length > 0) {
-  console.error(problems.join('\n'));
-  console.error(`${problems.length} problem(s) against the provider schema`);
-  process.exit(1);
-}
-console.log(`${outDir}: every stack matches the provider schema`);
+runCommand('validate', async () => {
+  const outDir = path.resolve(process.argv[2] ?? 'cdktf.out');
+  const stacksDirectory = path.join(outDir, 'stacks');
+  if (!existsSync(stacksDirectory)) throw new Error(`${outDir}: no synthesized stacks; run npm run synth first`);
+  const version = requireTerraform();
+  const stacks = readdirSync(stacksDirectory).sort();
+  const session = FakeCloudSession.create();
+  try {
+    const findings = await validateCopies(session, stacksDirectory, stacks);
+    if (findings.length > 0) {
+      console.error(findings.join('\n'));
+      throw new Error(`${findings.length} finding(s) in ${stacks.length} stack(s)`);
+    }
+    console.log(`${outDir}: ${stacks.length} stacks pass terraform validate (Terraform ${version}) with no warning`);
+  } finally {
+    await session.close();
+  }
+});

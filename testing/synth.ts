@@ -7,7 +7,7 @@ import { App, Testing } from 'cdktf';
 import { parseEnvironment, loadEnvironmentFile, type EnvironmentConfig } from '../config';
 import { buildPlatform, type Platform } from '../stacks';
 import { withoutTokenStackTraces } from '../stacks/token-stack-traces';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
@@ -37,22 +37,31 @@ export function exampleWith(changes: Record<string, unknown>): EnvironmentConfig
 export function synthEnvironment(config: EnvironmentConfig): SynthesizedEnvironment {
   const outdir = mkdtempSync(path.join(tmpdir(), 'synth-'));
   try {
-    const app: App = Testing.app({ outdir });
-    const platform = withoutTokenStackTraces(() => {
-      const built = buildPlatform(app, config);
-      app.synth();
-      return built;
-    });
-    const stacks: Record<string, StackJson> = {};
-    const texts: Record<string, string> = {};
-    for (const name of readdirSync(path.join(outdir, 'stacks'))) {
-      texts[name] = readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8');
-      stacks[name] = JSON.parse(texts[name]);
-    }
-    return { config, platform, stacks, texts };
+    return synthEnvironmentInto(config, outdir);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Synthesizes into `outdir` and leaves the files there (stacks/<name>/ with their
+ * assets), for Terraform to run on.
+ */
+export function synthEnvironmentInto(config: EnvironmentConfig, outdir: string): SynthesizedEnvironment {
+  mkdirSync(outdir, { recursive: true });
+  const app: App = Testing.app({ outdir });
+  const platform = withoutTokenStackTraces(() => {
+    const built = buildPlatform(app, config);
+    app.synth();
+    return built;
+  });
+  const stacks: Record<string, StackJson> = {};
+  const texts: Record<string, string> = {};
+  for (const name of readdirSync(path.join(outdir, 'stacks'))) {
+    texts[name] = readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8');
+    stacks[name] = JSON.parse(texts[name]);
+  }
+  return { config, platform, stacks, texts };
 }
 
 /** Resources of one type in a synthesized stack, as [name, body] pairs. */

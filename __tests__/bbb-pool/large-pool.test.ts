@@ -2,7 +2,6 @@
  * The scale the platform was built for: a state-wide pool of 200 BBB servers
  * ("100 new servers in a few hours"), from the example environment with a bigger pool.
  */
-import { checkStack } from '../../testing/schema-check';
 import { exampleWith } from '../../testing/synth';
 import { resources, synthBbb, type Json } from './synth-bbb';
 
@@ -40,10 +39,6 @@ describe('a 200-server pool', () => {
     expect(stack.pool.inventory.servers).toHaveLength(POOL_SIZE);
     expect(stack.pool.inventory.policy.poolSize).toBe(POOL_SIZE);
     expect(stack.pool.inventory.servers[199].hostname).toBe('bbb-200.bbb.example.org');
-  });
-
-  it('stays valid against the provider schema', () => {
-    expect(checkStack('example-bbb', bbb)).toEqual([]);
   });
 
   it('synthesizes in reasonable time', () => {

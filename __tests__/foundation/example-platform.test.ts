@@ -92,7 +92,7 @@ describe('first-boot settings of running servers', () => {
 
   it('a new SSH key changes what new servers boot with', () => {
     const changes = [...before].map(([id, server]) => changedArguments(server, after.get(id)!));
-    expect(changes.every((paths) => paths.includes('volume[0].ssh_keys') && paths.includes('volume[0].user_data'))).toBe(true);
+    expect(changes.every((paths) => paths.includes('ssh_keys') && paths.includes('volume[0].user_data'))).toBe(true);
     expect(before.size).toBeGreaterThan(20);
   });
 

@@ -33,7 +33,7 @@ describe('Scalelite nodes', () => {
     for (const server of servers) {
       expect(server.volume.user_data).toMatch(/^\$\{base64encode\(join\(""/);
       expect(server.volume.user_data).toContain('#cloud-config');
-      expect(server.lifecycle).toEqual({ ignore_changes: ['volume[0].user_data', 'volume[0].ssh_keys'] });
+      expect(server.lifecycle).toEqual({ ignore_changes: ['volume[0].user_data', 'ssh_keys'] });
       expect(server.allow_replace).toBe(false);
     }
   });

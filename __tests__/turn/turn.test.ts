@@ -5,7 +5,6 @@ import * as yaml from 'js-yaml';
 import { TerraformStack, Testing } from 'cdktf';
 import { Network } from '../../constructs/network';
 import { TURN_PORT, TURN_RELAY_PORTS, TURN_TLS_PORT, TurnServers } from '../../constructs/turn';
-import { checkStack } from '../../testing/schema-check';
 import { EXAMPLE_FILE, exampleConfig, exampleWith } from '../../testing/synth';
 import { resources, synthBbb, type Json } from '../bbb-pool/synth-bbb';
 import { decodeUserData, standInValues, userDataOf } from '../../testing/user-data';
@@ -38,10 +37,6 @@ describe('TURN servers', () => {
     expect(turn.nic.ips[0]).toMatch(/cross-stack-output-ionoscloud_ipblockNetwork_Turn1Ip_[0-9A-F]+ips, 0\)\}$/);
     const nics = resources(bbb, 'ionoscloud_nic').map(([, body]) => body.ips[0]);
     expect(nics).toContain('10.20.2.1');
-  });
-
-  it('validates against the provider schema', () => {
-    expect(checkStack('example-bbb', bbb)).toEqual([]);
   });
 });
 

@@ -77,7 +77,8 @@ export class PushedFiles extends Construct {
           : {}),
       },
       provisioners: [prepare, ...uploads, apply],
-      dependsOn: sameStack(this, [target.server, ...(props.dependsOn ?? [])]),
+      // The jump host must exist before anything connects through it.
+      dependsOn: sameStack(this, [target.server, ...(bastion && !target.publicIp ? [bastion.server] : []), ...(props.dependsOn ?? [])]),
     });
   }
 

@@ -52,12 +52,14 @@ export interface PlatformServerProps {
 }
 
 /**
- * What a server reads at its first boot only. Both are immutable on IONOS: a change
- * would fail the plan (or, with allowReplace, rebuild every VM for a new SSH key or a
- * template edit). Running VMs receive later configuration by push; the README says how
- * to roll out new SSH keys.
+ * What a server reads at its first boot only. The user data is immutable on IONOS: a
+ * change would fail the plan (or, with allowReplace, rebuild every VM for a template
+ * edit). The server-level SSH keys are sent only when the server is created: the
+ * provider (6.7.12, ionoscloud/resource_server.go) neither reads them back nor sends a
+ * change, so a new key would show as an update that changes nothing. Running VMs
+ * receive later configuration by push; the README says how to roll out new SSH keys.
  */
-const FIRST_BOOT_ATTRIBUTES = ['volume[0].user_data', 'volume[0].ssh_keys'] as const;
+const FIRST_BOOT_ATTRIBUTES = ['volume[0].user_data', 'ssh_keys'] as const;
 
 /** Ubuntu 22.04 LTS, the release BigBlueButton 3.0 supports; used for every VM. */
 export const UBUNTU_IMAGE = 'ubuntu:22.04';
@@ -101,11 +103,11 @@ export class PlatformServer extends Construct {
       availabilityZone: 'AUTO',
       imageName: UBUNTU_IMAGE,
       allowReplace: props.allowReplace ?? false,
+      sshKeys: props.config.sshKeys,
       volume: {
         name: `${props.name}-system`,
         size: props.diskGb,
         diskType: 'SSD Standard',
-        sshKeys: props.config.sshKeys,
         userData: Fn.base64encode(terraformString(props.userData)),
       },
       nic: primaryNic,
