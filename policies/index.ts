@@ -5,7 +5,6 @@
  */
 import { Aspects, type TerraformStack } from 'cdktf';
 import { PolicyAspect } from './aspect';
-import { takeInspection } from './inspect/synthesized';
 import { POLICY_RULES } from './rules';
 
 export { POLICY_RULES } from './rules';
@@ -33,15 +32,4 @@ export function applyPolicies(stack: TerraformStack): void {
               .join('\n')}`,
           ],
   });
-}
-
-/**
- * The policy pass's resolution of `stack`, for synth to write instead of resolving the
- * stack again; none when another aspect could have changed the stack after the pass.
- */
-export function takeInspectedSynthesis(stack: TerraformStack): Record<string, unknown> | undefined {
-  const inspected = takeInspection(stack);
-  if (!inspected) return undefined;
-  const otherAspects = stack.node.findAll().some((node) => Aspects.of(node).all.some((aspect) => !(aspect instanceof PolicyAspect)));
-  return otherAspects ? undefined : inspected;
 }
