@@ -18,8 +18,6 @@ export interface SynthesizedEnvironment {
   readonly config: EnvironmentConfig;
   readonly platform: Platform;
   readonly stacks: Record<string, StackJson>;
-  /** Each stack's cdk.tf.json as written. */
-  readonly texts: Record<string, string>;
 }
 
 export const EXAMPLE_FILE = path.resolve(__dirname, '..', 'environments', 'example.yaml');
@@ -44,12 +42,10 @@ export function synthEnvironment(config: EnvironmentConfig): SynthesizedEnvironm
       return built;
     });
     const stacks: Record<string, StackJson> = {};
-    const texts: Record<string, string> = {};
     for (const name of readdirSync(path.join(outdir, 'stacks'))) {
-      texts[name] = readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8');
-      stacks[name] = JSON.parse(texts[name]);
+      stacks[name] = JSON.parse(readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
     }
-    return { config, platform, stacks, texts };
+    return { config, platform, stacks };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
