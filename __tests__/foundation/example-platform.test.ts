@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Testing } from 'cdktf';
-import { SERVER_ROLES } from '../../constructs/naming';
+import { SERVER_ROLES } from '../../conventions/naming';
 import { DEFAULT_EXPORTER_PORTS } from '../../monitoring/prometheus/config';
 import { readDocuments, replayDocuments, type StackDocument } from '../../scripts/bench/replay-output';
 import { exampleConfig, exampleWith, synthEnvironment, type StackJson } from '../../testing/synth';

@@ -11,7 +11,7 @@ import { renderAlertmanagerConfig } from '../../monitoring/alertmanager/config';
 import { renderPrometheusConfig } from '../../monitoring/prometheus/config';
 import { ruleFilesFor, type RuleFile } from '../../monitoring/rules';
 import type { PushedFile } from '../delivery';
-import { publicHosts } from '../naming';
+import { publicHosts } from '../../conventions/naming';
 import { readTemplate, renderTemplate } from '../templates';
 import { AUTOSCALER_BUNDLE_DIR, AUTOSCALER_INVENTORY_DIR, CONFIG_DIR, IN_CONTAINER, MONITORING_DIR, SECRETS_DIR } from './layout';
 

@@ -6,7 +6,7 @@ import type { EnvironmentConfig } from '../../config';
 import type { RuleFile } from '../../monitoring/rules';
 import { sshRules } from '../bbb-pool/firewall';
 import { PushedFiles } from '../delivery';
-import { publicHosts, serverName } from '../naming';
+import { publicHosts, serverName } from '../../conventions/naming';
 import { privateAddress, type Network } from '../network';
 import { PlatformServer, type InboundRule } from '../server';
 import { renderMonitoringCloudConfig } from './cloud-config';

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../../config';
 import { generatedHexSecret, type DataServices, type SharedStorage } from '../data';
 import { privateAddress, type Network } from '../network';
-import { publicHosts, serverName } from '../naming';
+import { publicHosts, serverName } from '../../conventions/naming';
 import { PlatformServer } from '../server';
 import { ManagedCertificate } from '../tls';
 import { ScaleliteLoadBalancer, type BackendSpec } from './load-balancer';

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { Password } from '@cdktf/provider-random/lib/password';
 import type { EnvironmentConfig } from '../../config';
 import type { TurnEndpoint } from '../bbb-pool/bbb-cloud-config';
-import { serverName } from '../naming';
+import { serverName } from '../../conventions/naming';
 import { privateAddress, type Network } from '../network';
 import { PlatformServer } from '../server';
 import { turnInboundRules } from './firewall';
