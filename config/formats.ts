@@ -3,7 +3,7 @@
  * when the value is fine, or a short reason that the loader prefixes with the key path.
  */
 import { isIP } from 'node:net';
-import { WIDEST_RESTRICTED_PREFIX } from '../policies/text/cidr';
+import { WIDEST_RESTRICTED_PREFIX } from '../conventions/admin-networks';
 
 export const IONOS_LOCATIONS = [
   'de/fra',

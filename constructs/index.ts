@@ -3,7 +3,6 @@ export * from './cloud-init';
 export * from './data';
 export * from './delivery';
 export * from './monitoring';
-export * from './naming';
 export * from './network';
 export * from './scalelite';
 export * from './server';

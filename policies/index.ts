@@ -1,47 +1,24 @@
 /**
- * The security policy pack: rules checked on every stack at synth (see
+ * The security policy pack: rules checked on every stack as synth writes it (see
  * docs/security.md). `applyPolicies(stack)` once per stack; `suppress(construct,
  * ruleId, reason)` for a justified exception.
  */
-import { Aspects, type TerraformStack } from 'cdktf';
-import { PolicyAspect } from './aspect';
-import { takeInspection } from './inspect/synthesized';
+import type { TerraformStack } from 'cdktf';
 import { POLICY_RULES } from './rules';
+import { PolicyCheckedSynthesizer } from './synthesizer';
 
 export { POLICY_RULES } from './rules';
 export { suppress } from './suppressions';
 export type { PolicyRule, Severity } from './rule';
 
 /**
- * Checks every construct of `stack` at synth; calling it again is a no-op. Error
- * annotations alone stop `app.synth()` only when CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS
- * is unset (the cdktf CLI sets it and checks them itself), and `Testing.synth` ignores
- * them; the stack validation added here fails every synth path that validates, with
- * all violations in one message.
+ * Checks every construct of `stack` whenever it is synthesized (`app.synth()`, the
+ * cdktf CLI, `Testing.fullSynth`; `Testing.synth` writes nothing and checks nothing);
+ * calling it again is a no-op. A violation fails synth with the list of all of the
+ * stack's violations, also when validations are skipped or the cdktf CLI asks synth
+ * to continue on error annotations.
  */
 export function applyPolicies(stack: TerraformStack): void {
-  if (Aspects.of(stack).all.some((aspect) => aspect instanceof PolicyAspect)) return;
-  const aspect = new PolicyAspect(POLICY_RULES);
-  Aspects.of(stack).add(aspect);
-  stack.node.addValidation({
-    validate: () =>
-      aspect.violations.length === 0
-        ? []
-        : [
-            `${aspect.violations.length} security policy violation(s):\n${aspect.violations
-              .map((violation) => `    [${violation.path}] ${violation.message}`)
-              .join('\n')}`,
-          ],
-  });
-}
-
-/**
- * The policy pass's resolution of `stack`, for synth to write instead of resolving the
- * stack again; none when another aspect could have changed the stack after the pass.
- */
-export function takeInspectedSynthesis(stack: TerraformStack): Record<string, unknown> | undefined {
-  const inspected = takeInspection(stack);
-  if (!inspected) return undefined;
-  const otherAspects = stack.node.findAll().some((node) => Aspects.of(node).all.some((aspect) => !(aspect instanceof PolicyAspect)));
-  return otherAspects ? undefined : inspected;
+  if (stack.synthesizer instanceof PolicyCheckedSynthesizer) return;
+  stack.synthesizer = new PolicyCheckedSynthesizer(stack, stack.synthesizer, POLICY_RULES);
 }

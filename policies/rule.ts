@@ -6,7 +6,7 @@ export type Severity = 'error' | 'warning';
 /**
  * One policy rule. `check` sees every construct of a stack (resources, variables,
  * providers, backends, assets) and returns one message per problem found on it; the
- * aspect turns messages into annotations naming the rule, its reason and the path.
+ * policy check turns messages into annotations naming the rule, its reason and the path.
  */
 export interface PolicyRule {
   /** Stable id, used in messages and in `suppress(construct, id, reason)`. */

@@ -4,7 +4,7 @@
  * the minute is measured, and the policy acts (its actions count from the next minute).
  */
 import type { EnvironmentConfig } from '../config';
-import { serverName } from '../constructs/naming';
+import { serverName } from '../conventions/naming';
 import { DEFAULT_WEBCAM_WEIGHT } from '../functions/autoscaler/policy';
 import { Cluster, type MinuteStats } from './cluster';
 import { autoscalerPolicy } from './policies/autoscaler';

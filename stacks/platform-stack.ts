@@ -4,10 +4,8 @@ import { NullProvider } from '@cdktf/provider-null/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { IonoscloudProvider } from '../.gen/providers/ionoscloud/provider';
 import type { EnvironmentConfig } from '../config';
-import { applyPolicies, takeInspectedSynthesis } from '../policies';
+import { applyPolicies } from '../policies';
 import { configureBackend } from './backend';
-import { PreparedFragments } from './prepared-fragments';
-import { SortedJsonSynthesizer } from './stack-synthesizer';
 
 /**
  * A stack of one environment, named `<env>-<part>`, with the providers every part
@@ -18,11 +16,9 @@ import { SortedJsonSynthesizer } from './stack-synthesizer';
 export class PlatformStack extends TerraformStack {
   readonly config: EnvironmentConfig;
   readonly part: string;
-  private readonly fragments = new PreparedFragments();
 
   constructor(scope: Construct, config: EnvironmentConfig, part: string) {
     super(scope, `${config.name}-${part}`);
-    this.synthesizer = SortedJsonSynthesizer.replacing(this);
     this.config = config;
     this.part = part;
     new IonoscloudProvider(this, 'ionoscloud', {});
@@ -30,16 +26,5 @@ export class PlatformStack extends TerraformStack {
     new NullProvider(this, 'null', {});
     configureBackend(this, config);
     applyPolicies(this);
-  }
-
-  /** cdktf's own preparation (the backend, then a preparing resolve of every element), keeping what it resolves. */
-  override prepareStack(): void {
-    this.ensureBackendExists();
-    this.fragments.prepare(this);
-  }
-
-  /** Resolving a stack is the bulk of synth; the policy pass has usually done it already. */
-  override toTerraform(): Record<string, unknown> {
-    return takeInspectedSynthesis(this) ?? this.fragments.synthesize(this);
   }
 }

@@ -3,7 +3,10 @@
  * and a private LAN, and servers built from a compliant baseline that each test
  * bends in one place.
  */
-import { AnnotationMetadataEntryType, Fn, TerraformStack, Testing } from 'cdktf';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { AnnotationMetadataEntryType, Fn, Manifest, TerraformStack, Testing } from 'cdktf';
 import type { Construct, IConstruct } from 'constructs';
 import { Datacenter } from '../../.gen/providers/ionoscloud/datacenter';
 import { Lan } from '../../.gen/providers/ionoscloud/lan';
@@ -89,9 +92,35 @@ const LEVELS: Record<string, Finding['level']> = {
   [AnnotationMetadataEntryType.INFO]: 'info',
 };
 
-/** Runs the stack's aspects and returns the policy annotations they left. */
+/** The failure a policy violation gives synth. */
+export const VIOLATIONS = /\d+ security policy violation\(s\):/;
+
+/**
+ * Synthesizes one stack into a temporary directory, as app.synth() synthesizes each
+ * (the policy pack checks what is written), and removes it again. Fixtures are parts
+ * of stacks (no providers), so cdktf's own validations are skipped.
+ */
+export function synthesizeOne(stack: TerraformStack): void {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'policy-'));
+  try {
+    stack.synthesizer.synthesize({ outdir, skipValidation: true, manifest: new Manifest('test', outdir, false) });
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** Synthesizes the stack and returns the policy annotations it left; violations fail synth, any other failure is the test's. */
 export function evaluate(stack: TerraformStack): Finding[] {
-  Testing.synth(stack);
+  try {
+    synthesizeOne(stack);
+  } catch (error) {
+    if (!VIOLATIONS.test(String(error))) throw error;
+  }
+  return policyAnnotations(stack);
+}
+
+/** The policy annotations on the stack's constructs. */
+export function policyAnnotations(stack: TerraformStack): Finding[] {
   return stack.node.findAll().flatMap((node: IConstruct) =>
     node.node.metadata
       .filter((entry) => entry.type in LEVELS && /^\[[A-Z-]+\]/.test(String(entry.data)))

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { AssetType, Fn, TerraformAsset, TerraformVariable } from 'cdktf';
+import { AssetType, Fn, TerraformAsset, TerraformOutput, TerraformVariable } from 'cdktf';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import { IonoscloudProvider } from '../../.gen/providers/ionoscloud/provider';
@@ -85,6 +85,16 @@ describe(RULE, () => {
       expect.stringContaining('line 2: SMTP_PASS is set to a literal'),
       expect.stringContaining('line 3: auth_pass is set to a literal'),
       expect.stringContaining('line 4: dbPwd is set to a literal'),
+    ]);
+  });
+
+  it('finds a password in an output, read from the stack as written', () => {
+    const fixture = policyFixture();
+    const password = new Password(fixture.stack, 'DbPassword', { length: 32, special: false });
+    new TerraformOutput(fixture.stack, 'database_url', { value: `postgresql://scalelite:${password.result}@db:5432/scalelite` });
+    new TerraformOutput(fixture.stack, 'admin_url', { value: 'postgresql://admin:s3cr3t@db:5432/scalelite' });
+    expect(findingsOf(fixture.stack, RULE).map((finding) => `${finding.path}: ${finding.message}`)).toEqual([
+      expect.stringContaining('fixture/admin_url: [SECRET-LITERAL] argument output.admin_url.value line 1: a password inside a URL'),
     ]);
   });
 

@@ -1,13 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { App, Aspects, TerraformStack, Testing } from 'cdktf';
+import { App, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { IonoscloudProvider } from '../../.gen/providers/ionoscloud/provider';
 import type { Server } from '../../.gen/providers/ionoscloud/server';
+import { NullProvider } from '@cdktf/provider-null/lib/provider';
+import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import { applyPolicies, POLICY_RULES, suppress, type PolicyRule } from '../../policies';
-import { PolicyAspect } from '../../policies/aspect';
-import { evaluate, network, server, type Fixture } from './fixtures';
+import { PolicyCheckedSynthesizer } from '../../policies/synthesizer';
+import { evaluate, network, policyAnnotations, server, synthesizeOne, VIOLATIONS, type Fixture } from './fixtures';
 
 const SSH_TO_WORLD = { firewall: [{ name: 'ssh', protocol: 'TCP', portRangeStart: 22, portRangeEnd: 22, sourceIp: '0.0.0.0/0' }] };
 
@@ -51,7 +53,48 @@ describe('the policy pack at synth', () => {
     );
   });
 
-  it('fails app.synth() through the error annotation alone when validations are skipped', () => {
+  it('leaves nothing of a stack that violates a rule in the output', () => {
+    const { app, fixture, outdir } = track(appFixture());
+    server(fixture, 'Bbb', { nic: SSH_TO_WORLD });
+    expect(() => app.synth()).toThrow(VIOLATIONS);
+    expect(existsSync(path.join(outdir, 'stacks', 'example-frontend'))).toBe(false);
+  });
+
+  it('checks the stack as written, stack-level overrides included', () => {
+    const { app, fixture } = track(appFixture());
+    new NullProvider(fixture.stack, 'null', {});
+    const push = new NullResource(fixture.stack, 'Push', { triggers: { note: 'built' } });
+    fixture.stack.addOverride(`resource.null_resource.${push.friendlyUniqueId}.triggers.password`, 'hunter2-but-longer');
+    expect(() => app.synth()).toThrow(/\[example-frontend\/Push\] \[SECRET-LITERAL\] argument triggers\.password holds a literal secret/);
+  });
+
+  it('checks a stack written as HCL (SYNTH_HCL_OUTPUT) the same way', () => {
+    process.env.SYNTH_HCL_OUTPUT = 'true';
+    try {
+      const compliant = track(appFixture());
+      server(compliant.fixture, 'Web');
+      compliant.app.synth();
+      expect(readFileSync(path.join(compliant.outdir, 'stacks', 'example-frontend', 'cdk.tf'), 'utf8')).toContain('resource "ionoscloud_server"');
+      const broken = track(appFixture());
+      server(broken.fixture, 'Bbb', { nic: SSH_TO_WORLD });
+      expect(() => broken.app.synth()).toThrow(/\[example-frontend\/Bbb\] \[NET-INTERNAL-PORTS\]/);
+    } finally {
+      delete process.env.SYNTH_HCL_OUTPUT;
+    }
+  });
+
+  it('hands its warnings to the manifest, where the cdktf CLI prints them from', () => {
+    const { app, fixture, outdir } = track(appFixture());
+    server(fixture, 'Bbb', { name: 'example-bbb-01', type: 'CUBE' });
+    app.synth();
+    const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+    expect(manifest.stacks['example-frontend'].annotations).toEqual([
+      expect.objectContaining({ constructPath: 'example-frontend/Bbb', level: '@cdktf/warn', message: expect.stringMatching(/^\[BBB-DEDICATED-CORES\]/) }),
+      expect.objectContaining({ constructPath: 'example-frontend/Bbb', level: '@cdktf/warn', message: expect.stringMatching(/^\[BBB-PRODUCTION-SIZE\]/) }),
+    ]);
+  });
+
+  it('fails app.synth() also when validations are skipped', () => {
     const outdir = mkdtempSync(path.join(tmpdir(), 'policies-'));
     outdirs.push(outdir);
     const app = new App({ outdir, skipValidation: true });
@@ -72,12 +115,20 @@ describe('the policy pack at synth', () => {
     }
   });
 
-  it('fails Testing.synth with validations, listing every violation', () => {
+  it('lists every violation of a stack in one failure', () => {
     const stack = new TerraformStack(Testing.app(), 'example-bbb');
     applyPolicies(stack);
     const fixture = { stack, ...network(stack) };
     server(fixture, 'One', { nic: { ...SSH_TO_WORLD, firewallActive: false } });
-    expect(() => Testing.synth(stack, true)).toThrow(/2 security policy violation\(s\)[\s\S]*NET-INTERNAL-PORTS[\s\S]*NET-FIREWALL-ACTIVE/);
+    expect(() => synthesizeOne(stack)).toThrow(/2 security policy violation\(s\)[\s\S]*NET-INTERNAL-PORTS[\s\S]*NET-FIREWALL-ACTIVE/);
+  });
+
+  it('checks nothing when Testing.synth only resolves a stack without writing it', () => {
+    const stack = new TerraformStack(Testing.app(), 'example-bbb');
+    applyPolicies(stack);
+    server({ stack, ...network(stack) }, 'Bbb', { nic: SSH_TO_WORLD });
+    expect(JSON.parse(Testing.synth(stack)).resource.ionoscloud_server).toBeDefined();
+    expect(policyAnnotations(stack)).toEqual([]);
   });
 
   it('reports a rule that cannot inspect a construct as a violation instead of crashing synth', () => {
@@ -91,10 +142,10 @@ describe('the policy pack at synth', () => {
         return [];
       },
     };
-    const aspect = new PolicyAspect([unreadable]);
-    Aspects.of(stack).add(aspect);
-    Testing.synth(stack);
-    expect(aspect.violations).toEqual([
+    const synthesizer = new PolicyCheckedSynthesizer(stack, stack.synthesizer, [unreadable]);
+    stack.synthesizer = synthesizer;
+    expect(() => synthesizeOne(stack)).toThrow(VIOLATIONS);
+    expect(synthesizer.violations).toEqual([
       { path: 'example-bbb', message: '[NET-INTERNAL-PORTS] could not be checked: unexpected argument shape. Why: test rule' },
     ]);
   });
@@ -104,8 +155,8 @@ describe('the policy pack at synth', () => {
     applyPolicies(stack);
     applyPolicies(stack);
     server({ stack, ...network(stack) }, 'Bbb', { nic: SSH_TO_WORLD });
-    expect(evaluate(stack).map((finding) => finding.rule)).toEqual(['NET-INTERNAL-PORTS']);
-    expect(() => Testing.synth(stack, true)).toThrow(/1 security policy violation\(s\)/);
+    expect(() => synthesizeOne(stack)).toThrow(/1 security policy violation\(s\)/);
+    expect(policyAnnotations(stack).map((finding) => finding.rule)).toEqual(['NET-INTERNAL-PORTS']);
   });
 
   it('does not fail synth for warnings', () => {

@@ -169,6 +169,18 @@ describe('GitHub Actions workflows', () => {
     expect(index(/npm run synth/)).toBeLessThan(index(/cdktf deploy/));
   });
 
+  it('installs the Node LTS that package.json names and .ci/run tests on', () => {
+    const root = path.resolve(__dirname, '..', '..');
+    const engines = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+    const supported = /^>=(\d+)$/.exec(engines)?.[1];
+    expect(readFileSync(path.join(root, '.ci', 'run'), 'utf8')).toMatch(new RegExp(`^NODE_LTS_VERSION=${supported}\\.\\d+\\.\\d+$`, 'm'));
+    const installed = files.flatMap((name) =>
+      Object.values(parse(name).jobs).flatMap((job) => job.steps.filter((step) => step.uses?.startsWith('actions/setup-node@')).map((step) => String(step.with?.['node-version']))),
+    );
+    expect(installed.length).toBeGreaterThan(0);
+    expect(new Set(installed)).toEqual(new Set([supported]));
+  });
+
   it('installs a Terraform that supports use_lockfile, without the output wrapper', () => {
     for (const name of files) {
       for (const job of Object.values(parse(name).jobs)) {

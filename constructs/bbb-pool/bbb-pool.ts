@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Password } from '@cdktf/provider-random/lib/password';
 import type { EnvironmentConfig } from '../../config';
 import { inventoryPolicyFromEnvironment } from '../../functions/autoscaler/policy/settings';
-import { serverName } from '../naming';
+import { serverName } from '../../conventions/naming';
 import { privateAddress, type Network } from '../network';
 import { PlatformServer } from '../server';
 import { terraformJson } from '../terraform-string';

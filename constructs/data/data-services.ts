@@ -7,7 +7,7 @@ import { PgDatabase } from '../../.gen/providers/ionoscloud/pg-database';
 import { PgUser } from '../../.gen/providers/ionoscloud/pg-user';
 import type { EnvironmentConfig } from '../../config';
 import { PRIVATE_CIDR, privateAddress, withPrefix, type Network } from '../network';
-import { resourceName } from '../naming';
+import { resourceName } from '../../conventions/naming';
 import { generatedPassword } from './secrets';
 import { SCALELITE_UID, SHARED_MOUNT, SPOOL_DIR, SPOOL_GID, SPOOL_GROUP, type SharedStorage } from './shared-storage';
 

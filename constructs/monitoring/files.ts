@@ -12,8 +12,8 @@ import { renderPrometheusConfig } from '../../monitoring/prometheus/config';
 import { ruleFilesFor, type RuleFile } from '../../monitoring/rules';
 import { TEXTFILE_DIR } from '../bbb-pool/bbb-services';
 import type { PushedFile } from '../delivery';
+import { publicHosts } from '../../conventions/naming';
 import { maintenance, wholeWindow } from '../maintenance';
-import { publicHosts } from '../naming';
 import { readTemplate, renderTemplate } from '../templates';
 import { AUTOSCALER_BUNDLE_DIR, AUTOSCALER_INVENTORY_DIR, CONFIG_DIR, IN_CONTAINER, MONITORING_DIR, SECRETS_DIR } from './layout';
 

@@ -8,7 +8,7 @@ import { Lan } from '../../.gen/providers/ionoscloud/lan';
 import { Natgateway } from '../../.gen/providers/ionoscloud/natgateway';
 import { NatgatewayRule } from '../../.gen/providers/ionoscloud/natgateway-rule';
 import type { EnvironmentConfig } from '../../config';
-import { hostLabel, publicHosts, resourceName } from '../naming';
+import { hostLabel, publicHosts, resourceName } from '../../conventions/naming';
 import { PRIVATE_CIDR, privateAddress, withPrefix } from './address-plan';
 
 export interface NetworkProps {

@@ -6,7 +6,7 @@ import {
 } from '../../.gen/providers/ionoscloud/application-loadbalancer-forwardingrule';
 import { TargetGroup } from '../../.gen/providers/ionoscloud/target-group';
 import { privateAddress, withPrefix, type Network } from '../network';
-import { resourceName } from '../naming';
+import { resourceName } from '../../conventions/naming';
 import type { ManagedCertificate } from '../tls';
 
 /** A group of node ports behind the load balancer and how the balancer checks them. */

@@ -3,7 +3,7 @@ import { greenlightMailFrom, mailRelay, maintenanceWindow, type EnvironmentConfi
 import { generatedHexSecret, smtpPassword, type DataServices, type SharedStorage } from '../data';
 import { wholeWindow } from '../maintenance';
 import { privateAddress, type Network } from '../network';
-import { publicHosts, serverName } from '../naming';
+import { publicHosts, serverName } from '../../conventions/naming';
 import { PlatformServer } from '../server';
 import { ManagedCertificate } from '../tls';
 import { ScaleliteLoadBalancer, type BackendSpec } from './load-balancer';

@@ -4,7 +4,7 @@ import { Nic } from '../../.gen/providers/ionoscloud/nic';
 import { Server, type ServerNicFirewall } from '../../.gen/providers/ionoscloud/server';
 import type { EnvironmentConfig } from '../../config';
 import type { Network, PublicAddress } from '../network';
-import type { ServerRole } from '../naming';
+import type { ServerRole } from '../../conventions/naming';
 import { terraformString } from '../terraform-string';
 
 /** An inbound rule on the public NIC; everything not listed is dropped. */
@@ -19,7 +19,7 @@ export interface InboundRule {
 export interface PlatformServerProps {
   readonly config: EnvironmentConfig;
   readonly network: Network;
-  /** Physical name, from constructs/naming. */
+  /** Physical name, from conventions/naming. */
   readonly name: string;
   readonly role: ServerRole;
   readonly cores: number;

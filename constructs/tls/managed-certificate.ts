@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { AutoCertificate } from '../../.gen/providers/ionoscloud/auto-certificate';
 import { AutoCertificateProvider } from '../../.gen/providers/ionoscloud/auto-certificate-provider';
 import type { EnvironmentConfig } from '../../config';
-import { resourceName } from '../naming';
+import { resourceName } from '../../conventions/naming';
 
 export const LETS_ENCRYPT_DIRECTORY = 'https://acme-v02.api.letsencrypt.org/directory';
 

@@ -7,7 +7,7 @@
  */
 import * as yaml from 'js-yaml';
 import type { EnvironmentConfig } from '../../config';
-import { SERVER_ROLES, hostLabel } from '../../constructs/naming';
+import { SERVER_ROLES, hostLabel } from '../../conventions/naming';
 import type { FileSdConfig, IonosSdConfig, PrometheusConfig, RelabelConfig, ScrapeConfig, StaticConfig } from './schema';
 
 /** Where server targets come from: the IONOS API, or a file of targets shaped like its output. */

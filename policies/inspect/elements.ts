@@ -10,6 +10,7 @@ import {
   TerraformDataSource,
   TerraformElement,
   TerraformLocal,
+  TerraformOutput,
   TerraformResource,
   TerraformStack,
   TerraformVariable,
@@ -17,8 +18,16 @@ import {
   Tokenization,
 } from 'cdktf';
 import type { IConstruct } from 'constructs';
-import { synthesizeForInspection, type StackJson } from './synthesized';
 import type { Block } from './values';
+
+/** A stack's Terraform JSON, as written to its cdk.tf.json. */
+export type StackJson = Record<string, unknown>;
+
+/** The stack being checked and its document as synth wrote it. */
+export interface WrittenStack {
+  readonly stack: TerraformStack;
+  readonly document: StackJson;
+}
 
 interface ReferenceToken {
   readonly identifier: string;
@@ -52,6 +61,12 @@ function bodyIn(synthesized: Fragment, element: TerraformElement): Block {
   return synthesized as Block;
 }
 
+/** An output's fragment, `{ output: { <id>: ... } }`, cut from a whole stack's document. */
+function outputIn(document: StackJson, output: TerraformOutput): Block {
+  const id = output.friendlyUniqueId;
+  return { output: { [id]: (document.output as Record<string, unknown> | undefined)?.[id] } };
+}
+
 /** `ionoscloud_server`, `data.ionoscloud_lan`, `local`, `var`, or undefined for other elements. */
 export function elementType(element: TerraformElement): string | undefined {
   if (TerraformResource.isTerraformResource(element)) return element.terraformResourceType;
@@ -70,10 +85,12 @@ function address(element: TerraformElement): string | undefined {
 export class ElementIndex {
   readonly all: readonly TerraformElement[];
   private readonly byStack = new Map<TerraformStack, Map<string, TerraformElement>>();
-  private readonly stacks = new Map<TerraformStack, StackJson>();
   private readonly memos = new Map<string, Map<unknown, unknown>>();
 
-  constructor(root: IConstruct) {
+  constructor(
+    root: IConstruct,
+    private readonly written: WrittenStack,
+  ) {
     this.all = root.node.findAll().filter((node): node is TerraformElement => TerraformElement.isTerraformElement(node));
     for (const element of this.all) {
       const key = address(element);
@@ -92,28 +109,25 @@ export class ElementIndex {
   /**
    * The arguments as written to cdk.tf.json: tokens resolved, a reference into
    * another stack turned into its remote-state lookup. For reading text, not for
-   * following references (see values.ts).
+   * following references (see values.ts). Providers, backends and remote states, a
+   * few per stack, are resolved on their own.
    */
   synthesized(element: TerraformElement): Block {
-    return this.remember('synthesized', element, () =>
-      elementType(element) === undefined
-        ? (Tokenization.resolve(elementBody(element), { scope: element, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) }) as Block)
-        : bodyIn(this.synthesizedStack(element.cdktfStack) as Fragment, element),
-    );
+    return this.remember('synthesized', element, () => {
+      if (elementType(element) !== undefined) return bodyIn(this.writtenDocument(element.cdktfStack) as Fragment, element);
+      if (TerraformOutput.isTerraformOutput(element)) return outputIn(this.writtenDocument(element.cdktfStack), element);
+      return Tokenization.resolve(elementBody(element), { scope: element, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) }) as Block;
+    });
   }
 
   /** The value of `local.<id>` in `stack` as written to cdk.tf.json. */
   synthesizedLocal(stack: TerraformStack, id: string): unknown {
-    return (this.synthesizedStack(stack).locals as Record<string, unknown> | undefined)?.[id];
+    return (this.writtenDocument(stack).locals as Record<string, unknown> | undefined)?.[id];
   }
 
-  private synthesizedStack(stack: TerraformStack): StackJson {
-    let json = this.stacks.get(stack);
-    if (!json) {
-      json = synthesizeForInspection(stack);
-      this.stacks.set(stack, json);
-    }
-    return json;
+  private writtenDocument(stack: TerraformStack): StackJson {
+    if (stack !== this.written.stack) throw new Error(`the text of ${stack.node.path} is read while ${this.written.stack.node.path} is checked`);
+    return this.written.document;
   }
 
   /**

@@ -3,7 +3,7 @@
  * any address; a prefix shorter than /8 (IPv4) or /16 (IPv6) is counted as the whole
  * internet too, so splitting 0.0.0.0/0 into halves does not slip through.
  */
-export const WIDEST_RESTRICTED_PREFIX = { ipv4: 8, ipv6: 16 } as const;
+import { WIDEST_RESTRICTED_PREFIX } from '../../conventions/admin-networks';
 
 export function isInternetCidr(source: string): boolean {
   const trimmed = source.trim();

@@ -1,10 +1,9 @@
 /**
- * Physical names and public host names, in one place. Servers are named
- * `<env>-<role>-NN` (the monitoring discovery and the autoscaler rely on the role
- * part); public hosts are `<host>.<domain>`.
+ * Physical names and public host names, in one place for the constructs that give
+ * them, the Prometheus configuration that finds servers by them and the simulator.
+ * Servers are named `<env>-<role>-NN` (the monitoring discovery and the autoscaler
+ * rely on the role part); public hosts are `<host>.<domain>`.
  */
-import type { EnvironmentConfig } from '../config';
-
 export type ServerRole = 'bbb' | 'scalelite' | 'turn' | 'monitoring';
 
 export const SERVER_ROLES: readonly ServerRole[] = ['bbb', 'scalelite', 'turn', 'monitoring'];
@@ -26,12 +25,12 @@ export function hostLabel(role: ServerRole, index: number): string {
   return `${role}-${ordinal(index)}`;
 }
 
-export function fqdn(config: Pick<EnvironmentConfig, 'domain'>, label: string): string {
+export function fqdn(config: { readonly domain: string }, label: string): string {
   return `${label}.${config.domain}`;
 }
 
 /** The names users, LMSs and admins reach; every one of them gets a DNS record. */
-export function publicHosts(config: Pick<EnvironmentConfig, 'domain'>) {
+export function publicHosts(config: { readonly domain: string }) {
   return {
     /** Scalelite's BigBlueButton API for LMSs: https://scalelite.<domain>/bigbluebutton/api */
     scalelite: fqdn(config, 'scalelite'),
