@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import { BbbPool, type RecordingsShare, type ScaleliteEndpoint } from '../constructs/bbb-pool';
 import type { Network } from '../constructs/network';
 import { TurnServers } from '../constructs/turn';
@@ -10,6 +11,8 @@ export interface BbbStackProps {
   readonly scalelite: ScaleliteEndpoint;
   /** Required when scalelite.recordings is true. */
   readonly recordings?: RecordingsShare;
+  /** The Redis acting autoscalers share their lease in. */
+  readonly coordinationUrl: string;
 }
 
 /** The media tier: the BigBlueButton pool and the TURN servers it offers to clients. */
@@ -19,6 +22,8 @@ export class BbbStack extends PlatformStack {
 
   constructor(scope: Construct, config: EnvironmentConfig, props: BbbStackProps) {
     super(scope, config, 'bbb');
+    // The power-off channel's key pair (constructs/bbb-pool/power-agent.ts).
+    new TlsProvider(this, 'tls', {});
     this.turn = new TurnServers(this, 'Turn', { config, network: props.network });
     this.pool = new BbbPool(this, 'Pool', {
       config,
@@ -26,6 +31,7 @@ export class BbbStack extends PlatformStack {
       scalelite: props.scalelite,
       recordings: props.recordings,
       turn: this.turn.endpoint,
+      coordinationUrl: props.coordinationUrl,
     });
   }
 }

@@ -8,6 +8,7 @@ import type { EnvironmentConfig } from '../../config';
 import { renderCloudConfig } from '../cloud-init';
 import { readTemplate, renderTemplate } from '../templates';
 import { bbbServices, TEXTFILE_DIR } from './bbb-services';
+import { powerAgentSetup } from './power-agent';
 import { bbbRelease, SCALELITE_RELEASE } from './release';
 
 /** NFS share Scalelite imports recordings from (the spool lives under var/bigbluebutton/spool). */
@@ -39,6 +40,8 @@ export interface BbbMachine {
   readonly bbbSecret: string;
   readonly turn?: TurnEndpoint;
   readonly recordings?: RecordingsShare;
+  /** The public key of the autoscaler's power-off channel (power-agent.ts). @default no channel */
+  readonly powerAgentKey?: string;
 }
 
 export function renderBbbCloudConfig(
@@ -61,6 +64,7 @@ export function renderBbbCloudConfig(
   });
   const exporterEnv = renderTemplate('bbb/exporter.env', { hostname: machine.fqdn, bbbSecret: machine.bbbSecret });
   const services = bbbServices();
+  const agent = machine.powerAgentKey ? powerAgentSetup(machine.powerAgentKey) : { writeFiles: [], runcmd: [] };
 
   return renderCloudConfig(config, {
     hostname: machine.fqdn.split('.')[0],
@@ -74,8 +78,9 @@ export function renderBbbCloudConfig(
       ...(recordings ? [{ path: `${CONFIG_DIR}/scalelite.yml`, content: readTemplate('bbb/scalelite.yml') }] : []),
       ...(turn ? [{ path: `${CONFIG_DIR}/turn-stun-servers.xml`, content: renderTurnStunServers(turn), permissions: '0600' }] : []),
       ...services.writeFiles,
+      ...agent.writeFiles,
     ],
-    runcmd: services.runcmd,
+    runcmd: [...agent.runcmd, ...services.runcmd],
   });
 }
 

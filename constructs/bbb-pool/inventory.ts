@@ -11,6 +11,8 @@ export interface InventoryServer {
   readonly name: string;
   readonly ionosServerId: string;
   readonly hostname: string;
+  /** On the private LAN: where the autoscaler reaches the server's platform agent. */
+  readonly privateIp: string;
   /** The URL Scalelite registers the server under; unique per server, so re-registration finds it. */
   readonly bbbApiUrl: string;
   readonly bbbSecret: string;
@@ -24,6 +26,8 @@ export interface Inventory {
   readonly datacenterId: string;
   readonly prometheusUrl: string;
   readonly scalelite: { readonly apiUrl: string; readonly secret: string };
+  /** The store acting autoscalers share their lease in. */
+  readonly coordination: { readonly redisUrl: string };
   readonly policy: InventoryPolicy;
   readonly servers: readonly InventoryServer[];
 }
