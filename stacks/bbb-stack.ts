@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
-import { BbbPool, type RecordingsShare, type ScaleliteEndpoint } from '../constructs/bbb-pool';
+import { BbbPool, type CoordinationRedis, type RecordingsShare, type ScaleliteEndpoint } from '../constructs/bbb-pool';
 import type { Network } from '../constructs/network';
 import { TurnServers } from '../constructs/turn';
 import type { EnvironmentConfig } from '../config';
@@ -12,7 +12,7 @@ export interface BbbStackProps {
   /** Required when scalelite.recordings is true. */
   readonly recordings?: RecordingsShare;
   /** The Redis acting autoscalers share their lease in. */
-  readonly coordinationUrl: string;
+  readonly coordination: CoordinationRedis;
 }
 
 /** The media tier: the BigBlueButton pool and the TURN servers it offers to clients. */
@@ -31,7 +31,7 @@ export class BbbStack extends PlatformStack {
       scalelite: props.scalelite,
       recordings: props.recordings,
       turn: this.turn.endpoint,
-      coordinationUrl: props.coordinationUrl,
+      coordination: props.coordination,
     });
   }
 }

@@ -10,7 +10,7 @@ import { terraformJson } from '../terraform-string';
 import { ApplySize } from './apply-size';
 import { renderBbbCloudConfig, type RecordingsShare, type TurnEndpoint } from './bbb-cloud-config';
 import { bbbInboundRules } from './firewall';
-import { bbbApiUrl, type Inventory, type InventoryServer } from './inventory';
+import { bbbApiUrl, type CoordinationRedis, type Inventory, type InventoryServer } from './inventory';
 import { powerAgentKey } from './power-agent';
 
 /** What the pool needs from Scalelite: the server API the autoscaler registers servers with. */
@@ -31,8 +31,8 @@ export interface BbbPoolProps {
   readonly turn?: TurnEndpoint;
   /** Where the autoscaler reaches Prometheus. @default 'http://prometheus:9090' */
   readonly prometheusUrl?: string;
-  /** The Redis the autoscalers share their lease in (redis://user:password@host:port, a Terraform reference). */
-  readonly coordinationUrl: string;
+  /** The Redis the autoscalers share their lease in (the platform's; its password is a Terraform reference). */
+  readonly coordination: CoordinationRedis;
 }
 
 /**
@@ -116,7 +116,7 @@ export class BbbPool extends Construct {
       datacenterId: network.datacenter.id,
       prometheusUrl: props.prometheusUrl ?? 'http://prometheus:9090',
       scalelite: { apiUrl: props.scalelite.apiUrl, secret: props.scalelite.secret },
-      coordination: { redisUrl: props.coordinationUrl },
+      coordination: { redis: coordinationRedis(props.coordination) },
       policy: inventoryPolicyFromEnvironment(config),
       servers: members.map((member) => member.entry),
     };
@@ -124,6 +124,11 @@ export class BbbPool extends Construct {
     // output instead of two per server (id and secret).
     this.inventoryJson = new TerraformLocal(this, 'Inventory', terraformJson(this.inventory)).asString;
   }
+}
+
+/** Exactly the fields the autoscaler reads (a caller may pass an object with more, such as a URL holding the password). */
+function coordinationRedis({ host, port, username, password }: CoordinationRedis): CoordinationRedis {
+  return { host, port, username, password };
 }
 
 function validate(props: BbbPoolProps): void {

@@ -21,13 +21,21 @@ export interface InventoryServer {
   readonly baseRamGb: number;
 }
 
+export interface CoordinationRedis {
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+  /** A Terraform reference (sensitive). */
+  readonly password: string;
+}
+
 export interface Inventory {
   readonly environment: string;
   readonly datacenterId: string;
   readonly prometheusUrl: string;
   readonly scalelite: { readonly apiUrl: string; readonly secret: string };
-  /** The store acting autoscalers share their lease in. */
-  readonly coordination: { readonly redisUrl: string };
+  /** The store acting autoscalers share their lease in: the platform's Redis. */
+  readonly coordination: { readonly redis: CoordinationRedis };
   readonly policy: InventoryPolicy;
   readonly servers: readonly InventoryServer[];
 }

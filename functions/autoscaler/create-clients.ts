@@ -63,7 +63,7 @@ export function createClients(inventory: Inventory, ionosToken: string, options:
       }
       return client;
     },
-    coordination: options.coordination ?? new RedisCoordinationStore({ url: inventory.coordination.redisUrl, environment: inventory.environment }),
+    coordination: options.coordination ?? new RedisCoordinationStore({ ...inventory.coordination.redis, environment: inventory.environment }),
     powerAgent: options.powerAgent ?? {
       send: (host, verb) => {
         sshAgent ??= new SshPowerAgent({ privateKey: readKey(), beforeSend: options.beforeChange });

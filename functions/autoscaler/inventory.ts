@@ -39,7 +39,12 @@ export const inventorySchema = v.strictObject({
   }),
   /** The store acting autoscalers share (lease, power-off records): the platform's Redis. */
   coordination: v.strictObject({
-    redisUrl: url(['redis', 'rediss'], 'must be a redis:// URL'),
+    redis: v.strictObject({
+      host: nonEmpty,
+      port: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535)),
+      username: v.optional(nonEmpty),
+      password: v.optional(nonEmpty),
+    }),
   }),
   policy: v.strictObject({
     poolSize: positiveInt,

@@ -156,6 +156,8 @@ async function serveCommand(args: ReturnType<typeof parse>, logger: ReturnType<t
   let intervalSeconds = first.policy.autoscaler.intervalSeconds;
   const metrics = new AutoscalerMetrics();
   let waitingFor: string | undefined;
+  /** While another autoscaler holds the lease: when to ask again (as its lease would run out). */
+  let retrySeconds: number | undefined;
   const renewal = setInterval(() => {
     if (lease.held) void lease.renew().catch((error: Error) => logger.warn({ event: 'lease', detail: error.message }, 'lease renewal failed'));
   }, (first.policy.autoscaler.leaseSeconds * 1000) / 3);
@@ -178,17 +180,19 @@ async function serveCommand(args: ReturnType<typeof parse>, logger: ReturnType<t
           await lease.acquire();
           logger.info({ event: 'lease', token: lease.fencingToken }, 'holds the lease: acting');
           waitingFor = undefined;
+          retrySeconds = undefined;
         } catch (error) {
           if (!(error instanceof LeaseHeldError)) throw error;
           if (waitingFor !== error.holder) logger.warn({ event: 'lease', holder: error.holder }, `waiting: ${error.message}`);
           waitingFor = error.holder;
+          retrySeconds = Math.min(intervalSeconds, error.remainingMs / 1000 + 1);
           return undefined;
         }
       }
       const clients = createClients(inventory, ionosTokenFromEnv(), { coordination: lease.store, beforeChange: () => lease.assertHeld() });
       return runTick({}, { inventory, hold, clients, logger, metrics, lease });
     },
-    intervalSeconds: () => intervalSeconds,
+    intervalSeconds: () => retrySeconds ?? intervalSeconds,
     metrics,
     logger,
     port: args.port,

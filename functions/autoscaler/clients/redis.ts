@@ -57,8 +57,10 @@ return 1`,
 } as const;
 
 export interface RedisStoreOptions {
-  /** redis://user:password@host:port[/db] */
-  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly username?: string;
+  readonly password?: string;
   /** Keys are `{bbb-autoscaler:<environment>}:lease` and so on. */
   readonly environment: string;
   readonly timeoutMs?: number;
@@ -77,13 +79,19 @@ export class RedisCoordinationStore implements CoordinationStore {
     this.timeoutMs = options.timeoutMs ?? 5_000;
     // No offline queue and no retries per command: a command either reaches Redis now or
     // fails at once, and the caller decides (the lease is renewed before every action).
-    this.redis = new Redis(options.url, {
+    this.redis = new Redis({
+      host: options.host,
+      port: options.port,
+      username: options.username,
+      password: options.password,
       lazyConnect: true,
       connectTimeout: this.timeoutMs,
       commandTimeout: this.timeoutMs,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
+      // How long a closing connection may take before its socket is destroyed; its timer keeps a finished command alive.
+      disconnectTimeout: 100,
     });
     // Errors are reported by the commands that fail; this keeps an unhandled 'error' event from ending the process.
     this.redis.on('error', (error: Error) => {
