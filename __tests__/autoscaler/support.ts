@@ -3,6 +3,8 @@ import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Fetch, HttpSettings } from '../../functions/autoscaler/clients/http';
+import type { PowerAgent } from '../../functions/autoscaler/clients/power-agent';
+import type { CoordinationStore } from '../../functions/autoscaler/coordination';
 import { type TickResult, runTick } from '../../functions/autoscaler/handler';
 import type { HoldList } from '../../functions/autoscaler/hold';
 import type { Inventory } from '../../functions/autoscaler/inventory';
@@ -57,16 +59,22 @@ export interface TickOptions {
   readonly storeClock?: boolean;
 }
 
+export interface SessionOptions extends Pick<TickOptions, 'inventory' | 'fetch' | 'command' | 'dryRun'> {
+  /** In place of the World's coordination store and platform agent (a test that watches each call). */
+  readonly coordination?: CoordinationStore;
+  readonly powerAgent?: PowerAgent;
+}
+
 /** A session on the World's fakes: its IONOS, Scalelite, BBB and Prometheus, its coordination store and platform agent. */
-export function worldSession(world: World, options: Pick<TickOptions, 'inventory' | 'fetch' | 'command' | 'dryRun'> = {}): Session {
+export function worldSession(world: World, options: SessionOptions = {}): Session {
   const inventory = options.inventory ?? world.inventory();
   return openSession(inventory, {
     command: options.command ?? 'tick',
     acting: !options.dryRun && inventory.policy.autoscaler.enabled,
     ionosToken: IONOS_TOKEN,
     http: fastHttp(options.fetch ?? world.fetch()),
-    coordination: world.store,
-    powerAgent: world.agent,
+    coordination: options.coordination ?? world.store,
+    powerAgent: options.powerAgent ?? world.agent,
     monotonicMs: () => world.now.getTime(),
   });
 }
