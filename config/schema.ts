@@ -106,7 +106,7 @@ const autoscalerSchema = v.strictObject({
   targetUtilization: v.pipe(v.number(), v.gtValue(0), v.maxValue(1)),
   scaleInCooldownMinutes: int(0, 1440),
   /** A started server is kept at least this long after its boot. */
-  keepStartedMinutes: v.optional(int(0, 240), 20),
+  keepStartedMinutes: v.optional(int(0, 240), 10),
   /** Weeks of the learned timetable (the same weekday in Prometheus); 0 turns it off. */
   historyWeeks: v.optional(int(0, 8), 3),
   /** A guest still on this long after its power-off command is stopped by IONOS. */

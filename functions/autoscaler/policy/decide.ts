@@ -13,6 +13,13 @@ import { scaleOut } from './scale-out';
 import { scheduledMinimum } from './schedule';
 import type { Action, Decision, Observation, PolicySettings, ServerObservation } from './types';
 
+/**
+ * Booted servers are enabled for the load expected within this many minutes: at a bell,
+ * a minute brings dozens of meetings, and Scalelite spreads them by users, not by the
+ * webcams that weigh on a server, so one tick of headroom overloads single servers.
+ */
+export const ENABLE_AHEAD_MINUTES = 3;
+
 export function decide(observation: Observation, settings: PolicySettings): Decision {
   const reasons: string[] = [];
   const { views, held } = poolViews(observation, settings, reasons);
@@ -126,9 +133,11 @@ function cordonHeld(held: readonly ServerObservation[], views: readonly ServerVi
  * whose getMeetings failed is assumed to be as full as the target allows: an unknown is
  * never "no meetings".
  *
- * Ahead of it: the rise the learned timetable expects within a boot and its margin, or,
- * while the load rises, its trend over that time. The trend counts only while the last two
- * minutes rise too: a load that stepped up and stays is no rise to start servers for.
+ * Ahead of it: the rise the learned timetable expects within prewarmMinutes (a boot, the
+ * tick that enables the server, and the spread of a bell: meetings open up to ten minutes
+ * early, and last week's bell may have been smaller), or, while the load rises, its trend
+ * over a boot and its margin. The trend counts only while the last minutes rise too: a
+ * load that stepped up and stays is no rise to start servers for.
  */
 function plannedLoad(observation: Observation, views: readonly ServerView[], settings: PolicySettings, minimum: number, forecast: Forecast | undefined): Targets {
   const fleet = observation.fleet;
@@ -142,12 +151,13 @@ function plannedLoad(observation: Observation, views: readonly ServerView[], set
   const load = Math.max(0, total - pinned);
   const trend = fleet.metricsFresh ? Math.min(positiveOrZero(fleet.loadTrendPerMinute), positiveOrZero(fleet.recentTrendPerMinute)) : 0;
   const rise = (minutes: number) => Math.max(trend * minutes, forecast?.rise(minutes) ?? 0);
+  const ahead = settings.bootMinutes + settings.lookaheadMarginMinutes;
   const tickMinutes = Math.max(1, Math.ceil(settings.intervalSeconds / 60));
   return {
     minimum,
     load,
-    projected: load + rise(settings.bootMinutes + settings.lookaheadMarginMinutes),
-    enableLoad: load + rise(tickMinutes),
+    projected: load + Math.max(trend * ahead, forecast?.rise(Math.max(ahead, settings.prewarmMinutes)) ?? 0),
+    enableLoad: load + rise(Math.max(tickMinutes, ENABLE_AHEAD_MINUTES)),
     // Taking a server out of service must leave room for every meeting: those pinned on
     // cordoned servers end by the next bell, and the next lesson's meetings come to the
     // enabled ones.

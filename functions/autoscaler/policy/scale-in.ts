@@ -36,6 +36,9 @@ export function scaleIn(observation: Observation, views: readonly ServerView[], 
     (view) => view.role === 'active' && view.observed.scalelite.known && view.observed.scalelite.state === 'enabled',
   ).length;
   const keepsOneServing = serving - 1 >= 1;
+  // A booted server waiting to be enabled goes before any server with meetings: cordoning
+  // one while another waits would swap a server that carries lessons for an empty one.
+  const waiting = views.some((view) => view.role === 'active' && view.awaitingEnable && view.answering);
   const candidates = views
     .filter((view) => view.role === 'active' && view.load !== undefined && view.observed.scalelite.known && !recentlyStarted(view, observation.now, settings))
     .sort(
@@ -61,7 +64,7 @@ export function scaleIn(observation: Observation, views: readonly ServerView[], 
       plan.capacity += shrinkDrained(view, views, plan, settings, `${why} at base size`) - view.capacity;
       return;
     }
-    if (!keepsOneServing) continue;
+    if (!keepsOneServing || waiting) continue;
     if (canRemove) {
       plan.actions.push({ kind: 'cordon', server: name, reason: `least loaded (${round(view.load ?? 0)}); ${why} without it` });
       plan.capacity -= view.capacity;

@@ -189,7 +189,11 @@ export interface PolicySettings {
   readonly schedule: { readonly timezone: string; readonly rules: readonly ScheduleRule[] };
   /** Servers are started larger than their base size when the pool cannot carry the load at base size. */
   readonly vertical: { readonly enabled: boolean; readonly maxCores: number; readonly maxRamGb: number };
-  /** A schedule rule takes effect this many minutes before its `from` so servers are ready on time. */
+  /**
+   * A schedule rule takes effect this many minutes before its `from`, and servers start
+   * for the rise the learned timetable expects within as many minutes, so they are
+   * ready and enabled when the bell rings.
+   */
   readonly prewarmMinutes: number;
   /** Expected minutes from a start request until the server's BBB API answers. */
   readonly bootMinutes: number;
@@ -199,9 +203,9 @@ export interface PolicySettings {
    */
   readonly bootMarginMinutes: number;
   /**
-   * Minutes a rising load is projected beyond a boot: the tick that notices the booted
-   * server, the tick that enables it, and the lag of a 5-minute trend behind a rise that
-   * still accelerates (lesson starts).
+   * Minutes a rising load's trend is projected beyond a boot (0 by default: the learned
+   * timetable looks further ahead, and a trend carried further starts servers for
+   * rises that do not last).
    */
   readonly lookaheadMarginMinutes: number;
   /** Weight of one webcam stream in weighted participants. */
