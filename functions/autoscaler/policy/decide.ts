@@ -149,7 +149,8 @@ function plannedLoad(observation: Observation, views: readonly ServerView[], set
   const pinned = sum(views.filter((view) => view.role === 'draining').map((view) => view.load ?? 0));
   const total = Math.max(positiveOrZero(fleet.load), observedLoad);
   const load = Math.max(0, total - pinned);
-  const trend = fleet.metricsFresh ? Math.min(positiveOrZero(fleet.loadTrendPerMinute), positiveOrZero(fleet.recentTrendPerMinute)) : 0;
+  const slope = positiveOrZero(fleet.loadTrendPerMinute);
+  const trend = !fleet.metricsFresh ? 0 : fleet.recentTrendPerMinute === undefined ? slope : Math.min(slope, positiveOrZero(fleet.recentTrendPerMinute));
   const rise = (minutes: number) => Math.max(trend * minutes, forecast?.rise(minutes) ?? 0);
   const ahead = settings.bootMinutes + settings.lookaheadMarginMinutes;
   const tickMinutes = Math.max(1, Math.ceil(settings.intervalSeconds / 60));

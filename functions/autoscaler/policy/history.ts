@@ -9,9 +9,9 @@ import type { PolicySettings } from './types';
 const MINUTES_PER_DAY = 24 * 60;
 const MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY;
 
-/** Minutes ahead the policy asks the timetable about: a boot and its margin, or the cooldown window when longer. */
-export function historyWindowMinutes(settings: Pick<PolicySettings, 'bootMinutes' | 'lookaheadMarginMinutes' | 'scaleInCooldownMinutes'>): number {
-  return Math.max(settings.bootMinutes + settings.lookaheadMarginMinutes, settings.scaleInCooldownMinutes);
+/** Minutes ahead the policy asks the timetable about: the pre-warm window, or the cooldown window when longer. */
+export function historyWindowMinutes(settings: Pick<PolicySettings, 'bootMinutes' | 'lookaheadMarginMinutes' | 'prewarmMinutes' | 'scaleInCooldownMinutes'>): number {
+  return Math.max(settings.bootMinutes + settings.lookaheadMarginMinutes, settings.prewarmMinutes, settings.scaleInCooldownMinutes);
 }
 
 /**

@@ -35,14 +35,15 @@ export function enableStandby(views: readonly ServerView[], plan: Plan, targets:
 }
 
 /**
- * Stopped servers not started this tick go back to their base size and to disabled in
- * Scalelite. One whose guest powered off is resized once IONOS has released it (release).
+ * Stopped servers are disabled in Scalelite (a started one then boots into standby), and
+ * those not started this tick (a start carries its size) go back to their base size. One
+ * whose guest powered off is resized once IONOS has released it (release).
  */
 export function stoppedHousekeeping(views: readonly ServerView[], plan: Plan): Action[] {
   const actions: Action[] = [];
-  for (const view of views.filter((candidate) => candidate.role === 'stopped' && !plan.started.has(candidate.observed.name))) {
+  for (const view of views.filter((candidate) => candidate.role === 'stopped')) {
     const { name, cores, ramGb, baseCores, baseRamGb, scalelite } = view.observed;
-    if (view.powerOffMinutes === undefined && (cores !== baseCores || ramGb !== baseRamGb)) {
+    if (!plan.started.has(name) && view.powerOffMinutes === undefined && (cores !== baseCores || ramGb !== baseRamGb)) {
       actions.push({ kind: 'resize', server: name, cores: baseCores, ramGb: baseRamGb, reason: `stopped: back to base size from ${cores} cores, ${ramGb} GB` });
     }
     if (scalelite.known && scalelite.state !== 'disabled') {
