@@ -65,8 +65,11 @@ function savings(simulation: Simulation): string[] {
   const over = ['static', 'hpi-threshold']
     .map((policy) => runOf(simulation, policy))
     .filter((run): run is PolicyRun => run !== undefined)
-    .map((run) => `€${(perDay(run) - perDay(autoscaler)).toFixed(2)}/day over ${run.policy}`);
-  return over.length > 0 ? [`autoscaler saves ${over.join(', ')}`] : [];
+    .map((run) => {
+      const saved = perDay(run) - perDay(autoscaler);
+      return saved >= 0 ? `saves €${saved.toFixed(2)}/day over ${run.policy}` : `costs €${(-saved).toFixed(2)}/day more than ${run.policy}`;
+    });
+  return over.length > 0 ? [`autoscaler ${over.join(', ')}`] : [];
 }
 
 function round(value: number): number {

@@ -2,7 +2,7 @@
 import { decide, type LoadHistory } from '../../functions/autoscaler/policy';
 import { learnedTimetable } from '../../functions/autoscaler/policy/forecast';
 import { endOfLocalDay, historyWindowMinutes, sameTimeWeeksAgo } from '../../functions/autoscaler/policy/history';
-import { cordoned, kinds, meetings, NOON, observation, server, settings, stopped } from './builders';
+import { cordoned, kinds, meetings, observation, server, settings, stopped } from './builders';
 
 /** A week whose load is `from` now and `to` from minute `at` on, over `length` minutes; that day peaked at `peak`. */
 function week(from: number, to: number, at: number, length = 20): number[] {
