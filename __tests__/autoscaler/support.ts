@@ -57,13 +57,12 @@ export interface TickOptions {
   readonly command?: string;
   /** Take the tick's time from the coordination store, as a deployed tick does, instead of the World's. */
   readonly storeClock?: boolean;
-}
-
-export interface SessionOptions extends Pick<TickOptions, 'inventory' | 'fetch' | 'command' | 'dryRun'> {
   /** In place of the World's coordination store and platform agent (a test that watches each call). */
   readonly coordination?: CoordinationStore;
   readonly powerAgent?: PowerAgent;
 }
+
+export type SessionOptions = Pick<TickOptions, 'inventory' | 'fetch' | 'command' | 'dryRun' | 'coordination' | 'powerAgent'>;
 
 /** A session on the World's fakes: its IONOS, Scalelite, BBB and Prometheus, its coordination store and platform agent. */
 export function worldSession(world: World, options: SessionOptions = {}): Session {

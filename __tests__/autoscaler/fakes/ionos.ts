@@ -127,6 +127,11 @@ export class FakeIonos {
     this.guestPoweringOffSince.set(serverId, this.now());
   }
 
+  /** When the server's guest was told to power off, while it is shutting down or off and still held. */
+  poweringOffSince(serverId: string): Date | undefined {
+    return this.guestPoweringOffSince.get(serverId);
+  }
+
   /** Servers whose guest is off while IONOS still holds and bills their cores and RAM. */
   heldWhileOff(): FakeIonosServer[] {
     return [...this.servers.values()].filter((server) => server.vmState === 'SHUTOFF' && server.allocated);

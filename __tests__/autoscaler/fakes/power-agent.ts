@@ -22,7 +22,8 @@ export class FakePowerAgent implements PowerAgent {
     private readonly ionos: FakeIonos,
     /** The IONOS server behind a private address. */
     private readonly serverAt: (host: string) => string | undefined,
-    private readonly random: () => number = Math.random,
+    /** Draws the hung shutdowns; a test seeds it. */
+    public random: () => number = Math.random,
   ) {}
 
   async send(host: string, verb: Verb): Promise<void> {

@@ -82,7 +82,9 @@ export function privateIp(index: number): string {
 
 export class World {
   readonly ionos = new FakeIonos(DATACENTER_ID, IONOS_TOKEN);
-  readonly store = new FakeCoordinationStore(() => this.now);
+  /** How far the coordination store's clock is off the World's (a jump of its host's clock). */
+  storeSkewMs = 0;
+  readonly store = new FakeCoordinationStore(() => new Date(this.now.getTime() + this.storeSkewMs));
   readonly agent = new FakePowerAgent(this.ionos, (host) => {
     const index = Number(/^10\.20\.1\.(\d+)$/.exec(host)?.[1]);
     return index >= 1 && index <= this.options.servers ? ionosId(index) : undefined;
