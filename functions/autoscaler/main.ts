@@ -48,7 +48,7 @@ Options:
   --help                show this text
 
 serve, tick and register act only while they hold the lease in the coordination store
-(the inventory's coordination.redisUrl): one autoscaler acts at a time. serve waits for
+(the platform's Redis, the inventory's coordination.redis): one autoscaler acts at a time. serve waits for
 it; tick and register exit ${LEASE_HELD_EXIT_CODE} naming its holder.
 
 Environment:
