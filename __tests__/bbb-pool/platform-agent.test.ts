@@ -112,9 +112,14 @@ async function startSshd(box: ReturnType<typeof scratch>, authorizedKey: string)
   writeFileSync(authorizedKeys, `restrict,command="${box.agent}" ${authorizedKey}\n`, { mode: 0o600 });
   const dropIn = renderTemplate('bbb/platform-agent-sshd.conf', { agentUser: user, agentPath: box.agent, authorizedKeys });
   const port = await freePort();
+  // As on Ubuntu 22.04: sshd_config includes the drop-ins first, and its own settings
+  // follow (they must not fall under the drop-in's Match block).
+  mkdirSync(path.join(box.dir, 'sshd_config.d'));
+  writeFileSync(path.join(box.dir, 'sshd_config.d', '20-platform-agent.conf'), dropIn);
   writeFileSync(
     path.join(box.dir, 'sshd_config'),
     [
+      `Include ${path.join(box.dir, 'sshd_config.d')}/*.conf`,
       `Port ${port}`,
       'ListenAddress 127.0.0.1',
       `HostKey ${hostKey}`,
@@ -124,7 +129,8 @@ async function startSshd(box: ReturnType<typeof scratch>, authorizedKey: string)
       'PasswordAuthentication no',
       'KbdInteractiveAuthentication no',
       `SetEnv PATH=${box.bin}:/usr/bin:/bin`,
-      dropIn,
+      'X11Forwarding yes',
+      'Subsystem sftp /usr/lib/openssh/sftp-server',
     ].join('\n'),
   );
   const command = `/usr/sbin/sshd -D -e -f ${path.join(box.dir, 'sshd_config')}`;
