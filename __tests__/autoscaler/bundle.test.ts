@@ -66,6 +66,25 @@ describeWithTool('redis-server', 'bundle', () => {
     return { file, environment };
   }
 
+  /** The World on loopback, its inventory, and another client of the same Redis store, for one test; closed after it. */
+  async function withWorld(
+    options: ConstructorParameters<typeof World>[0],
+    body: (world: World, file: string, store: RedisCoordinationStore) => Promise<void>,
+  ): Promise<void> {
+    const world = new World(options);
+    const close = await world.serveOnLoopback();
+    const { file, environment } = writeInventory(world);
+    const store = new RedisCoordinationStore({ ...redis.address, environment });
+    try {
+      world.now = new Date();
+      world.advance(0);
+      await body(world, file, store);
+    } finally {
+      await store.close();
+      await close();
+    }
+  }
+
   it('is one self-contained file', () => {
     expect(readdirSync(buildDir)).toEqual(['autoscaler.js']);
   });
@@ -174,14 +193,8 @@ describeWithTool('redis-server', 'bundle', () => {
   }, 30_000);
 
   it('serves metrics and health once it holds the lease, waiting while another autoscaler does, and exits cleanly on SIGTERM', async () => {
-    const world = new World({ servers: 2, minRunning: 1, running: 1 });
-    const close = await world.serveOnLoopback();
-    const { file, environment } = writeInventory(world);
-    // Another autoscaler holds the lease, and crashes: its lease runs out in Redis.
-    const other = new RedisCoordinationStore({ ...redis.address, environment });
-    try {
-      world.now = new Date();
-      world.advance(0);
+    await withWorld({ servers: 2, minRunning: 1, running: 1 }, async (_world, file, other) => {
+      // Another autoscaler holds the lease, and crashes: its lease runs out in Redis.
       expect(await other.acquire('other-host:1:serve', 2_000)).toMatchObject({ acquired: true });
       const port = await freePort();
       let child: ChildProcess | undefined;
@@ -205,20 +218,11 @@ describeWithTool('redis-server', 'bundle', () => {
       expect(events.at(-1)).toMatchObject({ event: 'serve', msg: 'stopped' });
       // It gave the lease back on its way out.
       expect(await other.holder()).toBeUndefined();
-    } finally {
-      await other.close();
-      await close();
-    }
+    });
   }, 40_000);
 
   it('exits 3 naming the holder when an acting command finds the lease taken; a dry run needs none', async () => {
-    const world = new World({ servers: 2, minRunning: 1, running: 1 });
-    const close = await world.serveOnLoopback();
-    const { file, environment } = writeInventory(world);
-    const other = new RedisCoordinationStore({ ...redis.address, environment });
-    try {
-      world.now = new Date();
-      world.advance(0);
+    await withWorld({ servers: 2, minRunning: 1, running: 1 }, async (world, file, other) => {
       await other.acquire('monitoring-vm:7:serve', 60_000);
       const refused = await runNode(bundle, ['tick', '--inventory', file], { IONOS_TOKEN });
       expect(refused.status).toBe(3);
@@ -228,20 +232,11 @@ describeWithTool('redis-server', 'bundle', () => {
       const dryRun = await runNode(bundle, ['tick', '--dry-run', '--inventory', file], { IONOS_TOKEN });
       expect(dryRun.status).toBe(0);
       expect(world.ionos.calls.filter((call) => call.action !== 'list')).toEqual([]);
-    } finally {
-      await other.close();
-      await close();
-    }
+    });
   }, 30_000);
 
   it('exports the Lambda-style handler, which takes the lease to act and gives it back', async () => {
-    const world = new World({ servers: 3, minRunning: 2, running: 1 });
-    const close = await world.serveOnLoopback();
-    const { file, environment } = writeInventory(world);
-    const store = new RedisCoordinationStore({ ...redis.address, environment });
-    try {
-      world.now = new Date();
-      world.advance(0);
+    await withWorld({ servers: 3, minRunning: 2, running: 1 }, async (world, file, store) => {
       const call = path.join(runDir, 'call-handler.js');
       writeFileSync(
         call,
@@ -260,9 +255,6 @@ describeWithTool('redis-server', 'bundle', () => {
       const refused = await runNode(call, ['{}'], env);
       expect(refused.status).toBe(1);
       expect(refused.stderr).toMatch(/^LeaseHeldError: another autoscaler holds the lease \(someone-else\)/);
-    } finally {
-      await store.close();
-      await close();
-    }
+    });
   }, 30_000);
 });
