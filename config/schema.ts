@@ -109,6 +109,14 @@ const autoscalerSchema = v.strictObject({
   capacityPerServer: int(1, 10000),
   targetUtilization: v.pipe(v.number(), v.gtValue(0), v.maxValue(1)),
   scaleInCooldownMinutes: int(0, 1440),
+  /** A started server is kept at least this long after its boot. */
+  keepStartedMinutes: v.optional(int(0, 240), 10),
+  /** Weeks of the learned timetable (the same weekday in Prometheus); 0 turns it off. */
+  historyWeeks: v.optional(int(0, 8), 3),
+  /** A guest still on this long after its power-off command is stopped by IONOS. */
+  shutdownTimeoutMinutes: v.optional(int(1, 60), 5),
+  /** The lease an acting autoscaler holds; a crashed holder loses it after this long. */
+  leaseSeconds: v.optional(int(30, 3600), 120),
   schedule: v.strictObject({
     timezone: formatted(timezoneProblem),
     rules: v.pipe(v.array(scheduleRuleSchema), v.maxLength(50)),

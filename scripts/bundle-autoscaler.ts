@@ -30,6 +30,9 @@ export async function bundleAutoscaler(outfile = BUNDLE_PATH): Promise<boolean> 
     minify: false,
     sourcemap: false,
     banner: { js: '#!/usr/bin/env node' },
+    // ssh2's native helpers are optional: without them (they are not in the one file) it
+    // uses its JavaScript ciphers, and its require() of them fails inside a try.
+    external: ['cpu-features', '*.node'],
     logLevel: 'warning',
     // The bundle is deployed as a file whose hash keys the upload; keep it reproducible.
     legalComments: 'none',

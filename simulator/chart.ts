@@ -14,8 +14,8 @@ export async function chartSvg(simulation: Simulation, title: string): Promise<s
       const bucket = run.minutes.slice(minute, minute + STEP_MINUTES);
       const hour = minute / 60;
       // Highest load and lowest capacity of the bucket: a short overload stays visible.
-      values.push({ hour, policy: run.result.policy, series: 'load', value: Math.max(...bucket.map((stats) => stats.load)) });
-      values.push({ hour, policy: run.result.policy, series: 'capacity', value: Math.min(...bucket.map((stats) => stats.capacity)) });
+      values.push({ hour, policy: run.policy, series: 'load', value: Math.max(...bucket.map((stats) => stats.load)) });
+      values.push({ hour, policy: run.policy, series: 'capacity', value: Math.min(...bucket.map((stats) => stats.capacity)) });
     }
   }
   const spec = {
@@ -24,13 +24,13 @@ export async function chartSvg(simulation: Simulation, title: string): Promise<s
     // high, and the titles of neighbouring panels run into one another.
     title: { text: title, subtitle: 'weighted participants: load and the capacity of running servers, one panel per policy' },
     data: { values },
-    facet: { row: { field: 'policy', type: 'nominal', sort: simulation.runs.map((run) => run.result.policy), title: null } },
+    facet: { row: { field: 'policy', type: 'nominal', sort: simulation.runs.map((run) => run.policy), title: null } },
     spec: {
       width: 720,
       height: 110,
       mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5 },
       encoding: {
-        x: { field: 'hour', type: 'quantitative', scale: { domain: [0, 24] }, axis: { values: [0, 3, 6, 9, 12, 15, 18, 21, 24], title: 'hour of day' } },
+        x: { field: 'hour', type: 'quantitative', scale: { domain: [0, 24 * simulation.days] }, axis: { values: hourTicks(simulation.days), title: simulation.days === 1 ? 'hour of day' : 'hour' } },
         y: { field: 'value', type: 'quantitative', title: null },
         color: { field: 'series', type: 'nominal', scale: { domain: ['load', 'capacity'], range: ['#d62728', '#1f77b4'] }, title: null },
       },
@@ -45,4 +45,10 @@ export async function chartSvg(simulation: Simulation, title: string): Promise<s
   } finally {
     view.finalize();
   }
+}
+
+/** Every 3 hours over one day, every 24 over several. */
+function hourTicks(days: number): number[] {
+  const step = days === 1 ? 3 : 24;
+  return Array.from({ length: (24 * days) / step + 1 }, (_, index) => index * step);
 }

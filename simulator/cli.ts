@@ -1,23 +1,25 @@
 /**
- * npm run simulate -- --trace <file.csv> [--config <env.yaml>] [--json] [--svg <out.svg>] [--boot-delay <min>]
+ * npm run simulate -- --trace <file.csv> [--config <env.yaml>] [--json] [--svg <out.svg>] [--boot-delay <min>] [--prices <file.yaml>]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadEnvironmentFile } from '../config';
 import { chartSvg } from './chart';
+import { loadPrices } from './prices';
 import { progressReporter } from './progress';
 import { jsonReport, tableReport } from './report';
-import { DEFAULT_BOOT_DELAY_MINUTES, simulate } from './simulate';
+import { DEFAULT_BOOT_DELAY_MINUTES, simulate, simulationMinutes } from './simulate';
 import { TraceError, parseTrace } from './trace';
 
-const USAGE = `usage: npm run simulate -- --trace <file.csv> [--config <env.yaml>] [--json] [--svg <out.svg>] [--boot-delay <min>]
+const USAGE = `usage: npm run simulate -- --trace <file.csv> [--config <env.yaml>] [--json] [--svg <out.svg>] [--boot-delay <min>] [--prices <file.yaml>]
 
   --trace       load trace, one row per meeting (start,duration_min,participants,webcams)
   --config      environment file (default environments/example.yaml)
   --json        print one JSON object instead of the table
   --svg         also write a chart of load and capacity per policy
-  --boot-delay  minutes until a started server answers (default ${DEFAULT_BOOT_DELAY_MINUTES})`;
+  --boot-delay  minutes until a started server answers (default ${DEFAULT_BOOT_DELAY_MINUTES})
+  --prices      IONOS prices per core-hour and GB-hour of RAM (default simulator/ionos-prices.yaml)`;
 
 class UsageError extends Error {}
 
@@ -27,6 +29,7 @@ interface Options {
   json: boolean;
   svg?: string;
   bootDelayMinutes: number;
+  prices?: string;
 }
 
 function parseOptions(argv: string[]): Options | 'help' {
@@ -40,6 +43,7 @@ function parseOptions(argv: string[]): Options | 'help' {
         json: { type: 'boolean', default: false },
         svg: { type: 'string' },
         'boot-delay': { type: 'string' },
+        prices: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -58,7 +62,7 @@ function parseOptions(argv: string[]): Options | 'help' {
       throw new UsageError(`--boot-delay must be a whole number of minutes from 1 to 60, got "${values['boot-delay']}"`);
     }
   }
-  return { trace: values.trace, config: values.config!, json: values.json!, svg: values.svg, bootDelayMinutes };
+  return { trace: values.trace, config: values.config!, json: values.json!, svg: values.svg, bootDelayMinutes, prices: values.prices };
 }
 
 function readTrace(file: string) {
@@ -84,9 +88,10 @@ export async function runSimulate(argv: string[], stdout: Output, stderr: Output
       return 0;
     }
     const config = loadEnvironmentFile(options.config);
+    const prices = loadPrices(options.prices);
     const trace = readTrace(options.trace);
-    const progress = progressReporter(stderr, `simulating ${basename(options.trace)}`);
-    const simulation = simulate(trace, config, { bootDelayMinutes: options.bootDelayMinutes, onMinute: progress.tick });
+    const progress = progressReporter(stderr, `simulating ${basename(options.trace)}`, simulationMinutes(trace));
+    const simulation = simulate(trace, config, { prices, bootDelayMinutes: options.bootDelayMinutes, onMinute: progress.tick });
     progress.done();
 
     const title = `${basename(options.trace)} (${trace.meetings.length} meetings, boot delay ${options.bootDelayMinutes} min, configuration ${options.config})`;

@@ -2,7 +2,7 @@
  * The simulated platform: a pool of BBB servers behind Scalelite, minute by minute.
  * It models what decides whether a policy hurts users: where Scalelite places a new
  * meeting, how long a started server takes to answer, what a stop does to the meetings
- * on it, and when a hot-plugged server has its new cores.
+ * on it, what IONOS bills while a server shuts down, and what a resize really delivers.
  */
 import type { ScaleliteState } from '../functions/autoscaler/policy';
 import type { VmState } from '../functions/autoscaler/server-state';
@@ -12,13 +12,20 @@ import type { TraceMeeting } from './trace';
 export const YOUNG_MEETING_MINUTES = 15;
 export const MIN_YOUNG_USERS = 15;
 
-export type SimPower = 'stopped' | 'starting' | 'running' | 'stopping';
+/**
+ * `shuttingDown`: the guest operating system powers off (IONOS still reports RUNNING);
+ * `off`: the guest is off but IONOS still holds (and bills) its cores and RAM until the
+ * IONOS stop; `stopping`: IONOS carries out a stop.
+ */
+export type SimPower = 'stopped' | 'starting' | 'running' | 'shuttingDown' | 'off' | 'stopping';
 
 export interface ClusterOptions {
   /** Minutes from a start request until the server's BBB API answers. */
   readonly bootDelayMinutes: number;
-  /** Minutes until a hot-plugged running server has its new cores. */
+  /** Minutes IONOS takes to carry out a resize (the server reads BUSY meanwhile). */
   readonly resizeDelayMinutes: number;
+  /** Minutes from the guest's power-off command until the VM is off. */
+  readonly shutdownMinutes: number;
   /** Weighted participants a server of baseCores carries. */
   readonly capacityPerServer: number;
   readonly baseCores: number;
@@ -47,14 +54,25 @@ export class SimServer {
   /** Cores as IONOS reports them (the requested size). */
   cores: number;
   ramGb: number;
-  /** Cores the running server actually has (lags a hot-plug by the resize delay). */
+  /**
+   * Cores the media processes use: the count at the last boot. Cores hot-plugged into a
+   * running Ubuntu 22.04 guest on KVM stay offline (its udev rule onlines them only on
+   * Hyper-V and Xen), and bbb-webrtc-sfu sizes its mediasoup workers once, at start.
+   */
   effectiveCores: number;
-  pendingResize?: { cores: number; at: number };
+  /** IONOS carries out a resize until this minute (metadata.state BUSY). */
+  resizeBusyUntil = -Infinity;
+  /** Minute the guest was told to power off (the autoscaler's shutdown request). */
+  powerOffRequestedAt = -Infinity;
   scalelite: ScaleliteState = 'disabled';
   loadMultiplier = 1;
   meetings: SimMeeting[] = [];
-  /** Minute of the stop request; the VM is off from the next minute. */
+  /** Minute of the IONOS stop request; the VM is released from the next minute. */
   private stoppedAt = -Infinity;
+  /** What IONOS reported while it carried out the stop: the VM was still on (a forced power-off) or off already. */
+  private stoppingFrom: 'RUNNING' | 'SHUTOFF' = 'RUNNING';
+  /** Minute the guest finishes powering off. */
+  private offAt = Infinity;
 
   constructor(
     readonly name: string,
@@ -94,35 +112,52 @@ export class SimServer {
   }
 
   markStopping(minute: number): void {
+    this.stoppingFrom = this.power === 'off' ? 'SHUTOFF' : 'RUNNING';
     this.power = 'stopping';
     this.stoppedAt = minute;
     this.lastChangedAt = minute;
   }
 
+  markShuttingDown(minute: number, shutdownMinutes: number): void {
+    this.power = 'shuttingDown';
+    this.powerOffRequestedAt = minute;
+    this.offAt = minute + shutdownMinutes;
+  }
+
   /**
    * What IONOS reports for the server. A start or stop is a request IONOS carries out
-   * while the VM still reads its old state (metadata.state BUSY); so is a hot-plug until
-   * its cores are there, and the restart of a resize down.
+   * while the VM still reads its old state (metadata.state BUSY); so is a resize, and the
+   * restart of a resize down. A guest that powers itself off is none of IONOS' business:
+   * it reads RUNNING until it is off, then SHUTOFF like a stopped server, though IONOS
+   * still holds (and bills) its cores and RAM.
    */
   ionosState(minute: number): VmState {
     switch (this.power) {
       case 'stopped':
-        return { vmState: 'SHUTOFF', provisioningState: 'AVAILABLE' };
+      case 'off':
+        return { vmState: 'SHUTOFF', provisioningState: minute < this.resizeBusyUntil ? 'BUSY' : 'AVAILABLE' };
       case 'starting':
         return { vmState: 'SHUTOFF', provisioningState: 'BUSY' };
       case 'stopping':
-        return { vmState: 'RUNNING', provisioningState: 'BUSY' };
+        return { vmState: this.stoppingFrom, provisioningState: 'BUSY' };
+      case 'shuttingDown':
+        return { vmState: 'RUNNING', provisioningState: 'AVAILABLE' };
       case 'running':
-        return { vmState: 'RUNNING', provisioningState: this.pendingResize || minute < this.busyUntil ? 'BUSY' : 'AVAILABLE' };
+        return { vmState: 'RUNNING', provisioningState: minute < this.resizeBusyUntil || minute < this.busyUntil ? 'BUSY' : 'AVAILABLE' };
     }
+  }
+
+  /** IONOS holds (and bills) the server's cores and RAM. */
+  billed(): boolean {
+    return this.power !== 'stopped';
   }
 
   advance(minute: number): void {
     if (this.power === 'starting' && minute > this.startedAt) this.power = 'running';
     if (this.power === 'stopping' && minute > this.stoppedAt) this.power = 'stopped';
-    if (this.pendingResize && minute >= this.pendingResize.at) {
-      this.effectiveCores = this.pendingResize.cores;
-      this.pendingResize = undefined;
+    if (this.power === 'shuttingDown' && minute >= this.offAt) {
+      this.power = 'off';
+      this.offAt = Infinity;
     }
   }
 }
@@ -132,10 +167,13 @@ export interface MinuteStats {
   readonly load: number;
   /** Capacity of the servers whose BBB answers (what carries meetings this minute). */
   readonly capacity: number;
-  /** Powered-on servers (starting, running or stopping). */
+  /** Servers IONOS holds: starting, running, shutting down, off but not yet stopped, or stopping. */
   readonly poweredOn: number;
-  /** Powered-on servers weighted by cores / bbb.cores: what IONOS bills. */
+  /** Those servers weighted by cores / bbb.cores. */
   readonly serverUnits: number;
+  /** Cores and GB of RAM IONOS bills this minute. */
+  readonly cores: number;
+  readonly ramGb: number;
   readonly overloadedServers: number;
 }
 
@@ -143,6 +181,9 @@ export class Cluster {
   readonly servers: SimServer[];
   meetingsKilled = 0;
   meetingsRejected = 0;
+  /** Servers powered on, and servers taken down (a guest power-off or a forced stop of a running server). */
+  starts = 0;
+  stops = 0;
 
   constructor(
     names: readonly string[],
@@ -170,19 +211,35 @@ export class Cluster {
     server.scalelite = 'enabled';
   }
 
+  /** Powers a stopped server on, or a guest that powered itself off; it boots with the cores IONOS gives it. */
   start(server: SimServer, minute: number): boolean {
-    if (server.power !== 'stopped') return false;
+    if (server.power !== 'stopped' && server.power !== 'off') return false;
     server.power = 'starting';
     server.startedAt = minute;
     server.bootedAt = minute;
     server.lastChangedAt = minute;
+    server.effectiveCores = server.cores;
     server.answersAt = minute + this.options.bootDelayMinutes;
+    this.starts += 1;
     return true;
   }
 
-  /** Powering off ends every meeting on the server. */
+  /** The guest powers itself off: its meetings end, its BBB stops answering, IONOS keeps billing. */
+  powerOff(server: SimServer, minute: number): boolean {
+    if (server.power !== 'running') return false;
+    this.meetingsKilled += server.meetings.length;
+    server.meetings = [];
+    server.answersAt = Infinity;
+    server.markShuttingDown(minute, this.options.shutdownMinutes);
+    this.stops += 1;
+    return true;
+  }
+
+  /** IONOS' stop: releases the cores and RAM; a VM still on is powered off by force, ending its meetings. */
   stop(server: SimServer, minute: number): boolean {
-    if (server.power !== 'running' && server.power !== 'starting') return false;
+    if (server.power === 'stopped' || server.power === 'stopping') return false;
+    // A guest that was told to power off was counted then; an off one is only released.
+    if (server.power === 'running' || server.power === 'starting') this.stops += 1;
     this.meetingsKilled += server.meetings.length;
     server.meetings = [];
     server.answersAt = Infinity;
@@ -191,24 +248,21 @@ export class Cluster {
   }
 
   /**
-   * IONOS hot-plugs added cores and RAM into a running server (they count after the
-   * resize delay); taking them away restarts the VM, which ends its meetings and makes
-   * its BBB API unavailable for a boot.
+   * A resize of a stopped server takes effect at its next start. Cores hot-plugged into a
+   * running one are billed at once but carry nothing until the next boot (SimServer's
+   * effectiveCores); taking cores or RAM away restarts the VM, which ends its meetings
+   * and makes its BBB API unavailable for a boot.
    */
   resize(server: SimServer, cores: number, ramGb: number, minute: number): void {
     const shrinks = cores < server.cores || ramGb < server.ramGb;
     server.cores = cores;
     server.ramGb = ramGb;
     server.lastChangedAt = minute;
-    if (server.power === 'stopped' || shrinks) {
-      server.effectiveCores = cores;
-      server.pendingResize = undefined;
-    } else {
-      server.pendingResize = { cores, at: minute + this.options.resizeDelayMinutes };
-    }
-    if (shrinks && server.power !== 'stopped') {
+    server.resizeBusyUntil = minute + this.options.resizeDelayMinutes;
+    if (shrinks && server.power === 'running') {
       this.meetingsKilled += server.meetings.length;
       server.meetings = [];
+      server.effectiveCores = cores;
       server.answersAt = minute + this.options.bootDelayMinutes;
       server.bootedAt = minute;
       server.busyUntil = minute + this.options.resizeDelayMinutes;
@@ -255,15 +309,17 @@ export class Cluster {
   stats(minute: number): MinuteStats {
     let capacity = 0;
     let poweredOn = 0;
-    let serverUnits = 0;
+    let cores = 0;
+    let ramGb = 0;
     let overloadedServers = 0;
     for (const server of this.servers) {
-      if (server.power === 'stopped') continue;
+      if (!server.billed()) continue;
       poweredOn += 1;
-      serverUnits += server.cores / this.options.baseCores;
+      cores += server.cores;
+      ramGb += server.ramGb;
       if (server.answering(minute)) capacity += this.capacityOf(server);
       if (server.load() > this.capacityOf(server)) overloadedServers += 1;
     }
-    return { minute, load: this.load(), capacity, poweredOn, serverUnits, overloadedServers };
+    return { minute, load: this.load(), capacity, poweredOn, serverUnits: cores / this.options.baseCores, cores, ramGb, overloadedServers };
   }
 }

@@ -1,5 +1,4 @@
 /** A one-line progress indicator on a terminal; silent when stderr is a pipe or a file. */
-import { MINUTES_PER_DAY } from './trace';
 import { POLICY_NAMES } from './simulate';
 
 export interface Progress {
@@ -7,9 +6,10 @@ export interface Progress {
   readonly done: () => void;
 }
 
-export function progressReporter(stream: { write(text: string): unknown; isTTY?: boolean }, label: string): Progress {
+/** `minutes`: the minutes one policy simulates; every policy runs them. */
+export function progressReporter(stream: { write(text: string): unknown; isTTY?: boolean }, label: string, minutes: number): Progress {
   if (!stream.isTTY) return { tick: () => {}, done: () => {} };
-  const total = MINUTES_PER_DAY * POLICY_NAMES.length;
+  const total = minutes * POLICY_NAMES.length;
   let simulated = 0;
   return {
     tick: () => {

@@ -1,41 +1,57 @@
 /**
- * Runs policies over one trace day and measures them. Each minute: time passes (boots,
- * resizes, meetings ending, Scalelite's poller), the minute's new meetings are placed,
- * the minute is measured, and the policy acts (its actions count from the next minute).
+ * Runs policies over a trace of one or more days and measures them. Each minute: time
+ * passes (boots, shutdowns, meetings ending, Scalelite's poller), the minute's new
+ * meetings are placed, the minute is measured, and the policy acts (its actions count
+ * from the next minute).
  */
 import type { EnvironmentConfig } from '../config';
 import { serverName } from '../conventions/naming';
 import { DEFAULT_WEBCAM_WEIGHT } from '../functions/autoscaler/policy';
 import { Cluster, type MinuteStats } from './cluster';
+import { packedServersPerMinute } from './packer';
 import { autoscalerPolicy } from './policies/autoscaler';
 import { hpiThresholdPolicy, reactiveCpuPolicy, staticPolicy } from './policies/baselines';
 import type { SimPolicy } from './policies/types';
+import { euroPerMinute, type Prices } from './prices';
 import { MINUTES_PER_DAY, type Trace } from './trace';
 
 export const DEFAULT_BOOT_DELAY_MINUTES = 4;
 export const DEFAULT_RESIZE_DELAY_MINUTES = 2;
+/** An Ubuntu guest with BBB's services powers off within a minute or so. */
+export const DEFAULT_SHUTDOWN_MINUTES = 1;
 
 export interface SimulationOptions {
+  readonly prices: Prices;
   readonly bootDelayMinutes?: number;
   readonly resizeDelayMinutes?: number;
+  readonly shutdownMinutes?: number;
   /** Called after every simulated minute (e.g. for a progress line). */
   readonly onMinute?: (minute: number) => void;
 }
 
-export interface PolicyResult {
-  readonly policy: string;
-  /** Powered-on server-minutes, a resized server counting cores / bbb.cores (what IONOS bills). */
+/** What a policy did over a stretch of time (the whole trace, or one of its days). */
+export interface Tally {
+  /** Server-minutes IONOS billed, a resized server counting cores / bbb.cores. */
   readonly serverMinutes: number;
+  /** What those cost at the configured prices. */
+  readonly costEuros: number;
   /** Server-minutes in which a server carried more weighted load than its capacity. */
   readonly overloadedServerMinutes: number;
   readonly meetingsKilled: number;
+  /** Meetings Scalelite could not place (no enabled server online). */
+  readonly meetingsRejected: number;
+  /** Servers powered on, and servers taken down. */
+  readonly starts: number;
+  readonly stops: number;
+  /** The most servers IONOS held at once. */
   readonly peakRunning: number;
 }
 
 export interface PolicyRun {
-  readonly result: PolicyResult;
-  /** Meetings Scalelite could not place (no enabled server online). */
-  readonly meetingsRejected: number;
+  readonly policy: string;
+  readonly total: Tally;
+  /** One tally per calendar day of the trace. */
+  readonly days: readonly Tally[];
   readonly minutes: readonly MinuteStats[];
 }
 
@@ -58,10 +74,27 @@ export function poolNames(config: EnvironmentConfig): string[] {
   return Array.from({ length: config.bbb.pool.size }, (_, index) => serverName(config.name, 'bbb', index + 1));
 }
 
-export function simulatePolicy(trace: Trace, config: EnvironmentConfig, policy: SimPolicy, options: SimulationOptions = {}): PolicyRun {
+export function simulationMinutes(trace: Trace): number {
+  return trace.days * MINUTES_PER_DAY;
+}
+
+/** The counters a Cluster keeps, read at a moment, to tell one day's share. */
+interface Counters {
+  readonly killed: number;
+  readonly rejected: number;
+  readonly starts: number;
+  readonly stops: number;
+}
+
+function counters(cluster: Cluster): Counters {
+  return { killed: cluster.meetingsKilled, rejected: cluster.meetingsRejected, starts: cluster.starts, stops: cluster.stops };
+}
+
+export function simulatePolicy(trace: Trace, config: EnvironmentConfig, policy: SimPolicy, options: SimulationOptions): PolicyRun {
   const cluster = new Cluster(poolNames(config), {
     bootDelayMinutes: options.bootDelayMinutes ?? DEFAULT_BOOT_DELAY_MINUTES,
     resizeDelayMinutes: options.resizeDelayMinutes ?? DEFAULT_RESIZE_DELAY_MINUTES,
+    shutdownMinutes: options.shutdownMinutes ?? DEFAULT_SHUTDOWN_MINUTES,
     capacityPerServer: config.autoscaler.capacityPerServer,
     baseCores: config.bbb.cores,
     baseRamGb: config.bbb.ramGb,
@@ -72,8 +105,9 @@ export function simulatePolicy(trace: Trace, config: EnvironmentConfig, policy: 
   policy.setUp(cluster, context);
 
   const minutes: MinuteStats[] = [];
+  const dayCounters: Counters[] = [counters(cluster)];
   let next = 0;
-  for (let minute = 0; minute < MINUTES_PER_DAY; minute += 1) {
+  for (let minute = 0; minute < simulationMinutes(trace); minute += 1) {
     cluster.advance(minute);
     while (next < trace.meetings.length && trace.meetings[next].startMinute === minute) {
       cluster.place(trace.meetings[next], minute);
@@ -84,49 +118,114 @@ export function simulatePolicy(trace: Trace, config: EnvironmentConfig, policy: 
     loadHistory.push(stats.load);
     policy.tick(minute, cluster, context);
     options.onMinute?.(minute);
+    if ((minute + 1) % MINUTES_PER_DAY === 0) dayCounters.push(counters(cluster));
   }
+  return summarize(policy.name, minutes, dayCounters, options.prices);
+}
 
-  return {
-    result: {
-      policy: policy.name,
-      serverMinutes: round(minutes.reduce((total, stats) => total + stats.serverUnits, 0)),
-      overloadedServerMinutes: minutes.reduce((total, stats) => total + stats.overloadedServers, 0),
-      meetingsKilled: cluster.meetingsKilled,
-      peakRunning: Math.max(...minutes.map((stats) => stats.poweredOn)),
-    },
-    meetingsRejected: cluster.meetingsRejected,
-    minutes,
+function summarize(policy: string, minutes: readonly MinuteStats[], dayCounters: readonly Counters[], prices: Prices): PolicyRun {
+  const tally = (from: number, to: number, before: Counters, after: Counters): Tally => {
+    const span = minutes.slice(from, to);
+    return {
+      serverMinutes: round(span.reduce((total, stats) => total + stats.serverUnits, 0)),
+      costEuros: round(span.reduce((total, stats) => total + euroPerMinute(stats.cores, stats.ramGb, prices), 0)),
+      overloadedServerMinutes: span.reduce((total, stats) => total + stats.overloadedServers, 0),
+      meetingsKilled: after.killed - before.killed,
+      meetingsRejected: after.rejected - before.rejected,
+      starts: after.starts - before.starts,
+      stops: after.stops - before.stops,
+      peakRunning: span.reduce((peak, stats) => Math.max(peak, stats.poweredOn), 0),
+    };
   };
+  const days = dayCounters.slice(1).map((after, day) => tally(day * MINUTES_PER_DAY, (day + 1) * MINUTES_PER_DAY, dayCounters[day], after));
+  return { policy, total: tally(0, minutes.length, dayCounters[0], dayCounters[dayCounters.length - 1]), days, minutes };
+}
+
+/**
+ * The packer (simulator/packer.ts) as a run: its servers of base size, counted like a
+ * policy's; it never overloads, kills or rejects a meeting.
+ */
+export function packerRun(trace: Trace, config: EnvironmentConfig, prices: Prices): PolicyRun {
+  const { capacityPerServer, targetUtilization } = config.autoscaler;
+  const running = packedServersPerMinute({
+    trace,
+    minutes: simulationMinutes(trace),
+    capacity: capacityPerServer * targetUtilization,
+    minRunning: config.bbb.pool.minRunning,
+    webcamWeight: DEFAULT_WEBCAM_WEIGHT,
+  });
+  const load = loadPerMinute(trace, DEFAULT_WEBCAM_WEIGHT);
+  const minutes = running.map<MinuteStats>((servers, minute) => ({
+    minute,
+    load: load[minute],
+    capacity: servers * capacityPerServer,
+    poweredOn: servers,
+    serverUnits: servers,
+    cores: servers * config.bbb.cores,
+    ramGb: servers * config.bbb.ramGb,
+    overloadedServers: 0,
+  }));
+  let starts = 0;
+  let stops = 0;
+  const dayCounters: Counters[] = [{ killed: 0, rejected: 0, starts: 0, stops: 0 }];
+  running.forEach((servers, minute) => {
+    const before = minute === 0 ? config.bbb.pool.minRunning : running[minute - 1];
+    starts += Math.max(0, servers - before);
+    stops += Math.max(0, before - servers);
+    if ((minute + 1) % MINUTES_PER_DAY === 0) dayCounters.push({ killed: 0, rejected: 0, starts, stops });
+  });
+  return summarize('packer', minutes, dayCounters, prices);
 }
 
 /** Lower bound: every minute exactly the base servers its load needs, never fewer than minRunning. */
-export function oracleServerMinutes(trace: Trace, config: EnvironmentConfig): number {
-  const load = loadPerMinute(trace, DEFAULT_WEBCAM_WEIGHT);
-  return load.reduce(
-    (total, minuteLoad) => total + Math.max(config.bbb.pool.minRunning, Math.ceil(minuteLoad / config.autoscaler.capacityPerServer)),
-    0,
+export function oracleServersPerMinute(trace: Trace, config: EnvironmentConfig): number[] {
+  return loadPerMinute(trace, DEFAULT_WEBCAM_WEIGHT).map((load) =>
+    Math.max(config.bbb.pool.minRunning, Math.ceil(load / config.autoscaler.capacityPerServer)),
   );
 }
 
-/** The trace's weighted load of every minute of the day, independent of any placement. */
+/** The trace's weighted load of every minute, independent of any placement; a meeting running at the end is cut off there. */
 export function loadPerMinute(trace: Trace, webcamWeight: number): number[] {
-  const load = new Array<number>(MINUTES_PER_DAY).fill(0);
+  const minutes = simulationMinutes(trace);
+  const load = new Array<number>(minutes).fill(0);
   for (const meeting of trace.meetings) {
-    const end = Math.min(MINUTES_PER_DAY, meeting.startMinute + meeting.durationMin);
+    const end = Math.min(minutes, meeting.startMinute + meeting.durationMin);
     for (let minute = meeting.startMinute; minute < end; minute += 1) load[minute] += meeting.participants + webcamWeight * meeting.webcams;
   }
   return load;
 }
 
+export interface Oracle {
+  readonly serverMinutes: number;
+  readonly costEuros: number;
+  readonly days: readonly { readonly serverMinutes: number; readonly costEuros: number }[];
+}
+
+export function oracle(trace: Trace, config: EnvironmentConfig, prices: Prices): Oracle {
+  const perMinute = oracleServersPerMinute(trace, config);
+  const serverEuro = euroPerMinute(config.bbb.cores, config.bbb.ramGb, prices);
+  const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
+  const days = Array.from({ length: trace.days }, (_, day) => {
+    const serverMinutes = sum(perMinute.slice(day * MINUTES_PER_DAY, (day + 1) * MINUTES_PER_DAY));
+    return { serverMinutes, costEuros: round(serverMinutes * serverEuro) };
+  });
+  const serverMinutes = sum(perMinute);
+  return { serverMinutes, costEuros: round(serverMinutes * serverEuro), days };
+}
+
 export interface Simulation {
-  readonly oracleServerMinutes: number;
+  readonly days: number;
+  readonly oracle: Oracle;
+  /** The autoscaler, the packer, then the baselines. */
   readonly runs: readonly PolicyRun[];
 }
 
-export function simulate(trace: Trace, config: EnvironmentConfig, options: SimulationOptions = {}): Simulation {
+export function simulate(trace: Trace, config: EnvironmentConfig, options: SimulationOptions): Simulation {
+  const [autoscaler, ...baselines] = POLICY_NAMES.map((name) => simulatePolicy(trace, config, createPolicy(name), options));
   return {
-    oracleServerMinutes: oracleServerMinutes(trace, config),
-    runs: POLICY_NAMES.map((name) => simulatePolicy(trace, config, createPolicy(name), options)),
+    days: trace.days,
+    oracle: oracle(trace, config, options.prices),
+    runs: [autoscaler, packerRun(trace, config, options.prices), ...baselines],
   };
 }
 

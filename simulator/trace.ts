@@ -1,12 +1,12 @@
 /**
  * Reads a load trace (one CSV row per meeting, format in docs/simulator.md) into meetings
- * placed on the minutes of one calendar day. Every bad row is reported with its line.
+ * placed on the minutes of one or more calendar days. Every bad row is reported with its line.
  */
 
 export interface TraceMeeting {
   /** 1-based CSV line, to name the row in messages. */
   readonly line: number;
-  /** Minute of the simulated day the meeting is created in (0..1439). */
+  /** Minute of the simulation the meeting is created in, from 00:00 of its first day. */
   readonly startMinute: number;
   readonly durationMin: number;
   readonly participants: number;
@@ -14,8 +14,10 @@ export interface TraceMeeting {
 }
 
 export interface Trace {
-  /** 00:00 of the simulated day, in the first meeting's UTC offset. */
+  /** 00:00 of the first simulated day, in the first meeting's UTC offset. */
   readonly dayStart: Date;
+  /** Calendar days simulated: from the first meeting's day to the day the last one starts. */
+  readonly days: number;
   /** That offset, e.g. +01:00. */
   readonly utcOffset: string;
   /** Sorted by start. */
@@ -35,8 +37,10 @@ export class TraceError extends Error {
 export const MINUTES_PER_DAY = 24 * 60;
 const COLUMNS = ['start', 'duration_min', 'participants', 'webcams'] as const;
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
-/** A trace lists one school day; more problems than this are not worth listing one by one. */
+/** More problems than this are not worth listing one by one. */
 const MAX_LISTED_PROBLEMS = 20;
+/** A school term at most: longer traces would only be slow. */
+export const MAX_TRACE_DAYS = 120;
 
 interface ParsedRow {
   line: number;
@@ -91,15 +95,18 @@ export function parseTrace(text: string, source = '<trace>'): Trace {
   const meetings: TraceMeeting[] = [];
   for (const row of rows) {
     const startMinute = Math.floor((row.instant - dayStart.getTime()) / 60_000);
-    if (startMinute < 0 || startMinute >= MINUTES_PER_DAY) {
-      problems.push(`line ${row.line}: starts outside the simulated day ${first.date} (${first.offset}), the day of the first meeting`);
-      continue;
+    if (startMinute < 0) {
+      problems.push(`line ${row.line}: starts before ${first.date} (${first.offset}), the day of the first meeting`);
+    } else if (startMinute >= MAX_TRACE_DAYS * MINUTES_PER_DAY) {
+      problems.push(`line ${row.line}: starts more than ${MAX_TRACE_DAYS} days after ${first.date}, the day of the first meeting`);
+    } else {
+      meetings.push({ line: row.line, startMinute, durationMin: row.durationMin, participants: row.participants, webcams: row.webcams });
     }
-    meetings.push({ line: row.line, startMinute, durationMin: row.durationMin, participants: row.participants, webcams: row.webcams });
   }
   if (problems.length > 0) throw new TraceError(source, listed(problems));
   meetings.sort((a, b) => a.startMinute - b.startMinute || a.line - b.line);
-  return { dayStart, utcOffset: first.offset === 'Z' ? '+00:00' : first.offset, meetings };
+  const days = Math.floor(meetings[meetings.length - 1].startMinute / MINUTES_PER_DAY) + 1;
+  return { dayStart, days, utcOffset: first.offset === 'Z' ? '+00:00' : first.offset, meetings };
 }
 
 function listed(problems: string[]): string[] {

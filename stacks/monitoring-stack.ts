@@ -35,7 +35,11 @@ export class MonitoringStack extends PlatformStack {
       config,
       network: props.network,
       autoscaler: config.autoscaler.enabled
-        ? { inventoryJson: props.pool.inventoryJson, bundlePath: props.autoscalerBundle ?? AUTOSCALER_BUNDLE }
+        ? {
+            inventoryJson: props.pool.inventoryJson,
+            bundlePath: props.autoscalerBundle ?? AUTOSCALER_BUNDLE,
+            powerAgentKey: props.pool.powerAgentPrivateKey,
+          }
         : undefined,
     });
     this.scaleliteConfig = new ScaleliteConfigPush(this, 'ScaleliteConfig', {

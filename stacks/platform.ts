@@ -20,6 +20,7 @@ export function buildPlatform(app: App, config: EnvironmentConfig): Platform {
     network: network.network,
     scalelite: frontend.scalelite,
     recordings: frontend.scalelite.recordingsStorage,
+    coordination: network.data.redis,
   });
   const monitoring = new MonitoringStack(app, config, {
     network: network.network,

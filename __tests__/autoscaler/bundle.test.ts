@@ -1,13 +1,18 @@
 /**
  * The deliverable: `npm run bundle` makes ONE file that runs with plain node, without
- * node_modules next to it, and does a dry-run tick against loopback fakes.
+ * node_modules next to it, against loopback fakes and the real Redis as the coordination
+ * store: dry runs, the registration, the lease (an acting command waits for it or exits
+ * naming its holder), serve, and the Lambda-style `handler` it exports.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { RedisCoordinationStore } from '../../functions/autoscaler/clients/redis';
 import { bundleAutoscaler } from '../../scripts/bundle-autoscaler';
 import { runScript } from '../support/run-script';
+import { type RedisServer, startRedis } from '../support/redis';
+import { describeWithTool } from '../support/tools';
 import { IONOS_TOKEN, World } from './fakes/world';
 import { freePort } from './support';
 
@@ -35,21 +40,51 @@ function runNode(script: string, args: string[], env: NodeJS.ProcessEnv = {}, st
   });
 }
 
-describe('bundle', () => {
+describeWithTool('redis-server', 'bundle', () => {
   // Built into a temp dir and run from another one, so nothing resolves from the project.
   const buildDir = mkdtempSync(path.join(tmpdir(), 'autoscaler-build-'));
   const runDir = mkdtempSync(path.join(tmpdir(), 'autoscaler-run-'));
   const bundle = path.join(runDir, 'autoscaler.js');
+  let redis: RedisServer;
+  let environmentSerial = 0;
 
   beforeAll(async () => {
-    await bundleAutoscaler(path.join(buildDir, 'autoscaler.js'));
+    [redis] = await Promise.all([startRedis(), bundleAutoscaler(path.join(buildDir, 'autoscaler.js'))]);
     copyFileSync(path.join(buildDir, 'autoscaler.js'), bundle);
   }, 60_000);
 
-  afterAll(() => {
+  afterAll(async () => {
+    await redis?.stop();
     rmSync(buildDir, { recursive: true, force: true });
     rmSync(runDir, { recursive: true, force: true });
   });
+
+  /** The World's inventory with the real Redis as coordination store, each test in an environment of its own. */
+  function writeInventory(world: World): { file: string; environment: string } {
+    const environment = `bundle${++environmentSerial}`;
+    const file = path.join(runDir, 'inventory.json');
+    writeFileSync(file, JSON.stringify({ ...world.inventory(), environment, coordination: { redis: redis.address } }));
+    return { file, environment };
+  }
+
+  /** The World on loopback, its inventory, and another client of the same Redis store, for one test; closed after it. */
+  async function withWorld(
+    options: ConstructorParameters<typeof World>[0],
+    body: (world: World, file: string, store: RedisCoordinationStore) => Promise<void>,
+  ): Promise<void> {
+    const world = new World(options);
+    const close = await world.serveOnLoopback();
+    const { file, environment } = writeInventory(world);
+    const store = new RedisCoordinationStore({ ...redis.address, environment });
+    try {
+      world.now = new Date();
+      world.advance(0);
+      await body(world, file, store);
+    } finally {
+      await store.close();
+      await close();
+    }
+  }
 
   it('is one self-contained file', () => {
     expect(readdirSync(buildDir)).toEqual(['autoscaler.js']);
@@ -84,8 +119,8 @@ describe('bundle', () => {
     expect(broken.status).toBe(1);
     expect(broken.stderr).toMatch(/broken\.json: \d+ problems\n {2}datacenterId: /);
     expect(broken.stderr).not.toMatch(/\n\s+at /);
-    writeFileSync(path.join(runDir, 'inventory.json'), JSON.stringify(new World({ servers: 1, minRunning: 1 }).inventory()));
-    const tokenless = await runNode(bundle, ['tick', '--inventory', path.join(runDir, 'inventory.json')]);
+    const { file } = writeInventory(new World({ servers: 1, minRunning: 1 }));
+    const tokenless = await runNode(bundle, ['tick', '--inventory', file]);
     expect(tokenless.status).toBe(1);
     expect(tokenless.stderr).toContain('IONOS_TOKEN: must be set');
   });
@@ -97,8 +132,8 @@ describe('bundle', () => {
     try {
       world.now = new Date();
       world.advance(0);
-      writeFileSync(path.join(runDir, 'inventory.json'), JSON.stringify(world.inventory()));
-      const run = await runNode(bundle, ['tick', '--dry-run', '--inventory', path.join(runDir, 'inventory.json')], { IONOS_TOKEN });
+      const { file } = writeInventory(world);
+      const run = await runNode(bundle, ['tick', '--dry-run', '--inventory', file], { IONOS_TOKEN });
       expect(run.status).toBe(0);
       // Logs on stderr, one JSON object per line; the result alone on stdout.
       const logLines = run.stderr.trim().split('\n').map((line) => JSON.parse(line) as { event?: string; dryRun?: boolean });
@@ -126,8 +161,8 @@ describe('bundle', () => {
     world.scalelite.servers.delete(entry.id);
     const close = await world.serveOnLoopback();
     try {
-      writeFileSync(path.join(runDir, 'inventory.json'), JSON.stringify(world.inventory()));
-      const args = ['register', '--inventory', path.join(runDir, 'inventory.json')];
+      const { file } = writeInventory(world);
+      const args = ['register', '--inventory', file];
       const planned = await runNode(bundle, [...args, '--dry-run'], { IONOS_TOKEN });
       expect(planned.status).toBe(0);
       expect(JSON.parse(planned.stdout)).toMatchObject({ registration: [{ step: { kind: 'add', server: 'example-bbb-02' }, status: 'planned' }], errors: [] });
@@ -147,9 +182,9 @@ describe('bundle', () => {
     try {
       world.now = new Date();
       world.advance(0);
-      writeFileSync(path.join(runDir, 'inventory.json'), JSON.stringify(world.inventory()));
+      const { file } = writeInventory(world);
       writeFileSync(path.join(runDir, 'hold'), '# rebuild\nexample-bbb-01\nexample-bbb-9\n');
-      const args = ['status', '--inventory', path.join(runDir, 'inventory.json')];
+      const args = ['status', '--inventory', file];
       const run = await runNode(bundle, [...args, '--hold', path.join(runDir, 'hold')], { IONOS_TOKEN });
       expect(run.status).toBe(0);
       const lines = run.stdout.split('\n').map((line) => line.split(/\s{2,}/));
@@ -157,6 +192,7 @@ describe('bundle', () => {
       expect(lines[1]).toEqual(['example-bbb-01', 'running', 'enabled', '0', '0', '0', 'yes']);
       expect(lines[2]).toEqual(['example-bbb-02', 'stopped', 'disabled (offline)', '?', '?', '?', 'no']);
       expect(run.stdout).toContain(`note: ${path.join(runDir, 'hold')}: example-bbb-9 is not an inventory server, ignored`);
+      expect(run.stdout).toContain('note: lease: free');
       // Read-only.
       expect(world.ionos.calls.filter((call) => call.action !== 'list')).toEqual([]);
       expect(world.scalelite.calls.filter((call) => call.action !== 'getServers')).toEqual([]);
@@ -169,31 +205,69 @@ describe('bundle', () => {
     }
   }, 30_000);
 
-  it('serves metrics and health, and exits cleanly on SIGTERM', async () => {
-    const world = new World({ servers: 2, minRunning: 1, running: 1 });
-    const close = await world.serveOnLoopback();
-    try {
-      world.now = new Date();
-      world.advance(0);
-      writeFileSync(path.join(runDir, 'inventory.json'), JSON.stringify(world.inventory()));
+  it('serves metrics and health once it holds the lease, waiting while another autoscaler does, and exits cleanly on SIGTERM', async () => {
+    await withWorld({ servers: 2, minRunning: 1, running: 1 }, async (_world, file, other) => {
+      // Another autoscaler holds the lease, and crashes: its lease runs out in Redis.
+      expect(await other.acquire('other-host:1:serve', 2_000)).toMatchObject({ acquired: true });
       const port = await freePort();
       let child: ChildProcess | undefined;
-      const finished = runNode(bundle, ['serve', '--host', '127.0.0.1', '--port', String(port), '--inventory', path.join(runDir, 'inventory.json')], { IONOS_TOKEN }, (c) => (child = c));
-      const deadline = Date.now() + 15_000;
-      let healthy = false;
-      while (!healthy && Date.now() < deadline) {
-        healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
-        if (!healthy) await new Promise((resolve) => setTimeout(resolve, 100));
+      const finished = runNode(bundle, ['serve', '--host', '127.0.0.1', '--port', String(port), '--inventory', file], { IONOS_TOKEN }, (c) => (child = c));
+      // A tick succeeds once the other lease has run out and serve took it.
+      const deadline = Date.now() + 20_000;
+      let ticked = false;
+      while (!ticked && Date.now() < deadline) {
+        ticked = await fetch(`http://127.0.0.1:${port}/metrics`).then(async (r) => /^bbb_autoscaler_last_success_timestamp_seconds [1-9]/m.test(await r.text()), () => false);
+        if (!ticked) await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      expect(healthy).toBe(true);
-      expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toMatch(/^bbb_autoscaler_last_success_timestamp_seconds \d/m);
+      expect(ticked).toBe(true);
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      expect(await other.holder()).toMatchObject({ holder: expect.stringMatching(/:serve$/) });
       child?.kill('SIGTERM');
       const run = await finished;
       expect(run.status).toBe(0);
-      const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { event?: string; msg?: string });
+      const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { event?: string; msg?: string; holder?: string });
+      expect(events).toContainEqual(expect.objectContaining({ event: 'lease', holder: 'other-host:1:serve', msg: expect.stringMatching(/^waiting: another autoscaler holds the lease \(other-host:1:serve\)/) }));
+      expect(events).toContainEqual(expect.objectContaining({ event: 'lease', msg: 'holds the lease: acting' }));
       expect(events.at(-1)).toMatchObject({ event: 'serve', msg: 'stopped' });
-    } finally {
-      await close();
-    }
+      // It gave the lease back on its way out.
+      expect(await other.holder()).toBeUndefined();
+    });
+  }, 40_000);
+
+  it('exits 3 naming the holder when an acting command finds the lease taken; a dry run needs none', async () => {
+    await withWorld({ servers: 2, minRunning: 1, running: 1 }, async (world, file, other) => {
+      await other.acquire('monitoring-vm:7:serve', 60_000);
+      const refused = await runNode(bundle, ['tick', '--inventory', file], { IONOS_TOKEN });
+      expect(refused.status).toBe(3);
+      expect(refused.stderr).toMatch(/^another autoscaler holds the lease \(monitoring-vm:7:serve\) for (59|60) s more; it acts, this one does not\n$/);
+      const register = await runNode(bundle, ['register', '--inventory', file], { IONOS_TOKEN });
+      expect(register.status).toBe(3);
+      const dryRun = await runNode(bundle, ['tick', '--dry-run', '--inventory', file], { IONOS_TOKEN });
+      expect(dryRun.status).toBe(0);
+      expect(world.ionos.calls.filter((call) => call.action !== 'list')).toEqual([]);
+    });
+  }, 30_000);
+
+  it('exports the Lambda-style handler, which takes the lease to act and gives it back', async () => {
+    await withWorld({ servers: 3, minRunning: 2, running: 1 }, async (world, file, store) => {
+      const call = path.join(runDir, 'call-handler.js');
+      writeFileSync(
+        call,
+        "require('./autoscaler.js').handler(JSON.parse(process.argv[2])).then((result) => console.log(JSON.stringify(result)), (error) => { console.error(`${error.name}: ${error.message}`); process.exitCode = 1; });\n",
+      );
+      const env = { IONOS_TOKEN, INVENTORY_PATH: file, HOLD_PATH: path.join(runDir, 'no-hold'), LOG_LEVEL: 'silent' };
+      const planned = await runNode(call, [JSON.stringify({ dryRun: true })], env);
+      expect(planned.stderr).toBe('');
+      expect(JSON.parse(planned.stdout)).toMatchObject({ dryRun: true, actions: [{ step: { kind: 'start', server: 'example-bbb-02' }, status: 'planned' }] });
+      const acted = await runNode(call, ['{}'], env);
+      expect(JSON.parse(acted.stdout)).toMatchObject({ dryRun: false, actions: [{ step: { kind: 'start', server: 'example-bbb-02' }, status: 'done' }] });
+      expect(world.ionos.calls.filter((c) => c.action === 'start')).toHaveLength(1);
+      expect(await store.holder()).toBeUndefined();
+
+      await store.acquire('someone-else', 60_000);
+      const refused = await runNode(call, ['{}'], env);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toMatch(/^LeaseHeldError: another autoscaler holds the lease \(someone-else\)/);
+    });
   }, 30_000);
 });

@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { PrometheusClient } from '../../functions/autoscaler/clients/prometheus';
 import { describeWithTool } from '../support/tools';
 import { FakeExporters } from './fakes/exporter';
 import { type LoopbackServer, serveOnLoopback } from './fakes/transport';
@@ -124,11 +125,15 @@ ${targets}
 
   it('reads load, freshness, recording backlog and boot times from Prometheus and starts a server', async () => {
     world.now = new Date();
-    const inventory = { ...world.inventory(), prometheusUrl };
+    const base = world.inventory();
+    // The learned timetable asks for the same weekday two weeks back; this Prometheus has no such past.
+    const inventory = { ...base, prometheusUrl, policy: { ...base.policy, autoscaler: { ...base.policy.autoscaler, historyWeeks: 2 } } };
     const result = await tick(world, { inventory, fetch: (input, init) => fetch(input, init) });
 
     expect(result.errors).toEqual([]);
     expect(result.observation.fleet).toMatchObject({ load: 288, peakLoad: 288, metricsFresh: true });
+    expect(result.observation.fleet.history?.dayPeaks).toEqual([undefined, undefined]);
+    expect(result.observation.fleet.history?.weeks.map((week) => week.every(Number.isNaN))).toEqual([true, true]);
     const [first, second, third] = result.observation.servers;
     expect(first.recordings).toEqual({ known: true, busy: 0 });
     expect(first.bootedAt).toEqual(world.ionos.servers.get(ionosId(1))?.bootedAt);
@@ -140,5 +145,12 @@ ${targets}
     expect(result.decision.actions).toContainEqual(expect.objectContaining({ kind: 'start', server: 'example-bbb-03' }));
     expect(result.actions).toContainEqual(expect.objectContaining({ step: expect.objectContaining({ kind: 'start' }), status: 'done' }));
     expect(world.ionos.pendingActions(ionosId(3))).toEqual(['start']);
+  }, 30_000);
+
+  it('answers the learned timetable\u2019s range query one value a minute', async () => {
+    const client = new PrometheusClient(prometheusUrl);
+    const [series] = await client.queryRange('bbb:load:total', new Date(Date.now() - 120_000), 2);
+    expect(series.values).toHaveLength(3);
+    expect(series.values.at(-1)).toBe(288);
   }, 30_000);
 });

@@ -1,12 +1,19 @@
 /**
  * Randomized fault injection (fast-check): API errors, 429s, timeouts, lost answers,
- * stale or missing metrics, crashes between any two API calls and meetings that start
- * while servers drain, against an IONOS that carries out starts, stops and resizes
- * asynchronously (BUSY for at least the next tick). Safety is checked at the moment each
- * state-changing call is made; liveness by letting the faults clear and requiring a
+ * stale or missing metrics, crashes between any two calls and meetings that start while
+ * servers drain, against an IONOS that carries out starts, stops and resizes
+ * asynchronously (BUSY for at least the next tick), a coordination store and a platform
+ * agent that fail the same ways, guests whose shutdown hangs and servers without the
+ * agent's channel. Safety is checked at the moment each state-changing call is made: only
+ * the lease's holder changes anything, a guest is told to power off only drained, out of
+ * rotation and not needed, and IONOS powers a VM off by force only after its guest had
+ * shutdownTimeoutMinutes to do so. Liveness by letting the faults clear and requiring a
  * calm, correct state: a tick in which nothing fails, IONOS has no request left to carry
- * out, and neither the registration nor the policy proposes anything (an action the
- * executor would refuse every tick would show here).
+ * out, no guest is still shutting down or held while off, no power-off record is left,
+ * and neither the registration nor the policy proposes anything (an action the executor
+ * would refuse every tick would show here); and no meeting lost on the way.
+ * Two autoscalers run in the last part: one ticks while the other is mid-tick, stalls
+ * longer than its lease, or died holding it, while the store's and their own clocks jump.
  * A failure prints fast-check's seed and path; FAULTS_SEED=<seed> replays a run or
  * explores another one.
  */
@@ -14,10 +21,14 @@ import fc from 'fast-check';
 import { normalizeUrl } from '../../functions/autoscaler/inventory';
 import { scheduledMinimum, settingsFromInventoryPolicy } from '../../functions/autoscaler/policy';
 import type { Fetch } from '../../functions/autoscaler/clients/http';
+import type { PowerAgent } from '../../functions/autoscaler/clients/power-agent';
+import type { CoordinationStore } from '../../functions/autoscaler/coordination';
+import { isServiceError } from '../../functions/autoscaler/errors';
 import type { TickResult } from '../../functions/autoscaler/handler';
 import type { HoldList } from '../../functions/autoscaler/hold';
+import { holderName, LeaseHeldError, LeaseLostError } from '../../functions/autoscaler/lease';
 import { type FaultRates, seededRandom } from './fakes/transport';
-import { type MetricsHealth, World, bbbSecret, ionosId, serverName } from './fakes/world';
+import { LEASE_SECONDS, type MetricsHealth, World, bbbSecret, ionosId, privateIp, serverName } from './fakes/world';
 import { tick } from './support';
 
 class SimulatedCrash extends Error {
@@ -45,6 +56,11 @@ const chaosTick = fc.record({
   scalelite: fc.oneof(calm, rates),
   bbb: fc.oneof(calm, rates),
   prometheus: fc.oneof(calm, rates),
+  /** The coordination store (Redis) and the platform agent's SSH channel fail too. */
+  store: fc.oneof(calm, rates),
+  agent: fc.oneof(calm, rates),
+  /** Chance that a guest told to power off never gets there (a hung shutdown). */
+  hungShutdowns: chance(0.5),
   metrics: fc.constantFrom<MetricsHealth>('fresh', 'fresh', 'stale', 'missing'),
   /** Abort the tick after this many API calls: the process dies between two calls. */
   crashAfter: fc.option(fc.nat({ max: 40 }), { nil: undefined }),
@@ -70,12 +86,15 @@ const scenario = fc
     seed: fc.integer(),
     /** Servers (by number) an operator holds for the whole run; none in most scenarios. */
     held: fc.oneof({ arbitrary: fc.constant<number[]>([]), weight: 2 }, { arbitrary: fc.subarray([1, 2, 3, 4, 5], { maxLength: 2 }), weight: 1 }),
+    /** Servers (by number) set up before the platform agent's channel existed: they refuse its key. */
+    withoutChannel: fc.oneof({ arbitrary: fc.constant<number[]>([]), weight: 3 }, { arbitrary: fc.subarray([1, 2, 3, 4, 5], { maxLength: 2 }), weight: 1 }),
   })
   .map((s) => ({
     ...s,
     minRunning: Math.min(s.minRunning, s.servers),
     running: Math.min(s.running, s.servers),
     held: s.held.filter((index) => index <= s.servers),
+    withoutChannel: s.withoutChannel.filter((index) => index <= s.servers),
   }));
 
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
@@ -86,11 +105,27 @@ const SETTLE_TICKS = 16;
 interface Watch {
   readonly violations: string[];
   calls: number;
+  /** The process died: it gives nothing back (its lease runs out in the store). */
+  crashed: boolean;
 }
 
-/** Calm: nothing failed, IONOS is done, and neither the registration nor the policy proposes anything. */
+const newWatch = (): Watch => ({ violations: [], calls: 0, crashed: false });
+
+/**
+ * Calm: nothing failed, IONOS is done, neither the registration nor the policy proposes
+ * anything, and every stop went all the way: no guest still shutting down, none that is
+ * off while IONOS still bills it, no power-off record left in the store.
+ */
 function isCalm(result: TickResult, world: World): boolean {
-  return result.errors.length === 0 && result.registration.length === 0 && result.decision.actions.length === 0 && !world.ionos.hasPendingRequests();
+  return (
+    result.errors.length === 0 &&
+    result.registration.length === 0 &&
+    result.decision.actions.length === 0 &&
+    !world.ionos.hasPendingRequests() &&
+    [...world.ionos.servers.values()].every((vm) => vm.guest !== 'poweringOff') &&
+    world.ionos.heldWhileOff().length === 0 &&
+    world.store.recordsNow().size === 0
+  );
 }
 
 function createWorld(s: Scenario): World {
@@ -113,6 +148,8 @@ function createWorld(s: Scenario): World {
     if (kind === 'case') entry.url = `${entry.url.replace('/bbb-', '/BBB-')}/`;
     if (kind === 'duplicate') world.scalelite.add({ ...entry, id: undefined, state: 'disabled', online: false, load: null });
   });
+  for (const index of s.withoutChannel) world.agent.withoutChannel.add(privateIp(index));
+  world.agent.random = seededRandom(s.seed + 1);
   for (let i = 0; i < s.initialMeetings; i++) {
     world.startMeeting({ participantCount: 20 + i, videoCount: i % 3, voiceParticipantCount: 10, recording: i % 2 === 0 });
   }
@@ -129,6 +166,95 @@ interface WatchOptions {
   readonly raceRate: number;
   readonly random: () => number;
   readonly hold?: HoldList;
+  /** Names this autoscaler (its lease holder) where two run. */
+  readonly command?: string;
+  /** Runs at every watched call, with its number: another autoscaler ticks, or time passes. */
+  readonly interleave?: (call: number) => Promise<void>;
+  /** The store's clock jumped: how long ago a guest was told to power off is the store's to say, and is not checked. */
+  readonly clockJumps?: boolean;
+  /** The tick's time from the coordination store, as deployed. */
+  readonly storeClock?: boolean;
+}
+
+/**
+ * Every watched call (HTTP, store, platform agent) may be where the process dies, a meeting
+ * races in, or another autoscaler runs. A pause goes before a read or a store call, not
+ * into a change in flight: the lease covers a change for IN_FLIGHT_MARGIN_MS after it left,
+ * more than any request may take (the HTTP timeout; the SSH command leaves once connected).
+ */
+async function checkpoint(world: World, watch: Watch, options: WatchOptions, change = false): Promise<void> {
+  watch.calls++;
+  if (options.crashAfter !== undefined && watch.calls > options.crashAfter) {
+    watch.crashed = true;
+    throw new SimulatedCrash('killed between two calls');
+  }
+  if (options.random() < options.raceRate) {
+    world.startMeeting({ participantCount: 5, videoCount: 1, voiceParticipantCount: 5, recording: options.random() < 0.5 });
+  }
+  if (!change) await options.interleave?.(watch.calls);
+}
+
+/** A state change is made only by the autoscaler the store has as the lease's holder right then. */
+function checkHolder(world: World, watch: Watch, options: WatchOptions, what: string): void {
+  const expected = holderName(options.command ?? 'tick');
+  const held = world.store.holderNow();
+  if (held?.holder !== expected) watch.violations.push(`${what} by ${options.command ?? 'tick'} while ${held ? held.holder : 'nobody'} holds the lease`);
+}
+
+/** The coordination store as this autoscaler reaches it: a dead process gives its lease back to no one. */
+function watchingStore(world: World, watch: Watch, options: WatchOptions): CoordinationStore {
+  const store = world.store;
+  const checked =
+    <A extends unknown[], T>(call: (...args: A) => Promise<T>) =>
+    async (...args: A): Promise<T> => {
+      await checkpoint(world, watch, options);
+      return call(...args);
+    };
+  return {
+    acquire: checked((holder: string, ttlMs: number) => store.acquire(holder, ttlMs)),
+    renew: checked((token: number, ttlMs: number) => store.renew(token, ttlMs)),
+    holder: checked(() => store.holder()),
+    time: checked(() => store.time()),
+    powerOffs: checked(() => store.powerOffs()),
+    recordPowerOff: checked((token: number, server: string) => store.recordPowerOff(token, server)),
+    clearPowerOff: checked((token: number, server: string) => store.clearPowerOff(token, server)),
+    release: async (token: number) => {
+      if (!watch.crashed) await store.release(token);
+    },
+    close: async () => undefined,
+  };
+}
+
+/** Guests up in the pool (running and not shutting down). */
+function guestsUp(world: World): number {
+  return world.inventory().servers.filter((server) => world.ionos.guestUp(server.ionosServerId)).length;
+}
+
+/** The platform agent as this autoscaler reaches it: a guest is told to power off only when drained, out of rotation and not needed. */
+function watchingAgent(world: World, watch: Watch, options: WatchOptions): PowerAgent {
+  const inventory = world.inventory();
+  const settings = settingsFromInventoryPolicy(inventory.policy);
+  const minimum = () => Math.min(settings.poolSize, Math.max(settings.minRunning, scheduledMinimum(world.now, settings)));
+  return {
+    send: async (host, verb) => {
+      await checkpoint(world, watch, options, true);
+      const index = inventory.servers.findIndex((server) => server.privateIp === host) + 1;
+      if (index === 0) watch.violations.push(`${verb} sent to ${host}, outside the pool`);
+      if (index > 0 && world.ionos.guestUp(ionosId(index)) && !world.agent.withoutChannel.has(host)) {
+        const name = serverName(index);
+        checkHolder(world, watch, options, `${verb} ${name}`);
+        if (options.hold?.names.has(name)) watch.violations.push(`${verb} ${name}, held by the operator`);
+        const bbb = world.host(index);
+        if (bbb.meetings.length > 0) watch.violations.push(`${verb} ${name} with ${bbb.meetings.length} running meeting(s)`);
+        if (bbb.processingRecordings + bbb.queuedRecordings > 0) watch.violations.push(`${verb} ${name} with unfinished recordings`);
+        if (world.scalelite.byUrl(inventory.servers[index - 1].bbbApiUrl).some((entry) => entry.state === 'enabled')) {
+          watch.violations.push(`${verb} ${name} while Scalelite has it enabled`);
+        }
+        if (guestsUp(world) - 1 < minimum()) watch.violations.push(`${verb} ${name} leaves ${guestsUp(world) - 1} running, minimum ${minimum()}`);
+      }
+      return world.agent.send(host, verb);
+    },
+  };
 }
 
 /** Checks every state-changing request as it is made, then passes it on to the fakes. */
@@ -150,13 +276,10 @@ function watchingFetch(world: World, watch: Watch, options: WatchOptions): Fetch
   const heldUrls = new Set(held.map((server) => normalizeUrl(server.bbbApiUrl)));
 
   return async (input, init) => {
-    watch.calls++;
-    if (options.crashAfter !== undefined && watch.calls > options.crashAfter) throw new SimulatedCrash('killed between two API calls');
-    if (options.random() < options.raceRate) {
-      world.startMeeting({ participantCount: 5, videoCount: 1, voiceParticipantCount: 5, recording: options.random() < 0.5 });
-    }
+    await checkpoint(world, watch, options, (init.method ?? 'GET') !== 'GET');
     const url = new URL(input);
     const method = init.method ?? 'GET';
+    if (method !== 'GET' && url.origin !== world.origins.prometheus) checkHolder(world, watch, options, `${method} ${url.pathname}`);
     const ionos = /\/servers\/([^/]+)(?:\/(start|stop))?$/.exec(url.pathname);
     if (url.origin === world.origins.ionos && ionos && method !== 'GET') {
       const [, id, verb] = ionos;
@@ -168,7 +291,16 @@ function watchingFetch(world: World, watch: Watch, options: WatchOptions): Fetch
       if (verb === 'stop' && world.ionos.isBusy(id)) {
         watch.violations.push(`stop ${serverName(index)} while IONOS still carries out ${world.ionos.pendingActions(id).join(', ') || 'a request'}`);
       }
-      if (verb === 'stop' && host) {
+      // IONOS' stop of a VM still on is a forced power-off: only for a server without the
+      // channel, or a guest told to power off shutdownTimeoutMinutes ago that did not.
+      const vmNow = world.ionos.servers.get(id);
+      if (verb === 'stop' && host && vmNow?.vmState === 'RUNNING' && !world.agent.withoutChannel.has(privateIp(index)) && !options.clockJumps) {
+        const told = world.store.recordsNow().get(serverName(index));
+        const minutes = told === undefined ? undefined : (world.now.getTime() + world.storeSkewMs - told.getTime()) / 60_000;
+        if (minutes === undefined) watch.violations.push(`forced stop of ${serverName(index)}, whose guest was never told to power off`);
+        else if (minutes < settings.shutdownTimeoutMinutes) watch.violations.push(`forced stop of ${serverName(index)} ${minutes.toFixed(1)} min after its guest was told to power off`);
+      }
+      if (verb === 'stop' && host && world.ionos.guestUp(id)) {
         if (host.meetings.length > 0) watch.violations.push(`stop ${serverName(index)} with ${host.meetings.length} running meeting(s)`);
         if (host.processingRecordings + host.queuedRecordings > 0) watch.violations.push(`stop ${serverName(index)} with unfinished recordings`);
         if (world.ionos.runsOrStarts(id) && runningPool() - 1 < minimum()) {
@@ -213,7 +345,7 @@ function watchingFetch(world: World, watch: Watch, options: WatchOptions): Fetch
   };
 }
 
-function applyEvents(world: World, step: Scenario['chaos'][number]): void {
+function applyEvents(world: World, step: Pick<Scenario['chaos'][number], 'newMeetings' | 'endedMeetings'>): void {
   for (const meeting of step.newMeetings) {
     world.startMeeting({ participantCount: meeting.participants, videoCount: meeting.webcams, voiceParticipantCount: meeting.participants, recording: meeting.recording });
   }
@@ -223,19 +355,40 @@ function applyEvents(world: World, step: Scenario['chaos'][number]): void {
   }
 }
 
-async function runTickWatched(world: World, watch: Watch, options: WatchOptions): Promise<TickResult | 'crashed'> {
+type Outcome = TickResult | 'crashed' | 'held' | 'lost' | 'failed';
+
+/**
+ * One tick of one autoscaler with every call watched. Besides a result: it died
+ * (`crashed`), another autoscaler holds the lease (`held`: it acts on nothing), it lost
+ * the lease midway (`lost`: it stopped before its next change), or the store failed while
+ * it took or renewed the lease (`failed`).
+ */
+async function runTickWatched(world: World, watch: Watch, options: WatchOptions): Promise<Outcome> {
   watch.calls = 0;
+  watch.crashed = false;
   try {
-    return await tick(world, { fetch: watchingFetch(world, watch, options), hold: options.hold });
+    return await tick(world, {
+      fetch: watchingFetch(world, watch, options),
+      coordination: watchingStore(world, watch, options),
+      powerAgent: watchingAgent(world, watch, options),
+      hold: options.hold,
+      command: options.command,
+      storeClock: options.storeClock,
+    });
   } catch (error) {
     if (error instanceof SimulatedCrash) return 'crashed';
+    if (error instanceof LeaseHeldError) return 'held';
+    if (error instanceof LeaseLostError) return 'lost';
+    if (isServiceError(error) && error.service === 'redis') return 'failed';
     throw error;
   }
 }
 
+const acted = (outcome: Outcome): outcome is TickResult => typeof outcome !== 'string';
+
 async function play(s: Scenario): Promise<void> {
   const world = createWorld(s);
-  const watch: Watch = { violations: [], calls: 0 };
+  const watch = newWatch();
   const random = seededRandom(s.seed);
   const hold = holdOf(s);
 
@@ -244,6 +397,9 @@ async function play(s: Scenario): Promise<void> {
     world.scalelite.faults.setRates(step.scalelite, random() * 2 ** 31);
     world.bbb.faults.setRates(step.bbb, random() * 2 ** 31);
     world.prometheus.faults.setRates(step.prometheus, random() * 2 ** 31);
+    world.store.faults.setRates(step.store, random() * 2 ** 31);
+    world.agent.faults.setRates(step.agent, random() * 2 ** 31);
+    world.agent.hangRate = step.hungShutdowns;
     world.metrics = step.metrics;
     applyEvents(world, step);
     await runTickWatched(world, watch, { crashAfter: step.crashAfter, raceRate: step.raceRate, random, hold });
@@ -251,7 +407,7 @@ async function play(s: Scenario): Promise<void> {
     world.advanceRecordings();
   }
 
-  for (const fake of [world.ionos, world.scalelite, world.bbb, world.prometheus]) fake.faults.clear();
+  for (const fake of [world.ionos, world.scalelite, world.bbb, world.prometheus, world.store, world.agent]) fake.faults.clear();
   world.metrics = 'fresh';
   let settled: TickResult | undefined;
   let last: TickResult | undefined;
@@ -260,14 +416,20 @@ async function play(s: Scenario): Promise<void> {
     world.advanceRecordings();
     const result = await runTickWatched(world, watch, { raceRate: 0, random, hold });
     if (result === 'crashed') throw new Error('a calm tick crashed');
+    // A crashed tick's lease runs out in the store; meanwhile the next ones wait.
+    if (!acted(result)) continue;
     last = result;
     if (isCalm(result, world)) settled = result;
   }
 
   expect(watch.violations).toEqual([]);
+  expect(world.meetingsLost).toBe(0);
   if (!settled) {
     const still = [
       ...[...world.ionos.servers.values()].filter((vm) => world.ionos.isBusy(vm.id)).map((vm) => `IONOS still carries out ${world.ionos.pendingActions(vm.id).join(', ')} on ${vm.name}`),
+      ...[...world.ionos.servers.values()].filter((vm) => vm.guest === 'poweringOff').map((vm) => `${vm.name}: its guest still shuts down`),
+      ...world.ionos.heldWhileOff().map((vm) => `${vm.name}: off, but IONOS still holds it`),
+      ...[...world.store.recordsNow().keys()].map((name) => `${name}: a power-off record is left in the store`),
       ...(last?.errors.map((e) => `error ${e.source} ${e.server ?? ''}: ${e.message}`) ?? []),
       ...(last?.registration.map((o) => `registration ${o.step.kind} ${o.step.server} ${o.status} ${o.detail ?? ''}`) ?? []),
       ...(last?.actions.map((o) => `${o.step.kind} ${o.step.server} ${o.status} ${o.detail ?? ''} (${o.step.reason})`) ?? []),
@@ -275,6 +437,11 @@ async function play(s: Scenario): Promise<void> {
     throw new Error(`no calm tick within ${SETTLE_TICKS} ticks after the faults cleared; the last one still had:\n${still.join('\n')}`);
   }
 
+  expectSettled(world, hold);
+}
+
+/** A settled platform: the minimum runs, one entry per server in Scalelite with its secret, stopped servers disabled. */
+function expectSettled(world: World, hold: HoldList): void {
   const inventory = world.inventory();
   const settings = settingsFromInventoryPolicy(inventory.policy);
   // Held servers count for nothing: the others make up the minimum as far as they can.
@@ -321,7 +488,7 @@ async function settle(world: World, watch: Watch, random: () => number): Promise
     world.advance(60);
     const result = await runTickWatched(world, watch, { raceRate: 0, random });
     if (result === 'crashed') throw new Error('a calm tick crashed');
-    if (isCalm(result, world)) return;
+    if (acted(result) && isCalm(result, world)) return;
   }
   throw new Error(`no calm tick within ${SETTLE_TICKS} ticks`);
 }
@@ -341,12 +508,13 @@ describe('crash between two API calls', () => {
       chaos: [],
       seed: 7,
       held: [],
+      withoutChannel: [],
     });
 
   it('ends in the same state as an uncrashed run, wherever the crash hits', async () => {
     const random = seededRandom(7);
     const reference = setup();
-    const referenceWatch: Watch = { violations: [], calls: 0 };
+    const referenceWatch = newWatch();
     const first = await runTickWatched(reference, referenceWatch, { raceRate: 0, random });
     expect(first).not.toBe('crashed');
     const callsInFirstTick = referenceWatch.calls;
@@ -356,7 +524,7 @@ describe('crash between two API calls', () => {
 
     for (let k = 0; k < callsInFirstTick; k++) {
       const world = setup();
-      const watch: Watch = { violations: [], calls: 0 };
+      const watch = newWatch();
       await expect(runTickWatched(world, watch, { crashAfter: k, raceRate: 0, random })).resolves.toBe('crashed');
       await settle(world, watch, random);
       expect({ k, violations: watch.violations, state: signature(world) }).toEqual({ k, violations: [], state: expected });
@@ -371,5 +539,134 @@ describe('fault injection', () => {
     // A fixed default keeps CI repeatable; FAULTS_SEED=<n> explores (or replays) other runs.
     const seed = Number(process.env.FAULTS_SEED ?? DEFAULT_SEED);
     await fc.assert(fc.asyncProperty(scenario, play), { numRuns: 1000, seed, endOnFailure: true });
+  }, 600_000);
+});
+
+/** One tick of the duel: which autoscaler ticks, what the clocks do, what users do. */
+const duelTick = fc.record({
+  /** `both`: b ticks while a is at its call number `at`; with `pause`, a stalls there longer than the lease first. */
+  who: fc.constantFrom<'a' | 'b' | 'both'>('a', 'b', 'both', 'both'),
+  at: fc.integer({ min: 1, max: 30 }),
+  pause: fc.boolean(),
+  /** a dies at this call (its lease runs out in the store). */
+  crashA: fc.option(fc.nat({ max: 30 }), { nil: undefined }),
+  /** The store's clock jumps, in minutes, either way (its host's clock was set). */
+  storeJump: fc.option(fc.integer({ min: -240, max: 240 }), { nil: undefined }),
+  /** The autoscalers' own wall clock jumps too (the lease runs on the monotonic clock). */
+  localJump: fc.option(fc.integer({ min: -240, max: 240 }), { nil: undefined }),
+  newMeetings: fc.array(fc.record({ participants: fc.integer({ min: 1, max: 80 }), webcams: fc.nat({ max: 6 }), recording: fc.boolean() }), { maxLength: 5 }),
+  endedMeetings: fc.nat({ max: 3 }),
+  raceRate: chance(0.15),
+  minutes: fc.integer({ min: 1, max: 3 }),
+});
+
+const duel = fc
+  .record({
+    servers: fc.integer({ min: 2, max: 5 }),
+    minRunning: fc.nat({ max: 3 }),
+    running: fc.nat({ max: 5 }),
+    cooldownMinutes: fc.integer({ min: 1, max: 4 }),
+    initialMeetings: fc.nat({ max: 8 }),
+    hungShutdowns: chance(0.5),
+    ticks: fc.array(duelTick, { minLength: 3, maxLength: 8 }),
+    seed: fc.integer(),
+  })
+  .map((d) => ({ ...d, minRunning: Math.min(d.minRunning, d.servers), running: Math.min(d.running, d.servers) }));
+
+type Duel = typeof duel extends fc.Arbitrary<infer T> ? T : never;
+
+/** Only Date is faked (the wall clock jumps); timers, microtasks and the monotonic clock run for real. */
+const DATE_ONLY: Parameters<typeof jest.useFakeTimers>[0] = {
+  doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame', 'cancelAnimationFrame', 'requestIdleCallback', 'cancelIdleCallback', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+};
+
+async function playDuel(d: Duel): Promise<void> {
+  const world = createWorld({
+    servers: d.servers,
+    minRunning: d.minRunning,
+    running: d.running,
+    cooldownMinutes: d.cooldownMinutes,
+    verticalEnabled: false,
+    scheduleMinimum: undefined,
+    drift: [],
+    initialMeetings: d.initialMeetings,
+    chaos: [],
+    seed: d.seed,
+    held: [],
+    withoutChannel: [],
+  });
+  world.agent.hangRate = d.hungShutdowns;
+  const random = seededRandom(d.seed);
+  const watch = { a: newWatch(), b: newWatch() };
+  let localSkewMs = 0;
+  /** How far the store's clock went back in all: a dead holder's lease outlives its time by as much. */
+  let backwardMs = 0;
+  const base = { random, storeClock: true, clockJumps: true } as const;
+  const tickB = (raceRate: number) => runTickWatched(world, watch.b, { ...base, command: 'tick-b', raceRate });
+  const outcomes: string[] = [];
+
+  jest.useFakeTimers(DATE_ONLY);
+  try {
+    for (const step of d.ticks) {
+      if (step.storeJump !== undefined) {
+        world.storeSkewMs += step.storeJump * 60_000;
+        backwardMs += Math.max(0, -step.storeJump * 60_000);
+      }
+      if (step.localJump !== undefined) localSkewMs += step.localJump * 60_000;
+      jest.setSystemTime(world.now.getTime() + localSkewMs);
+      applyEvents(world, step);
+      if (step.who === 'b') {
+        outcomes.push(`b ${describeOutcome(await tickB(step.raceRate))}`);
+      } else {
+        const interleave =
+          step.who === 'both'
+            ? async (call: number) => {
+                if (call !== step.at) return;
+                // a stalls (a pause of the process, a slow store) for longer than its lease.
+                if (step.pause) world.advance(LEASE_SECONDS + 30);
+                outcomes.push(`b ${describeOutcome(await tickB(step.raceRate))} during a`);
+              }
+            : undefined;
+        const a = await runTickWatched(world, watch.a, { ...base, command: 'tick-a', raceRate: step.raceRate, crashAfter: step.crashA, interleave });
+        outcomes.push(`a ${describeOutcome(a)}`);
+      }
+      world.advance(60 * step.minutes);
+      world.advanceRecordings();
+    }
+
+    // A dead holder's lease runs out by the store's clock, within the lease and the store
+    // clock's backward jumps; then both tick, a then b, each minute, until one finds nothing to do.
+    const held = world.store.holderNow();
+    if (held) {
+      const waitMs = Math.max(0, held.expiresAt - (world.now.getTime() + world.storeSkewMs));
+      expect(waitMs).toBeLessThanOrEqual(LEASE_SECONDS * 1000 + backwardMs);
+      world.advance(waitMs / 1000);
+    }
+    let settled = false;
+    for (let i = 0; i < SETTLE_TICKS && !settled; i++) {
+      world.advance(60);
+      world.advanceRecordings();
+      jest.setSystemTime(world.now.getTime() + localSkewMs);
+      for (const who of ['a', 'b'] as const) {
+        const result = await runTickWatched(world, watch[who], { ...base, command: `tick-${who}`, raceRate: 0 });
+        if (acted(result) && isCalm(result, world)) settled = true;
+      }
+    }
+    expect({ violations: [...watch.a.violations, ...watch.b.violations], meetingsLost: world.meetingsLost }).toEqual({ violations: [], meetingsLost: 0 });
+    if (!settled) throw new Error(`no calm tick within ${SETTLE_TICKS} ticks after: ${outcomes.join(', ')}`);
+    expectSettled(world, { source: 'hold', names: new Set() });
+  } finally {
+    jest.useRealTimers();
+  }
+}
+
+function describeOutcome(outcome: Outcome): string {
+  return typeof outcome === 'string' ? outcome : `acted (${outcome.actions.filter((action) => action.status === 'done').length} done)`;
+}
+
+describe('two autoscalers and jumping clocks', () => {
+  it('lose no meeting and act one at a time when a second instance overlaps, a holder stalls or dies, and clocks jump either way', async () => {
+    const seed = Number(process.env.FAULTS_SEED ?? DEFAULT_SEED);
+    await fc.assert(fc.asyncProperty(duel, playDuel), { numRuns: 300, seed, endOnFailure: true });
   }, 600_000);
 });

@@ -1,14 +1,14 @@
 /**
  * The handler against the simulated platform (in-process fakes with the real APIs'
- * shapes): scale-out, boot and enable, the drain sequence, dry runs, guards and logs.
+ * shapes): scale-out, boot and enable, the drain and the gentle stop, dry runs, guards
+ * and logs.
  */
 import { executeActions } from '../../functions/autoscaler/execute';
-import { createClients } from '../../functions/autoscaler/handler';
 import { AutoscalerMetrics } from '../../functions/autoscaler/metrics';
 import { observe, readState } from '../../functions/autoscaler/observe';
-import type { Decision } from '../../functions/autoscaler/policy';
-import { IONOS_TOKEN, SCALELITE_SECRET, World, bbbSecret, ionosId } from './fakes/world';
-import { captureLog, fastHttp, tick } from './support';
+import { settingsFromInventoryPolicy, type Decision } from '../../functions/autoscaler/policy';
+import { IONOS_TOKEN, SCALELITE_SECRET, World, bbbSecret, ionosId, privateIp } from './fakes/world';
+import { captureLog, tick, worldSession } from './support';
 
 const classroom = { participantCount: 25, videoCount: 1, voiceParticipantCount: 20, recording: false };
 
@@ -61,7 +61,7 @@ describe('handler', () => {
     expect(world.scalelite.byUrl(world.inventory().servers[1].bbbApiUrl)[0].state).toBe('enabled');
   });
 
-  it('drains before stopping: cordon, wait for meetings and recordings, stop, then disable', async () => {
+  it('drains before stopping: cordon, wait for meetings and recordings, power the guest off, then the IONOS stop', async () => {
     const world = new World({ servers: 2, minRunning: 1, running: 2, cooldownMinutes: 1 });
     world.host(1).meetings.push({ meetingId: 'assembly', ...classroom, participantCount: 60 });
     world.host(2).meetings.push({ meetingId: 'tutoring', ...classroom, participantCount: 2, recording: true });
@@ -77,7 +77,7 @@ describe('handler', () => {
       for (const outcome of result.actions.filter((o) => o.status === 'done')) {
         log.push(`${step} ${outcome.step.kind} ${outcome.step.server}`);
         const host = world.hostOf(outcome.step.server);
-        if (outcome.step.kind === 'stop' && host && (host.meetings.length > 0 || host.processingRecordings + host.queuedRecordings > 0)) {
+        if (outcome.step.kind === 'powerOff' && host && (host.meetings.length > 0 || host.processingRecordings + host.queuedRecordings > 0)) {
           unsafeStops.push(outcome.step.server);
         }
       }
@@ -87,14 +87,19 @@ describe('handler', () => {
     expect(unsafeStops).toEqual([]);
     expect(fewestEnabled).toBeGreaterThanOrEqual(1);
     // Cordoned while its meeting still ran; the meeting ends at step 5 and leaves a raw
-    // recording (queued, then processing until step 6): the stop waits until a scrape
-    // after that (step 7) shows the backlog empty.
-    const [cordon, stop, ...rest] = log;
+    // recording (queued, then processing until step 6): the power-off waits until a scrape
+    // after that (step 7) shows the backlog empty. The guest is off by the next tick, and
+    // only then does IONOS stop it, which ends the billing; Scalelite's poller, which saw it
+    // go offline, leaves it cordoned, so it is disabled.
+    const [cordon, ...rest] = log;
     expect(cordon).toMatch(/^[0-4] cordon example-bbb-02$/);
-    expect(stop).toBe('7 stop example-bbb-02');
-    expect(rest).toEqual([]);
-    expect(world.ionos.isRunning(ionosId(2))).toBe(false);
+    expect(rest).toEqual(['7 powerOff example-bbb-02', '8 disable example-bbb-02', '8 stop example-bbb-02']);
+    expect(world.agent.calls).toEqual([{ host: privateIp(2), verb: 'poweroff' }]);
+    expect(world.ionos.forcedStops).toEqual([]);
+    expect(world.ionos.servers.get(ionosId(2))).toMatchObject({ vmState: 'SHUTOFF', allocated: false });
+    expect(world.store.recordsNow().size).toBe(0);
     expect(world.ionos.isRunning(ionosId(1))).toBe(true);
+    expect(world.meetingsLost).toBe(0);
     // Scalelite's poller disabled the cordoned server once its load reached zero.
     expect(world.scalelite.byUrl(world.inventory().servers[1].bbbApiUrl)[0].state).toBe('disabled');
   });
@@ -111,6 +116,8 @@ describe('handler', () => {
     expect(result.actions.length).toBeGreaterThan(0);
     expect(result.actions.every((o) => o.status === 'planned' || o.status === 'skipped')).toBe(true);
     expect(log.lines().some((line) => line.event === 'action' && line.dryRun === true)).toBe(true);
+    // A dry run takes no lease.
+    expect(world.store.calls.filter((call) => call === 'acquire')).toEqual([]);
   });
 
   it('observes and decides but acts on nothing while the inventory disables autoscaling', async () => {
@@ -141,34 +148,57 @@ describe('handler', () => {
     const world = new World({ servers: 1, minRunning: 1 });
     const inventory = world.inventory();
     const { runTick } = await import('../../functions/autoscaler/handler');
-    await expect(
-      runTick({ time: 'yesterday' }, { inventory, clients: createClients(inventory, IONOS_TOKEN, fastHttp(world.fetch())), logger: captureLog().logger }),
-    ).rejects.toThrow('event.time: must be an ISO 8601 time, got "yesterday"');
+    const { clients } = worldSession(world, { dryRun: true });
+    await expect(runTick({ time: 'yesterday', dryRun: true }, { inventory, clients, logger: captureLog().logger })).rejects.toThrow(
+      'event.time: must be an ISO 8601 time, got "yesterday"',
+    );
+  });
+
+  it('refuses to act without the lease', async () => {
+    const world = new World({ servers: 1, minRunning: 1 });
+    const inventory = world.inventory();
+    const { runTick } = await import('../../functions/autoscaler/handler');
+    const { clients } = worldSession(world);
+    await expect(runTick({}, { inventory, clients, logger: captureLog().logger })).rejects.toThrow(
+      'the lease was lost (a tick that acts needs the lease; none was given); stopped acting before the next change',
+    );
   });
 });
 
+/** Runs actions through the executor with the World's fakes, holding the lease as a tick does. */
+async function actionsOn(world: World) {
+  const inventory = world.inventory();
+  const session = worldSession(world);
+  await session.lease?.acquire();
+  const { clients, lease } = session;
+  const state = await readState(inventory, clients, world.now);
+  const observation = observe(inventory, state, world.now);
+  const settings = settingsFromInventoryPolicy(inventory.policy);
+  const run = async (actions: Decision['actions'], effectiveMinimum = 1) => {
+    const decision: Decision = { actions, load: 0, desiredCapacity: 0, desiredServers: 0, runningServers: 0, capacity: 0, effectiveMinimum, reasons: [] };
+    try {
+      return await executeActions(decision, observation, state, inventory, clients, { dryRun: false, logger: captureLog().logger, settings, lease });
+    } finally {
+      await session.close();
+    }
+  };
+  return { run, state, observation };
+}
+
+const start = (server: string) => ({ kind: 'start' as const, server, cores: 8, ramGb: 16, reason: 'test' });
+
 describe('action guards', () => {
-  async function setup(world: World) {
-    const inventory = world.inventory();
-    const clients = createClients(inventory, IONOS_TOKEN, fastHttp(world.fetch()));
-    const state = await readState(inventory, clients, world.now);
-    const observation = observe(inventory, state, world.now);
-    const run = (actions: Decision['actions'], effectiveMinimum = 1) => {
-      const decision: Decision = { actions, load: 0, desiredCapacity: 0, desiredServers: 0, runningServers: 0, capacity: 0, effectiveMinimum, reasons: [] };
-      return executeActions(decision, observation, state, inventory, clients, { dryRun: false, logger: captureLog().logger });
-    };
-    return { run, state, observation };
-  }
+  const setup = actionsOn;
 
   it('refuses to act on a server outside the pool', async () => {
     const world = new World({ servers: 2, minRunning: 1, running: 2 });
     const { run } = await setup(world);
-    const outcomes = await run([{ kind: 'stop', server: 'other-bbb-99', reason: 'test' }, { kind: 'start', server: 'example-scalelite-01', reason: 'test' }]);
+    const outcomes = await run([{ kind: 'powerOff', server: 'other-bbb-99', reason: 'test' }, start('example-scalelite-01')]);
     expect(outcomes.map((o) => o.status)).toEqual(['skipped', 'skipped']);
     expect(stateChanges(world)).toEqual([]);
   });
 
-  it('refuses to stop an enabled server or below the minimum, and to cordon the last enabled server', async () => {
+  it('refuses to power off an enabled server or below the minimum, and to cordon the last enabled server', async () => {
     const world = new World({ servers: 3, minRunning: 1, running: 3 });
     world.scalelite.byUrl(world.inventory().servers[2].bbbApiUrl)[0].state = 'cordoned';
     world.startMeeting(classroom);
@@ -176,23 +206,25 @@ describe('action guards', () => {
     const { run } = await setup(world);
     const outcomes = await run(
       [
-        { kind: 'stop', server: 'example-bbb-01', reason: 'test' },
-        { kind: 'stop', server: 'example-bbb-03', reason: 'test' },
+        { kind: 'powerOff', server: 'example-bbb-01', reason: 'test' },
+        { kind: 'powerOff', server: 'example-bbb-03', reason: 'test' },
         { kind: 'cordon', server: 'example-bbb-01', reason: 'test' },
         { kind: 'cordon', server: 'example-bbb-02', reason: 'test' },
       ],
       3,
     );
     expect(outcomes.map((o) => `${o.step.kind} ${o.step.server} ${o.status}: ${o.detail}`)).toEqual([
-      'stop example-bbb-01 skipped: still enabled in Scalelite (cordon first)',
-      'stop example-bbb-03 skipped: would leave fewer than 3 servers running',
+      'powerOff example-bbb-01 skipped: would leave fewer than 3 servers running',
+      'powerOff example-bbb-03 skipped: would leave fewer than 3 servers running',
       'cordon example-bbb-01 done: undefined',
       'cordon example-bbb-02 skipped: the last enabled server',
     ]);
     expect(stateChanges(world)).toEqual(['scalelite updateServer']);
+    const [enabled] = await (await setup(world)).run([{ kind: 'powerOff', server: 'example-bbb-02', reason: 'test' }]);
+    expect(enabled).toMatchObject({ status: 'skipped', detail: 'Scalelite still sends it meetings (cordon first)' });
   });
 
-  it('looks at getMeetings again right before a stop and keeps a server a meeting just reached', async () => {
+  it('looks at Scalelite and getMeetings again right before a power-off and keeps a server a meeting just reached', async () => {
     const world = new World({ servers: 2, minRunning: 1, running: 2 });
     const entry = world.scalelite.byUrl(world.inventory().servers[1].bbbApiUrl)[0];
     entry.state = 'cordoned';
@@ -200,9 +232,63 @@ describe('action guards', () => {
     const { run } = await setup(world);
     // Scalelite placed a meeting there just before the cordon took effect.
     world.host(2).meetings.push({ meetingId: 'late', ...classroom });
-    const [outcome] = await run([{ kind: 'stop', server: 'example-bbb-02', reason: 'test' }]);
+    const [outcome] = await run([{ kind: 'powerOff', server: 'example-bbb-02', reason: 'test' }]);
     expect(outcome).toMatchObject({ status: 'skipped', detail: '1 meeting(s) started since the tick began' });
+    expect(world.agent.calls).toEqual([]);
+
+    // Another hand enabled it again since the tick read Scalelite.
+    world.host(2).meetings.length = 0;
+    world.advance(60);
+    const again = await setup(world);
+    entry.state = 'enabled';
+    const [reenabled] = await again.run([{ kind: 'powerOff', server: 'example-bbb-02', reason: 'test' }]);
+    expect(reenabled).toMatchObject({ status: 'skipped', detail: 'Scalelite has it enabled again since the tick began' });
+    expect(world.agent.calls).toEqual([]);
     expect(world.ionos.isRunning(ionosId(2))).toBe(true);
+  });
+
+  it('cordons a standby server before it powers off, records the command first, and stops only a guest that was told to', async () => {
+    const world = new World({ servers: 2, minRunning: 1, running: 2 });
+    const entry = world.scalelite.byUrl(world.inventory().servers[1].bbbApiUrl)[0];
+    entry.state = 'disabled';
+    world.advance(60);
+    const early = await setup(world);
+    const [refused] = await early.run([{ kind: 'stop', server: 'example-bbb-02', reason: 'test' }]);
+    expect(refused).toMatchObject({ status: 'skipped', detail: 'its guest was not told to power off' });
+    const { run } = await setup(world);
+    const [outcome] = await run([{ kind: 'powerOff', server: 'example-bbb-02', reason: 'test' }]);
+    expect(outcome.status).toBe('done');
+    expect(entry.state).toBe('cordoned');
+    expect([...world.store.recordsNow().keys()]).toEqual(['example-bbb-02']);
+    expect(world.ionos.servers.get(ionosId(2))).toMatchObject({ vmState: 'RUNNING', guest: 'poweringOff' });
+    // Told a minute ago and not off yet: IONOS' stop would be a forced power-off.
+    const during = await setup(world);
+    const [tooEarly] = await during.run([{ kind: 'stop', server: 'example-bbb-02', reason: 'test' }]);
+    expect(tooEarly).toMatchObject({ status: 'skipped', detail: 'its guest was told to power off only 0 min ago' });
+    world.advance(60);
+    const off = await setup(world);
+    expect(off.observation.servers[1]).toMatchObject({ power: 'stopped', powerOffRequestedAt: expect.any(Date) });
+    const [released] = await off.run([{ kind: 'stop', server: 'example-bbb-02', reason: 'test' }]);
+    expect(released.status).toBe('done');
+    world.ionos.finishRequests();
+    expect(world.ionos.servers.get(ionosId(2))).toMatchObject({ vmState: 'SHUTOFF', allocated: false, publicIp: '198.51.100.2' });
+    expect(world.ionos.forcedStops).toEqual([]);
+    expect(world.store.recordsNow().size).toBe(0);
+  });
+
+  it('stops a server set up before the power-off channel existed through IONOS, as before', async () => {
+    const world = new World({ servers: 2, minRunning: 1, running: 2 });
+    world.agent.withoutChannel.add(privateIp(2));
+    world.scalelite.byUrl(world.inventory().servers[1].bbbApiUrl)[0].state = 'cordoned';
+    world.advance(60);
+    const { run } = await setup(world);
+    const [outcome] = await run([{ kind: 'powerOff', server: 'example-bbb-02', reason: 'test' }]);
+    expect(outcome).toMatchObject({
+      status: 'done',
+      detail: `ssh ${privateIp(2)}: the server does not accept the power-off key (set up before the channel existed): IONOS powered it off instead`,
+    });
+    expect(world.ionos.pendingActions(ionosId(2))).toEqual(['stop']);
+    expect(world.store.recordsNow().size).toBe(0);
   });
 
   /** Servers 2..4 grown to 16 cores; 2 enabled, 3 cordoned, 4 disabled by Scalelite's poller. */
@@ -222,7 +308,7 @@ describe('action guards', () => {
     const { run } = await setup(world);
     const outcomes = await run([toBase('example-bbb-02'), toBase('example-bbb-03'), toBase('example-bbb-04')]);
     expect(outcomes.map((o) => `${o.step.server} ${o.status}${o.detail ? `: ${o.detail}` : ''}`)).toEqual([
-      'example-bbb-02 skipped: shrinking a running server needs it cordoned or disabled first',
+      'example-bbb-02 skipped: Scalelite still sends it meetings (cordon first)',
       'example-bbb-03 done',
       'example-bbb-04 done',
     ]);
@@ -260,11 +346,11 @@ describe('action guards', () => {
     const world = grownFleet();
     world.advance(60);
     const { run } = await setup(world);
-    const stop = { kind: 'stop' as const, server: 'example-bbb-04', reason: 'test' };
+    const stop = { kind: 'powerOff' as const, server: 'example-bbb-04', reason: 'test' };
     const outcomes = await run([toBase('example-bbb-03'), stop], 3);
     expect(outcomes.map((o) => `${o.step.kind} ${o.step.server} ${o.status}${o.detail ? `: ${o.detail}` : ''}`)).toEqual([
       'resize example-bbb-03 done',
-      'stop example-bbb-04 skipped: would leave fewer than 3 servers running',
+      'powerOff example-bbb-04 skipped: would leave fewer than 3 servers running',
     ]);
     // Once the restart is over, the same stop keeps the minimum.
     world.ionos.finishRequests();
@@ -289,7 +375,7 @@ describe('action guards', () => {
     world.advance(60);
     const { run, observation } = await setup(world);
     expect(observation.servers[1]).toMatchObject({ power: 'stopped', busy: true });
-    const outcomes = await run([toBase('example-bbb-02'), { kind: 'start', server: 'example-bbb-02', reason: 'test' }]);
+    const outcomes = await run([toBase('example-bbb-02'), start('example-bbb-02')]);
     expect(outcomes.map((o) => `${o.step.kind} ${o.status}: ${o.detail}`)).toEqual([
       'resize skipped: IONOS is still carrying out an earlier request on it',
       'start skipped: IONOS is still carrying out an earlier request on it',
@@ -298,30 +384,60 @@ describe('action guards', () => {
   });
 });
 
-describe('requests IONOS is still carrying out', () => {
-  it('neither enables nor stops again a server IONOS is still stopping, and starts it again once it is off', async () => {
-    const world = new World({ servers: 3, minRunning: 1, running: 3, cooldownMinutes: 1 });
+describe('servers on their way down', () => {
+  it('neither enables nor powers off again a server whose guest is powering off, and starts it again, still held by IONOS, once it is off', async () => {
+    const world = new World({ servers: 3, minRunning: 1, running: 3, cooldownMinutes: 1, shutdownTimeoutMinutes: 5 });
     // Server 3 booted and was never needed: disabled, answering, empty.
-    world.scalelite.byUrl(world.inventory().servers[2].bbbApiUrl)[0].state = 'disabled';
+    const entry = world.scalelite.byUrl(world.inventory().servers[2].bbbApiUrl)[0];
+    entry.state = 'disabled';
     world.host(1).meetings.push({ meetingId: 'a', ...classroom });
     // A steady load: no trend to plan ahead for.
     for (let minute = 0; minute < 6; minute++) world.advance(60);
     const first = await tick(world);
-    expect(first.actions.map((o) => `${o.step.kind} ${o.step.server} ${o.status}`)).toEqual(['stop example-bbb-03 done']);
+    expect(first.actions.map((o) => `${o.step.kind} ${o.step.server} ${o.status}`)).toEqual(['powerOff example-bbb-03 done']);
 
-    // The load jumps while IONOS is still stopping it; its BBB still answers.
+    // The load jumps while its guest is powering off (IONOS still reports it running, with no request).
+    world.ionos.shutdownAdvances = 2;
+    Object.assign(world.ionos.servers.get(ionosId(3)) ?? {}, { guestOffIn: 2 });
     for (let i = 0; i < 10; i++) world.startMeeting(classroom);
     world.advance(60);
-    expect(world.ionos.pendingActions(ionosId(3))).toEqual(['stop']);
     const during = await tick(world);
-    expect(during.observation.servers[2]).toMatchObject({ power: 'running', busy: true, meetings: { known: true } });
+    expect(during.observation.servers[2]).toMatchObject({ power: 'running', busy: false, meetings: { known: false } });
     expect(during.decision.actions.filter((a) => a.server === 'example-bbb-03')).toEqual([]);
-    expect(world.scalelite.byUrl(world.inventory().servers[2].bbbApiUrl)[0].state).toBe('disabled');
+    expect(entry.state).toBe('cordoned');
 
     world.advance(60);
     const after = await tick(world);
+    // Off but still held: started again rather than released and started.
     expect(after.actions.map((o) => `${o.step.kind} ${o.step.server} ${o.status}`)).toContain('start example-bbb-03 done');
-    expect(world.ionos.calls.filter((call) => call.serverId === ionosId(3)).map((call) => call.action)).toEqual(['stop', 'start']);
+    expect(world.ionos.calls.filter((call) => call.serverId === ionosId(3)).map((call) => call.action)).toEqual(['start']);
+    expect(world.store.recordsNow().has('example-bbb-03')).toBe(false);
+    expect(world.meetingsLost).toBe(0);
+  });
+
+  it('sends the power-off again when the command was lost, and has IONOS stop a guest whose shutdown hangs', async () => {
+    const world = new World({ servers: 3, minRunning: 2, running: 3, cooldownMinutes: 1, shutdownTimeoutMinutes: 2 });
+    world.scalelite.byUrl(world.inventory().servers[2].bbbApiUrl)[0].state = 'cordoned';
+    world.host(1).meetings.push({ meetingId: 'a', ...classroom });
+    for (let minute = 0; minute < 6; minute++) world.advance(60);
+    // The command leaves but never arrives.
+    world.agent.faults.failNext({ kind: 'reset' });
+    const first = await tick(world);
+    expect(first.actions.map((o) => `${o.step.kind} ${o.step.server} ${o.status}`)).toEqual(['powerOff example-bbb-03 failed']);
+    expect(world.store.recordsNow().has('example-bbb-03')).toBe(true);
+    // Still answering when the timeout is up: the command is sent again, and this shutdown hangs.
+    world.agent.hangRate = 1;
+    const kinds: string[] = [];
+    for (let minute = 0; minute < 6; minute++) {
+      world.advance(60);
+      const result = await tick(world);
+      kinds.push(...result.actions.filter((o) => o.status === 'done').map((o) => `${o.step.kind} ${o.step.server}`));
+    }
+    expect(kinds).toEqual(['powerOff example-bbb-03', 'stop example-bbb-03', 'disable example-bbb-03']);
+    // The forced power-off came no sooner than the shutdown timeout after the second command, on a drained server.
+    const [forced] = world.ionos.forcedStops;
+    expect((forced.at.getTime() - (forced.guestPoweringOffSince?.getTime() ?? NaN)) / 60_000).toBeGreaterThanOrEqual(2);
+    expect(world.meetingsLost).toBe(0);
   });
 
   it('counts a started server whose BBB never comes up as booting for the boot time and its margin, then starts another', async () => {
@@ -348,32 +464,30 @@ describe('requests IONOS is still carrying out', () => {
 });
 
 describe('action guards while IONOS is busy', () => {
-  it('refuses to enable or stop a server IONOS still carries out a request on', async () => {
+  it('refuses to enable or power off a server IONOS still carries out a request on', async () => {
     const world = new World({ servers: 3, minRunning: 1, running: 3 });
     const urls = world.inventory().servers.map((server) => server.bbbApiUrl);
     world.scalelite.byUrl(urls[1])[0].state = 'cordoned';
     world.scalelite.byUrl(urls[2])[0].state = 'disabled';
     for (const index of [2, 3]) Object.assign(world.ionos.servers.get(ionosId(index)) ?? {}, { busy: true });
     world.advance(60);
-    const inventory = world.inventory();
-    const clients = createClients(inventory, IONOS_TOKEN, fastHttp(world.fetch()));
-    const state = await readState(inventory, clients, world.now);
-    const observation = observe(inventory, state, world.now);
-    const actions: Decision['actions'] = [
-      { kind: 'enable', server: 'example-bbb-02', reason: 'test' },
-      { kind: 'stop', server: 'example-bbb-02', reason: 'test' },
-      { kind: 'enable', server: 'example-bbb-03', reason: 'test' },
-      { kind: 'stop', server: 'example-bbb-03', reason: 'test' },
-    ];
-    const decision: Decision = { actions, load: 0, desiredCapacity: 0, desiredServers: 0, runningServers: 3, capacity: 0, effectiveMinimum: 0, reasons: [] };
-    const outcomes = await executeActions(decision, observation, state, inventory, clients, { dryRun: false, logger: captureLog().logger });
+    const { run } = await actionsOn(world);
+    const outcomes = await run(
+      [
+        { kind: 'enable', server: 'example-bbb-02', reason: 'test' },
+        { kind: 'powerOff', server: 'example-bbb-02', reason: 'test' },
+        { kind: 'enable', server: 'example-bbb-03', reason: 'test' },
+        { kind: 'powerOff', server: 'example-bbb-03', reason: 'test' },
+      ],
+      0,
+    );
     expect(new Set(outcomes.map((o) => `${o.status}: ${o.detail}`))).toEqual(new Set(['skipped: IONOS is still carrying out an earlier request on it']));
     expect(stateChanges(world)).toEqual([]);
   });
 });
 
-describe('hot-plug in progress', () => {
-  it('sets the load_multiplier of a grown server only once IONOS has finished the hot-plug', async () => {
+describe("a resize IONOS carries out on a serving server (an operator's)", () => {
+  it('keeps the server serving and sets its load_multiplier only once IONOS is done', async () => {
     const world = new World({ servers: 2, minRunning: 2, running: 2 });
     const vm = world.ionos.servers.get(ionosId(1));
     Object.assign(vm ?? {}, { cores: 16, ramMb: 32768, busy: true });

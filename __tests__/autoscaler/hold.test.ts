@@ -7,13 +7,12 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { executeActions } from '../../functions/autoscaler/execute';
-import { createClients } from '../../functions/autoscaler/handler';
 import { HoldFileError, type HoldList, loadHoldList, parseHoldList } from '../../functions/autoscaler/hold';
 import { observe, readState } from '../../functions/autoscaler/observe';
-import type { Action, Decision } from '../../functions/autoscaler/policy';
+import { settingsFromInventoryPolicy, type Action, type Decision } from '../../functions/autoscaler/policy';
 import { renderStatus } from '../../functions/autoscaler/status';
-import { IONOS_TOKEN, World, ionosId, serverName } from './fakes/world';
-import { captureLog, fastHttp, tick } from './support';
+import { World, ionosId, serverName } from './fakes/world';
+import { captureLog, tick, worldSession } from './support';
 
 const classroom = { participantCount: 25, videoCount: 1, voiceParticipantCount: 20, recording: false };
 const holding = (...names: string[]): HoldList => ({ source: '/etc/bbb-autoscaler/hold', names: new Set(names) });
@@ -86,7 +85,9 @@ describe('a held server', () => {
     // load needs more than the other two servers.
     const vm = world.ionos.servers.get(ionosId(2));
     if (vm) vm.vmState = 'SHUTOFF';
-    for (let i = 0; i < 12; i++) world.host(1 + 2 * (i % 2)).meetings.push({ meetingId: `lesson-${i}`, ...classroom });
+    const serving = [1, 3].filter((index) => world.ionos.isRunning(ionosId(index)));
+    expect(serving).toHaveLength(1);
+    for (let i = 0; i < 20; i++) world.host(serving[0]).meetings.push({ meetingId: `lesson-${i}`, ...classroom });
     for (let step = 0; step < 3; step++) {
       world.advance(60);
       const result = await tick(world, { hold });
@@ -129,26 +130,31 @@ describe('a held server', () => {
     const world = new World({ servers: 3, minRunning: 1, running: 2 });
     world.advance(60);
     const inventory = world.inventory();
-    const clients = createClients(inventory, IONOS_TOKEN, fastHttp(world.fetch()));
+    const { clients, lease, close } = worldSession(world);
+    await lease?.acquire();
     const state = await readState(inventory, clients, world.now);
     const observation = observe(inventory, state, world.now, new Set([serverName(2), serverName(3)]));
     const reason = 'test';
     const actions: Action[] = [
-      { kind: 'start', server: serverName(3), reason },
+      { kind: 'start', server: serverName(3), cores: 8, ramGb: 16, reason },
       { kind: 'resize', server: serverName(2), cores: 12, ramGb: 24, reason },
       { kind: 'setLoadMultiplier', server: serverName(2), loadMultiplier: 0.5, reason },
       { kind: 'disable', server: serverName(3), reason },
       { kind: 'cordon', server: serverName(2), reason },
+      { kind: 'powerOff', server: serverName(2), reason },
       { kind: 'stop', server: serverName(2), reason },
     ];
     const decision: Decision = { actions, load: 0, desiredCapacity: 0, desiredServers: 1, runningServers: 2, capacity: 0, effectiveMinimum: 0, reasons: [] };
-    const outcomes = await executeActions(decision, observation, state, inventory, clients, { dryRun: false, logger: captureLog().logger });
+    const settings = settingsFromInventoryPolicy(inventory.policy);
+    const outcomes = await executeActions(decision, observation, state, inventory, clients, { dryRun: false, logger: captureLog().logger, settings, lease });
+    await close();
     expect(outcomes.map((o) => `${o.step.kind} ${o.status}`)).toEqual([
       'start skipped',
       'resize skipped',
       'setLoadMultiplier skipped',
       'disable skipped',
       'cordon done',
+      'powerOff skipped',
       'stop skipped',
     ]);
     expect(outcomes[0].detail).toBe('held by the operator (hold file): only a cordon of an enabled server is allowed');
@@ -162,7 +168,7 @@ describe('status', () => {
     world.host(2).meetings.push({ meetingId: 'maths', ...classroom });
     world.advance(60);
     const inventory = world.inventory();
-    const clients = createClients(inventory, IONOS_TOKEN, fastHttp(world.fetch()));
+    const { clients } = worldSession(world, { dryRun: true });
     const state = await readState(inventory, clients, world.now);
     const text = renderStatus(observe(inventory, state, world.now, new Set([serverName(2)])), ['a warning']);
     expect(text.split('\n')).toEqual([

@@ -62,6 +62,22 @@ describe('inventory', () => {
     expect(problems(inventory)).toContain('servers: lists 3 servers but policy.poolSize is 2');
   });
 
+  it('names a bad private address, a duplicated one and a coordination store without a host', () => {
+    const inventory = valid() as unknown as { servers: Array<Record<string, unknown>>; coordination: { redis: Record<string, unknown> } };
+    inventory.servers[0].privateIp = 'bbb-01.internal';
+    inventory.servers[2].privateIp = inventory.servers[1].privateIp;
+    delete inventory.coordination.redis.host;
+    expect(problems(inventory)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^coordination\.redis\.host: /),
+        expect.stringMatching(/^servers\[0\]\.privateIp: must be the server's private IPv4 address/),
+      ]),
+    );
+    const duplicated = valid() as unknown as { servers: Array<Record<string, unknown>> };
+    duplicated.servers[2].privateIp = duplicated.servers[1].privateIp;
+    expect(problems(duplicated)).toEqual([`servers[2].privateIp: duplicates servers[1].privateIp (${String(duplicated.servers[1].privateIp)})`]);
+  });
+
   it('rejects unknown keys, a missing server list and non-JSON text', () => {
     expect(problems({ ...valid(), ionosToken: 'x' })).toEqual([
       'ionosToken: unknown key; the keys here are environment, datacenterId, prometheusUrl, ionosApiUrl, scalelite, policy, servers',

@@ -29,6 +29,7 @@ function prometheus(scrapedAgoSeconds: number): PrometheusState {
     loadTimestamp: samples({ '': stamp }),
     peakLoad: samples({ '': 55 }),
     loadTrendPerMinute: samples({ '': 2 }),
+    recentTrendPerMinute: samples({ '': 1 }),
     serverLoadTimestamps: samples({ [serverName(1)]: stamp }),
     cpu: samples({ [serverName(1)]: 0.25 }),
     recordingsBacklog: samples({ [serverName(1)]: 1 }),
@@ -48,6 +49,7 @@ function state(overrides: Partial<RawState> = {}): RawState {
     scalelite: ok([]),
     bbb: new Map([[serverName(1), answering]]),
     prometheus: prometheus(20),
+    powerOffs: ok(new Map()),
     errors: [],
     ...overrides,
   };
@@ -82,7 +84,7 @@ describe('observe', () => {
   });
 
   it('trusts recent metrics only: stale samples pause scale-in and hide the recording backlog', () => {
-    expect(observe(inventory, state(), NOW).fleet).toEqual({ load: 40, peakLoad: 55, loadTrendPerMinute: 2, metricsFresh: true });
+    expect(observe(inventory, state(), NOW).fleet).toEqual({ load: 40, peakLoad: 55, loadTrendPerMinute: 2, recentTrendPerMinute: 1, metricsFresh: true });
     const stale = observe(inventory, state({ prometheus: prometheus(240) }), NOW);
     expect(stale.fleet.metricsFresh).toBe(false);
     expect(stale.servers[0].recordings).toEqual({ known: false, error: `metrics of ${serverName(1)} are stale` });

@@ -1,18 +1,23 @@
 /** Registration reconcile: exactly one Scalelite entry per inventory server, converging on re-runs. */
-import { createClients } from '../../functions/autoscaler/handler';
 import { normalizeUrl } from '../../functions/autoscaler/inventory';
 import { readState } from '../../functions/autoscaler/observe';
 import { settingsFromInventoryPolicy } from '../../functions/autoscaler/policy';
 import { applyRegistration, planRegistration } from '../../functions/autoscaler/register';
-import { IONOS_TOKEN, World, bbbSecret, ionosId } from './fakes/world';
-import { captureLog, fastHttp } from './support';
+import { World, bbbSecret, ionosId } from './fakes/world';
+import { captureLog, worldSession } from './support';
 
-async function reconcile(world: World, dryRun = false) {
+/** `autoscaler.js register`: with the lease unless it is a dry run. */
+async function reconcile(world: World, dryRun = false, fetch = world.fetch()) {
   const inventory = world.inventory();
-  const clients = createClients(inventory, IONOS_TOKEN, fastHttp(world.fetch()));
-  const state = await readState(inventory, clients, world.now);
-  const steps = planRegistration(inventory, state, settingsFromInventoryPolicy(inventory.policy));
-  return applyRegistration(steps, inventory, clients, { dryRun, logger: captureLog().logger });
+  const session = worldSession(world, { command: 'register', dryRun, fetch });
+  try {
+    await session.lease?.acquire();
+    const state = await readState(inventory, session.clients, world.now);
+    const steps = planRegistration(inventory, state, settingsFromInventoryPolicy(inventory.policy));
+    return await applyRegistration(steps, inventory, session.clients, { dryRun, logger: captureLog().logger });
+  } finally {
+    await session.close();
+  }
 }
 
 function entriesPerInventoryUrl(world: World): Record<string, string[]> {
@@ -91,17 +96,13 @@ describe('registration reconcile', () => {
   it('converges after a crash between addServer and the enable that follows it', async () => {
     const world = new World({ servers: 1, minRunning: 1, running: 1 });
     world.scalelite.servers.clear();
-    const inventory = world.inventory();
     let calls = 0;
     const base = world.fetch();
     const crashing = async (input: string, init: RequestInit) => {
       if (input.includes('/updateServer') && calls++ === 0) throw new Error('process killed');
       return base(input, init);
     };
-    const clients = createClients(inventory, IONOS_TOKEN, fastHttp(crashing));
-    const state = await readState(inventory, clients, world.now);
-    const steps = planRegistration(inventory, state, settingsFromInventoryPolicy(inventory.policy));
-    await expect(applyRegistration(steps, inventory, clients, { dryRun: false, logger: captureLog().logger })).rejects.toThrow('process killed');
+    await expect(reconcile(world, false, crashing)).rejects.toThrow('process killed');
     expect(entriesPerInventoryUrl(world)).toEqual({ 'example-bbb-01': ['disabled:secret-ok:1'] });
     // The next run adds nothing more; enabling is the policy's job once BBB answers.
     await expect(reconcile(world)).resolves.toEqual([]);

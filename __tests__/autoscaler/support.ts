@@ -3,11 +3,14 @@ import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Fetch, HttpSettings } from '../../functions/autoscaler/clients/http';
-import { type TickResult, createClients, runTick } from '../../functions/autoscaler/handler';
+import type { PowerAgent } from '../../functions/autoscaler/clients/power-agent';
+import type { CoordinationStore } from '../../functions/autoscaler/coordination';
+import { type TickResult, runTick } from '../../functions/autoscaler/handler';
 import type { HoldList } from '../../functions/autoscaler/hold';
 import type { Inventory } from '../../functions/autoscaler/inventory';
 import { createLogger } from '../../functions/autoscaler/log';
 import type { AutoscalerMetrics } from '../../functions/autoscaler/metrics';
+import { openSession, type Session } from '../../functions/autoscaler/session';
 import { IONOS_TOKEN, type World } from './fakes/world';
 
 /** No waiting between retries: the fakes answer at once and a thousand scenarios must stay fast. */
@@ -50,15 +53,44 @@ export interface TickOptions {
   readonly logger?: Logger;
   readonly metrics?: AutoscalerMetrics;
   readonly hold?: HoldList;
+  /** Names the autoscaler (its lease holder), when a test runs more than one. */
+  readonly command?: string;
+  /** Take the tick's time from the coordination store, as a deployed tick does, instead of the World's. */
+  readonly storeClock?: boolean;
+  /** In place of the World's coordination store and platform agent (a test that watches each call). */
+  readonly coordination?: CoordinationStore;
+  readonly powerAgent?: PowerAgent;
 }
 
-export function tick(world: World, options: TickOptions = {}): Promise<TickResult> {
+export type SessionOptions = Pick<TickOptions, 'inventory' | 'fetch' | 'command' | 'dryRun' | 'coordination' | 'powerAgent'>;
+
+/** A session on the World's fakes: its IONOS, Scalelite, BBB and Prometheus, its coordination store and platform agent. */
+export function worldSession(world: World, options: SessionOptions = {}): Session {
   const inventory = options.inventory ?? world.inventory();
-  const clients = createClients(inventory, IONOS_TOKEN, fastHttp(options.fetch ?? world.fetch()));
-  return runTick(
-    { time: world.now.toISOString(), dryRun: options.dryRun },
-    { inventory, clients, logger: options.logger ?? silent, metrics: options.metrics, hold: options.hold },
-  );
+  return openSession(inventory, {
+    command: options.command ?? 'tick',
+    acting: !options.dryRun && inventory.policy.autoscaler.enabled,
+    ionosToken: IONOS_TOKEN,
+    http: fastHttp(options.fetch ?? world.fetch()),
+    coordination: options.coordination ?? world.store,
+    powerAgent: options.powerAgent ?? world.agent,
+    monotonicMs: () => world.now.getTime(),
+  });
+}
+
+/** One tick as `autoscaler.js tick` runs it: take the lease (when acting), tick, give it back. */
+export async function tick(world: World, options: TickOptions = {}): Promise<TickResult> {
+  const inventory = options.inventory ?? world.inventory();
+  const session = worldSession(world, { ...options, inventory });
+  try {
+    await session.lease?.acquire();
+    return await runTick(
+      { time: options.storeClock ? undefined : world.now.toISOString(), dryRun: options.dryRun },
+      { inventory, clients: session.clients, logger: options.logger ?? silent, metrics: options.metrics, hold: options.hold, lease: session.lease },
+    );
+  } finally {
+    await session.close();
+  }
 }
 
 /** A port free on 127.0.0.1 right now, for a process that takes its port as an argument. */

@@ -141,6 +141,17 @@ describe('BbbPool inventory', () => {
     expect(resolved.scalelite.secret).toMatch(/^\$\{data\.terraform_remote_state\.[\w-]+scalelite-standin\.outputs\.cross-stack-output-random_passwordLoadbalancerSecretresult\}$/);
   });
 
+  it('names the platform\u2019s Redis, where acting autoscalers share their lease, with its password by reference', () => {
+    expect(resolved.coordination).toEqual({
+      redis: {
+        host: '10.20.3.20',
+        port: 6379,
+        username: 'scalelite',
+        password: expect.stringMatching(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-example-network\.outputs\.cross-stack-output-random_passwordData_RedisPassword_[0-9A-F]+result\}$/),
+      },
+    });
+  });
+
   it('carries the policy block the autoscaler expects', () => {
     expect(resolved.policy).toEqual(inventoryPolicyFromEnvironment(config));
     expect(resolved.policy).toMatchObject({ poolSize: 20, minRunning: 4, baseCores: 8, baseRamGb: 16 });
@@ -152,6 +163,7 @@ describe('BbbPool inventory', () => {
       name: 'example-bbb-03',
       ionosServerId: expect.stringMatching(/^\$\{ionoscloud_server\.Pool_Server3_Vm_Server_[0-9A-F]+\.id\}$/),
       hostname: 'bbb-03.bbb.example.org',
+      privateIp: '10.20.10.3',
       bbbApiUrl: 'https://bbb-03.bbb.example.org/bigbluebutton/api',
       bbbSecret: expect.stringMatching(/^\$\{random_password\.Pool_Server3_ApiSecret_[0-9A-F]+\.result\}$/),
       baseCores: 8,
@@ -202,6 +214,7 @@ describe('BbbPool input errors', () => {
         config: poolConfig,
         network: net,
         scalelite: { apiUrl: SCALELITE_API_URL, secret: 'x' },
+        coordination: { host: '10.20.3.20', port: 6379, username: 'scalelite', password: 'password' },
         recordings: props.recordings ? { server: '10.20.3.30', exportPath: '/share' } : undefined,
         turn: props.turn ? { hostnames: ['turn-01.bbb.example.org'], secret: 'y' } : undefined,
       });

@@ -35,6 +35,7 @@ export function synthBbb(config: EnvironmentConfig): SynthesizedBbb {
       network: networkStack.network,
       scalelite: { apiUrl: SCALELITE_API_URL, secret: secret.result },
       recordings: networkStack.data.sharedStorage,
+      coordination: networkStack.data.redis,
     });
     app.synth();
     const read = (name: string) => JSON.parse(readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));

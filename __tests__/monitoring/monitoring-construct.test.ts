@@ -162,7 +162,7 @@ it('names a missing autoscaler bundle and how to build it', () => {
       new Monitoring(monitoringStack, 'Monitoring', {
         config,
         network: network.network,
-        autoscaler: { inventoryJson: '{}', bundlePath: '/nonexistent/autoscaler.js' },
+        autoscaler: { inventoryJson: '{}', bundlePath: '/nonexistent/autoscaler.js', powerAgentKey: 'key' },
       }),
   ).toThrow('monitoring: autoscaler bundle /nonexistent/autoscaler.js does not exist; run `npm run bundle` before synth');
 });

@@ -13,6 +13,9 @@ export type Json = Record<string, any>;
 /** What the BBB pool hands over: the inventory holds references to the pool's servers. */
 export const INVENTORY_JSON = '{"environment":"example","servers":[]}';
 
+/** What the monitoring stack receives as the power-off channel's private key (a Terraform reference when deployed). */
+export const POWER_AGENT_KEY = '${tls_private_key.stand_in.private_key_openssh}';
+
 export function synthMonitoring(config: EnvironmentConfig, props: Partial<MonitoringProps> = {}): Json {
   const outdir = mkdtempSync(path.join(tmpdir(), 'synth-monitoring-'));
   try {
@@ -24,7 +27,7 @@ export function synthMonitoring(config: EnvironmentConfig, props: Partial<Monito
     new Monitoring(stack, 'Monitoring', {
       config,
       network: network.network,
-      autoscaler: config.autoscaler.enabled ? { inventoryJson: INVENTORY_JSON, bundlePath } : undefined,
+      autoscaler: config.autoscaler.enabled ? { inventoryJson: INVENTORY_JSON, bundlePath, powerAgentKey: POWER_AGENT_KEY } : undefined,
       ...props,
     });
     app.synth();

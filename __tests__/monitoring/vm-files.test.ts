@@ -18,7 +18,7 @@ const { config: files } = monitoringFiles({
   datacenterId: '8feda53f-15f0-447f-badf-ebe32dad2fc0',
   privateIp: '10.20.0.10',
   secrets: { ionosReadToken: 'read-token', smtpPassword: 'smtp-password', grafanaAdminPassword: 'admin-password', autoscalerToken: 'write-token' },
-  autoscaler: { inventoryJson: '{}', bundlePath },
+  autoscaler: { inventoryJson: '{}', bundlePath, powerAgentKey: 'private-key' },
 });
 const content = (file: string): string => {
   const found = files.find((candidate) => candidate.path === file);

@@ -150,7 +150,7 @@ describe('scale-in', () => {
 
   it('stops a cordoned server once it has no meetings and no unfinished recordings', () => {
     const servers = [server('a'), server('b'), cordoned('c')];
-    expect(kinds(decide(observation(servers), settings()).actions)).toEqual(['stop c']);
+    expect(kinds(decide(observation(servers), settings()).actions)).toEqual(['powerOff c']);
   });
 
   it.each([
@@ -234,13 +234,15 @@ describe('servers coming up', () => {
 
   it('keeps a booted server disabled while the current load does not need it yet', () => {
     const servers = [server('a', { meetings: meetings(3, 150) }), server('b', { meetings: meetings(3, 150) }), booted()];
-    const decision = decide(observation(servers, { fleet: { loadTrendPerMinute: 20, peakLoad: 300 } }), settings());
+    // Planned 300 + 8 x 5 = 340, / 0.8 = 425: c is needed. But 300 + 3 x 5 = 315 expected
+    // within three minutes, / 0.8 = 394: a and b suffice until then.
+    const decision = decide(observation(servers, { fleet: { loadTrendPerMinute: 5, peakLoad: 300 } }), settings({ lookaheadMarginMinutes: 4 }));
     expect(decision.actions).toEqual([]);
   });
 
   it('stops a booted server the load no longer needs without cordoning it', () => {
     const servers = [server('a', { meetings: meetings(1, 30) }), server('b', { meetings: meetings(1, 30) }), booted()];
-    expect(kinds(decide(observation(servers), settings()).actions)).toEqual(['stop c']);
+    expect(kinds(decide(observation(servers), settings()).actions)).toEqual(['powerOff c']);
   });
 });
 
@@ -347,25 +349,30 @@ describe('safety', () => {
 describe('vertical scaling', () => {
   const vertical = settings({ vertical: { enabled: true, maxCores: 16, maxRamGb: 32 } });
 
-  it('grows the busiest server when no stopped server is left', () => {
+  it('never resizes a running server, even with no stopped server left', () => {
     const servers = [server('a', { meetings: meetings(7, 190) }), server('b', { meetings: meetings(7, 170) })];
     const decision = decide(observation(servers), { ...vertical, poolSize: 2 });
-    // 360 / 0.8 = 450: 50 more, two cores of 25 each.
-    expect(decision.actions).toEqual([expect.objectContaining({ kind: 'resize', server: 'a', cores: 10, ramGb: 20 })]);
+    expect(decision.actions).toEqual([]);
+    expect(decision.reasons.join('\n')).toMatch(/still short after scaling out/);
   });
 
-  it('bridges a rise faster than a boot with a hot-plug, then starts servers for the rest', () => {
-    const servers = [server('a', { meetings: meetings(6, 160) }), server('b', { meetings: meetings(6, 140) }), stopped('c'), stopped('d')];
+  it('starts a server larger when too few stopped servers are left for the planned load', () => {
+    const servers = [server('a', { meetings: meetings(6, 160) }), server('b', { meetings: meetings(6, 140) }), stopped('c')];
     const decision = decide(observation(servers, { fleet: { loadTrendPerMinute: 50 } }), vertical);
-    // Planned 300 + 4 x 50 = 500 > 400 usable now: grow by 100 (4 cores), then 625 needs one start.
-    expect(kinds(decision.actions)).toEqual(['resize a', 'start c']);
-    expect(decision.actions[0]).toMatchObject({ cores: 12, ramGb: 24 });
+    // Planned 300 + 4 x 50 = 500, / 0.8 = 625: 225 more from one server, 9 cores of 25 each.
+    expect(decision.actions).toEqual([expect.objectContaining({ kind: 'start', server: 'c', cores: 9, ramGb: 18 })]);
+    // With two stopped servers, base size suffices.
+    const two = decide(observation([...servers, stopped('d')], { fleet: { loadTrendPerMinute: 50 } }), vertical);
+    expect(two.actions).toEqual([
+      expect.objectContaining({ kind: 'start', server: 'c', cores: 8, ramGb: 16 }),
+      expect.objectContaining({ kind: 'start', server: 'd', cores: 8, ramGb: 16 }),
+    ]);
   });
 
-  it('never grows beyond maxCores and maxRamGb, keeping RAM in proportion', () => {
-    const servers = [server('a', { meetings: meetings(9, 600) })];
-    const decision = decide(observation(servers), { ...vertical, poolSize: 1, minRunning: 1, vertical: { enabled: true, maxCores: 16, maxRamGb: 24 } });
-    expect(decision.actions).toEqual([expect.objectContaining({ kind: 'resize', cores: 12, ramGb: 24 })]);
+  it('never starts a server beyond maxCores and maxRamGb, keeping RAM in proportion', () => {
+    const servers = [server('a', { meetings: meetings(9, 600) }), stopped('b')];
+    const decision = decide(observation(servers), { ...vertical, poolSize: 2, minRunning: 1, vertical: { enabled: true, maxCores: 16, maxRamGb: 24 } });
+    expect(decision.actions).toEqual([expect.objectContaining({ kind: 'start', server: 'b', cores: 12, ramGb: 24 })]);
   });
 
   it('sets the load multiplier once a resize has landed', () => {
@@ -393,7 +400,7 @@ describe('vertical scaling', () => {
   it('replaces a drained grown server at the minimum with a stopped base-size one', () => {
     const big = { cores: 16, ramGb: 32, scalelite: { known: true as const, state: 'cordoned' as const, online: true, loadMultiplier: 0.5 } };
     const decision = decide(observation([cordoned('a', big), server('b', { meetings: meetings(1, 20) }), stopped('c')]), vertical);
-    expect(kinds(decision.actions)).toEqual(['start c', 'stop a']);
+    expect(kinds(decision.actions)).toEqual(['start c', 'powerOff a']);
   });
 
   it('drains a grown server at the minimum before resizing it down where it runs', () => {

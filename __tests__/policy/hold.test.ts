@@ -32,8 +32,8 @@ describe('a held server', () => {
     } as const;
     const others = [server('b'), server('c'), stopped('d')];
     const idle = { fleet: { load: 0, peakLoad: 0 } };
-    // Not held, the same drained server would be stopped.
-    expect(kinds(decide(observation([server('a', grown), ...others], idle), settings({ minRunning: 1 })).actions)).toContain('stop a');
+    // Not held, the same drained server would be powered off.
+    expect(kinds(decide(observation([server('a', grown), ...others], idle), settings({ minRunning: 1 })).actions)).toContain('powerOff a');
     const decision = decide(observation([held(server('a', grown)), ...others], idle), settings({ minRunning: 1 }));
     expect(decision.actions.filter((action) => action.server === 'a')).toEqual([]);
   });
@@ -41,8 +41,8 @@ describe('a held server', () => {
   it('is never started, resized back or disabled while stopped', () => {
     const a = stopped('a', { cores: 16, ramGb: 32, scalelite: { known: true, state: 'cordoned', online: false, loadMultiplier: 1 } });
     const b = server('b', { meetings: meetings(8, 300) });
-    // Not held, it would be resized, disabled and started.
-    expect(kinds(decide(observation([a, b]), settings({ minRunning: 2, poolSize: 2 })).actions)).toEqual(['resize a', 'disable a', 'start a']);
+    // Not held, it would be disabled and started (at the size the start carries).
+    expect(kinds(decide(observation([a, b]), settings({ minRunning: 2, poolSize: 2 })).actions)).toEqual(['disable a', 'start a']);
     const decision = decide(observation([held(a), b]), settings({ minRunning: 2, poolSize: 2 }));
     expect(decision.actions.filter((action) => action.server === 'a')).toEqual([]);
     expect(decision.reasons.join('\n')).toMatch(/still short after scaling out/);
@@ -54,11 +54,12 @@ describe('a held server', () => {
     expect(kinds(decision.actions)).toEqual(['start c']);
   });
 
-  it('is not grown by vertical scaling', () => {
-    const servers = [held(server('a', { meetings: meetings(6, 150) })), server('b', { meetings: meetings(6, 150) })];
-    const decision = decide(observation(servers, { fleet: { loadTrendPerMinute: 50 } }), settings({ poolSize: 2, minRunning: 1, vertical: { enabled: true, maxCores: 16, maxRamGb: 32 } }));
-    expect(decision.actions.filter((action) => action.kind === 'resize').map((action) => action.server)).toEqual(['b']);
-    expect(kinds(decision.actions)).toContain('cordon a');
+  it('is not resized by vertical scaling, which sizes only the servers it starts', () => {
+    const servers = [held(server('a', { meetings: meetings(6, 150) })), server('b', { meetings: meetings(8, 190) }), stopped('c')];
+    const decision = decide(observation(servers, { fleet: { loadTrendPerMinute: 50 } }), settings({ poolSize: 3, minRunning: 1, vertical: { enabled: true, maxCores: 16, maxRamGb: 32 } }));
+    expect(decision.actions.filter((action) => action.kind === 'resize')).toEqual([]);
+    expect(decision.actions).toContainEqual(expect.objectContaining({ kind: 'start', server: 'c', cores: 16, ramGb: 32 }));
+    expect(decision.actions.filter((action) => action.server === 'a').map((action) => action.kind)).toEqual(['cordon']);
   });
 
   it('keeps taking meetings while it is the only server that can, until a replacement is enabled', () => {

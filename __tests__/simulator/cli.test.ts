@@ -38,14 +38,17 @@ describe('npm run simulate', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const report = JSON.parse(result.stdout);
-    expect(Object.keys(report)).toEqual(['oracleServerMinutes', 'policies']);
+    expect(Object.keys(report)).toEqual(['days', 'oracleServerMinutes', 'oracleCostEuros', 'policies']);
+    expect(report.days).toBe(1);
     expect(report.oracleServerMinutes).toBe(4 * 1440);
-    expect(report.policies.map((p: { policy: string }) => p.policy)).toEqual(['autoscaler', 'static', 'hpi-threshold', 'reactive-cpu']);
+    expect(report.policies.map((p: { policy: string }) => p.policy)).toEqual(['autoscaler', 'packer', 'static', 'hpi-threshold', 'reactive-cpu']);
+    const keys = ['serverMinutes', 'costEuros', 'overloadedServerMinutes', 'meetingsKilled', 'meetingsRejected', 'starts', 'stops', 'peakRunning'];
     for (const policy of report.policies) {
-      expect(Object.keys(policy)).toEqual(['policy', 'serverMinutes', 'overloadedServerMinutes', 'meetingsKilled', 'peakRunning']);
-      for (const key of ['serverMinutes', 'overloadedServerMinutes', 'meetingsKilled', 'peakRunning']) expect(typeof policy[key]).toBe('number');
+      expect(Object.keys(policy)).toEqual(['policy', ...keys, 'costEurosPerDay', 'perDay']);
+      for (const key of [...keys, 'costEurosPerDay']) expect(typeof policy[key]).toBe('number');
+      expect(policy.perDay).toHaveLength(1);
     }
-    expect(report.policies[1]).toMatchObject({ policy: 'static', serverMinutes: 20 * 1440, peakRunning: 20 });
+    expect(report.policies[2]).toMatchObject({ policy: 'static', serverMinutes: 20 * 1440, peakRunning: 20, starts: 0, stops: 0 });
     const chart = readFileSync(svg, 'utf8');
     expect(chart).toMatch(/^<svg/);
     expect(chart).toContain('reactive-cpu');
@@ -59,8 +62,13 @@ describe('npm run simulate', () => {
     const result = await simulate(['--trace', trace, '--config', join(ROOT, 'bench/config.yaml'), '--boot-delay', '6']);
     expect(result.status).toBe(0);
     const config = join(ROOT, 'bench/config.yaml');
-    expect(result.stdout.startsWith(`table.csv (1 meetings, boot delay 6 min, configuration ${config}): oracle 5760 server-minutes\npolicy `)).toBe(true);
-    expect(result.stdout).toMatch(/^static +28800 +5\.00 +0 +0\.00% +0 +0 +20$/m);
+    const escapedConfig = config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    expect(result.stdout).toMatch(
+      new RegExp(`^table\\.csv \\(1 meetings, boot delay 6 min, configuration ${escapedConfig}\\), 1 day: oracle 5760 server-minutes, €[\\d.]+/day\\npolicy +server-min +€/day +x oracle +x packer`),
+    );
+    expect(result.stdout).toMatch(/^packer +5760 +[\d.]+ +1\.00 +1\.00 +0 +0\.00% +0 +0 +0 +0 +4$/m);
+    expect(result.stdout).toMatch(/^static +28800 +[\d.]+ +5\.00 +5\.00 +0 +0\.00% +0 +0 +0 +0 +20$/m);
+    expect(result.stdout).toMatch(/^autoscaler saves €[\d.]+\/day over static, (saves|costs) €[\d.]+\/day (over|more than) hpi-threshold$/m);
   });
 
   it('names the line of a bad row', async () => {

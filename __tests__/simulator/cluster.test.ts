@@ -1,7 +1,7 @@
 import { Cluster, type ClusterOptions } from '../../simulator/cluster';
 import type { TraceMeeting } from '../../simulator/trace';
 
-const OPTIONS: ClusterOptions = { bootDelayMinutes: 4, resizeDelayMinutes: 2, capacityPerServer: 100, baseCores: 8, baseRamGb: 16, webcamWeight: 3 };
+const OPTIONS: ClusterOptions = { bootDelayMinutes: 4, resizeDelayMinutes: 2, shutdownMinutes: 1, capacityPerServer: 100, baseCores: 8, baseRamGb: 16, webcamWeight: 3 };
 
 let line = 1;
 function meeting(startMinute: number, participants: number, durationMin = 60, webcams = 0): TraceMeeting {
@@ -91,14 +91,34 @@ describe('server lifecycle', () => {
     expect(c.servers[0].power).toBe('stopped');
   });
 
-  it('gives a hot-plugged server its cores after the resize delay', () => {
+  it('bills cores hot-plugged into a running server at once, but carries more only after its next boot', () => {
     const c = cluster(1);
     c.resize(c.servers[0], 16, 32, 10);
     expect(c.servers[0].cores).toBe(16);
-    c.advance(11);
+    c.advance(30);
     expect(c.capacityOf(c.servers[0])).toBe(100);
-    c.advance(12);
+    expect(c.stats(30)).toMatchObject({ serverUnits: 2, cores: 16, ramGb: 32 });
+    // Powered off and started again, it boots with them.
+    c.stop(c.servers[0], 31);
+    c.advance(32);
+    c.start(c.servers[0], 40);
     expect(c.capacityOf(c.servers[0])).toBe(200);
+  });
+
+  it('powers a guest off gently: billed until IONOS stops it, then released', () => {
+    const c = cluster(1);
+    expect(c.powerOff(c.servers[0], 0)).toBe(true);
+    expect(c.servers[0].power).toBe('shuttingDown');
+    c.advance(1);
+    expect(c.servers[0].power).toBe('off');
+    expect(c.servers[0].billed()).toBe(true);
+    expect(c.stops).toBe(1);
+    c.stop(c.servers[0], 1);
+    c.advance(2);
+    expect(c.servers[0].power).toBe('stopped');
+    expect(c.servers[0].billed()).toBe(false);
+    // Releasing a guest that is off is no second stop.
+    expect(c.stops).toBe(1);
   });
 
   it('restarts a running server that is resized down', () => {
@@ -161,6 +181,6 @@ describe('minute statistics', () => {
     c.resize(c.servers[2], 16, 32, 0);
     c.stop(c.servers[1], 0);
     c.advance(1);
-    expect(c.stats(1)).toEqual({ minute: 1, load: 120, capacity: 200, poweredOn: 2, serverUnits: 3, overloadedServers: 1 });
+    expect(c.stats(1)).toEqual({ minute: 1, load: 120, capacity: 200, poweredOn: 2, serverUnits: 3, cores: 24, ramGb: 48, overloadedServers: 1 });
   });
 });

@@ -8,7 +8,7 @@ function stream(isTTY: boolean) {
 describe('progressReporter', () => {
   it('draws a percentage on a terminal and clears it at the end', () => {
     const terminal = stream(true);
-    const progress = progressReporter(terminal, 'simulating day.csv');
+    const progress = progressReporter(terminal, 'simulating day.csv', 1440);
     for (let minute = 0; minute < 1440; minute += 1) progress.tick(minute);
     progress.done();
     expect(terminal.written[0]).toBe('\rsimulating day.csv 1%');
@@ -18,7 +18,7 @@ describe('progressReporter', () => {
 
   it('stays silent when stderr is a pipe or a file', () => {
     const pipe = stream(false);
-    const progress = progressReporter(pipe, 'simulating day.csv');
+    const progress = progressReporter(pipe, 'simulating day.csv', 1440);
     progress.tick(0);
     progress.done();
     expect(pipe.written).toEqual([]);

@@ -5,17 +5,20 @@ import { settingsFromEnvironment } from '../../functions/autoscaler/policy';
 import { Cluster } from '../../simulator/cluster';
 import { autoscalerPolicy, observe } from '../../simulator/policies/autoscaler';
 import { hpiThresholdPolicy, reactiveCpuPolicy, staticPolicy } from '../../simulator/policies/baselines';
-import { loadPerMinute, oracleServerMinutes, simulate, simulatePolicy } from '../../simulator/simulate';
+import { loadPrices } from '../../simulator/prices';
+import { loadPerMinute, oracle, simulate, simulatePolicy } from '../../simulator/simulate';
 import { parseTrace } from '../../simulator/trace';
 
 const bench = loadEnvironmentFile(join(__dirname, '../../bench/config.yaml'));
+const prices = loadPrices();
+const options = { prices };
 
 /** A 3-server pool of 100-participant servers, one always on. */
 function tinyConfig(overrides: Partial<EnvironmentConfig['autoscaler']> = {}): EnvironmentConfig {
   return {
     ...bench,
     bbb: { ...bench.bbb, pool: { size: 3, minRunning: 1 } },
-    autoscaler: { ...bench.autoscaler, capacityPerServer: 100, ...overrides },
+    autoscaler: { ...bench.autoscaler, capacityPerServer: 100, schedule: { timezone: 'Europe/Berlin', rules: [] }, ...overrides },
   };
 }
 
@@ -25,7 +28,7 @@ describe('oracle', () => {
   it('is the sum over the day of max(minRunning, ceil(load / capacity))', () => {
     // 60 minutes of 250 weighted participants (3 servers of 100), the rest of the day at the minimum of 1.
     const day = trace('2026-03-10T08:00:00+01:00,60,100,50');
-    expect(oracleServerMinutes(day, tinyConfig())).toBe(60 * 3 + 1380 * 1);
+    expect(oracle(day, tinyConfig(), prices).serverMinutes).toBe(60 * 3 + 1380 * 1);
   });
 
   it('ends the load at midnight', () => {
@@ -37,27 +40,28 @@ describe('oracle', () => {
 
 describe('baselines', () => {
   it('static keeps the whole pool on all day', () => {
-    const run = simulatePolicy(trace('2026-03-10T08:00:00+01:00,60,50,0'), tinyConfig(), staticPolicy);
-    expect(run.result).toEqual({ policy: 'static', serverMinutes: 3 * 1440, overloadedServerMinutes: 0, meetingsKilled: 0, peakRunning: 3 });
+    const run = simulatePolicy(trace('2026-03-10T08:00:00+01:00,60,50,0'), tinyConfig(), staticPolicy, options);
+    expect(run.total).toMatchObject({ serverMinutes: 3 * 1440, overloadedServerMinutes: 0, meetingsKilled: 0, peakRunning: 3, starts: 0, stops: 0 });
+    expect(run.policy).toBe('static');
   });
 
   it('reactive-cpu stops the oldest server even with a meeting on it', () => {
     const day = trace('2026-03-10T08:00:00+01:00,30,75,0', '2026-03-10T08:01:00+01:00,240,10,0');
-    const run = simulatePolicy(day, tinyConfig(), reactiveCpuPolicy());
-    expect(run.result.meetingsKilled).toBe(1);
+    const run = simulatePolicy(day, tinyConfig(), reactiveCpuPolicy(), options);
+    expect(run.total.meetingsKilled).toBe(1);
   });
 
   it('hpi-threshold only stops servers without participants', () => {
     const day = trace('2026-03-10T08:00:00+01:00,30,75,0', '2026-03-10T08:01:00+01:00,240,10,0');
-    const run = simulatePolicy(day, tinyConfig(), hpiThresholdPolicy);
-    expect(run.result.meetingsKilled).toBe(0);
-    expect(run.result.peakRunning).toBe(2);
+    const run = simulatePolicy(day, tinyConfig(), hpiThresholdPolicy, options);
+    expect(run.total.meetingsKilled).toBe(0);
+    expect(run.total.peakRunning).toBe(2);
   });
 
   it('a slow baseline overloads servers during a rise', () => {
     const rows = Array.from({ length: 12 }, (_, index) => `2026-03-10T08:${String(index).padStart(2, '0')}:00+01:00,60,20,0`);
-    const run = simulatePolicy(trace(...rows), tinyConfig(), hpiThresholdPolicy);
-    expect(run.result.overloadedServerMinutes).toBeGreaterThan(0);
+    const run = simulatePolicy(trace(...rows), tinyConfig(), hpiThresholdPolicy, options);
+    expect(run.total.overloadedServerMinutes).toBeGreaterThan(0);
   });
 });
 
@@ -66,17 +70,20 @@ describe('autoscaler in the simulator', () => {
 
   it('runs the real policy: scales out for a rise and drains without killing meetings', () => {
     const decisions: string[] = [];
-    const run = simulatePolicy(trace(...rise), tinyConfig(), autoscalerPolicy({ onDecision: (_, d) => decisions.push(...d.actions.map((a) => a.kind)) }));
-    expect(run.result.meetingsKilled).toBe(0);
-    expect(run.result.peakRunning).toBe(3);
-    expect(decisions).toEqual(expect.arrayContaining(['start', 'enable', 'cordon', 'stop']));
+    const run = simulatePolicy(trace(...rise), tinyConfig(), autoscalerPolicy({ onDecision: (_, d) => decisions.push(...d.actions.map((a) => a.kind)) }), options);
+    expect(run.total.meetingsKilled).toBe(0);
+    expect(run.total.peakRunning).toBe(3);
+    // Gently: the guest powers off, then IONOS releases it.
+    expect(decisions).toEqual(expect.arrayContaining(['start', 'enable', 'cordon', 'powerOff', 'stop']));
+    expect(run.total.starts).toBe(2);
+    expect(run.total.stops).toBe(2);
     // Back to the minimum at the end of the day.
     expect(run.minutes[1439].poweredOn).toBe(1);
   });
 
   it('honours the schedule: servers are up before the rule starts', () => {
     const scheduled = tinyConfig({ schedule: { timezone: 'Europe/Berlin', rules: [{ days: ['tue'], from: '07:30', to: '09:00', minRunning: 3 }] } });
-    const run = simulatePolicy(trace('2026-03-10T08:00:00+01:00,10,5,0'), scheduled, autoscalerPolicy());
+    const run = simulatePolicy(trace('2026-03-10T08:00:00+01:00,10,5,0'), scheduled, autoscalerPolicy(), options);
     // Pre-warm 10 minutes before 07:30, plus the boot: answering at 07:30.
     const minute = 7 * 60 + 30;
     expect(run.minutes[minute].capacity).toBe(300);
@@ -85,7 +92,7 @@ describe('autoscaler in the simulator', () => {
 
   it('observes power states the way the handler does: a start or stop in progress is BUSY in the old state', () => {
     const config = tinyConfig();
-    const cluster = new Cluster(['s1', 's2'], { bootDelayMinutes: 4, resizeDelayMinutes: 2, capacityPerServer: 100, baseCores: 8, baseRamGb: 16, webcamWeight: 3 });
+    const cluster = new Cluster(['s1', 's2'], { bootDelayMinutes: 4, resizeDelayMinutes: 2, shutdownMinutes: 1, capacityPerServer: 100, baseCores: 8, baseRamGb: 16, webcamWeight: 3 });
     cluster.bootInstantly(cluster.servers[1]);
     const dayStart = new Date('2026-03-10T00:00:00+01:00');
     const context = { config, dayStart, loadHistory: [0] };
@@ -103,10 +110,15 @@ describe('autoscaler in the simulator', () => {
     expect(stopped.bootedAt).toBeUndefined();
   });
 
-  it('reports every policy against the oracle', () => {
-    const simulation = simulate(trace(...rise), tinyConfig());
-    expect(simulation.runs.map((run) => run.result.policy)).toEqual(['autoscaler', 'static', 'hpi-threshold', 'reactive-cpu']);
-    expect(simulation.oracleServerMinutes).toBe(oracleServerMinutes(trace(...rise), tinyConfig()));
+  it('reports every policy and the packer against the oracle, in euros too', () => {
+    const simulation = simulate(trace(...rise), tinyConfig(), options);
+    expect(simulation.runs.map((run) => run.policy)).toEqual(['autoscaler', 'packer', 'static', 'hpi-threshold', 'reactive-cpu']);
+    expect(simulation.oracle.serverMinutes).toBe(oracle(trace(...rise), tinyConfig(), prices).serverMinutes);
+    const staticRun = simulation.runs[2];
+    // Three 8-core, 16 GB servers all day at the configured prices.
+    const perDay = 3 * 24 * (8 * prices.dedicatedCorePerHour + 16 * prices.ramGbPerHour);
+    expect(staticRun.total.costEuros).toBeCloseTo(perDay, 1);
+    for (const run of simulation.runs) expect(run.total.costEuros).toBeLessThanOrEqual(staticRun.total.costEuros);
   });
 });
 
@@ -114,8 +126,8 @@ describe('autoscaler on the benchmark days', () => {
   it.each([2, 4, 8])('never kills or rejects a meeting with a %d minute boot', (bootDelayMinutes) => {
     for (const day of ['weekday', 'friday']) {
       const traceFile = join(__dirname, `../../bench/traces/${day}.csv`);
-      const run = simulatePolicy(parseTrace(readFileSync(traceFile, 'utf8')), bench, autoscalerPolicy(), { bootDelayMinutes });
-      expect({ day, killed: run.result.meetingsKilled, rejected: run.meetingsRejected }).toEqual({ day, killed: 0, rejected: 0 });
+      const run = simulatePolicy(parseTrace(readFileSync(traceFile, 'utf8')), bench, autoscalerPolicy(), { prices, bootDelayMinutes });
+      expect({ day, killed: run.total.meetingsKilled, rejected: run.total.meetingsRejected }).toEqual({ day, killed: 0, rejected: 0 });
     }
   });
 });

@@ -56,9 +56,18 @@ describe('parseTrace', () => {
     ]);
   });
 
-  it('rejects a meeting outside the simulated day', () => {
-    const text = `${HEADER}\n2026-03-10T08:00:00+01:00,45,21,2\n2026-03-11T00:00:00+01:00,45,21,2\n`;
-    expect(problemsOf(text)).toEqual(['line 3: starts outside the simulated day 2026-03-10 (+01:00), the day of the first meeting']);
+  it('spans the days from the first meeting to the last, across midnight', () => {
+    const trace = parseTrace(`${HEADER}\n2026-03-10T23:30:00+01:00,90,21,2\n2026-03-12T08:00:00+01:00,45,21,2\n`);
+    expect(trace.days).toBe(3);
+    expect(trace.meetings.map((meeting) => meeting.startMinute)).toEqual([23 * 60 + 30, 2 * 1440 + 8 * 60]);
+  });
+
+  it('rejects a meeting before the first day or too many days after it', () => {
+    const text = `${HEADER}\n2026-03-10T08:00:00+01:00,45,21,2\n2026-03-09T23:59:00+01:00,45,21,2\n2026-07-10T08:00:00+01:00,45,21,2\n`;
+    expect(problemsOf(text)).toEqual([
+      'line 3: starts before 2026-03-10 (+01:00), the day of the first meeting',
+      'line 4: starts more than 120 days after 2026-03-10, the day of the first meeting',
+    ]);
   });
 
   it('rejects a trace without meetings', () => {

@@ -10,6 +10,7 @@ import { maintenance } from '../maintenance';
 import { readTemplate, renderTemplate } from '../templates';
 import { bbbServices, SETUP_DONE_MARKER, TEXTFILE_DIR } from './bbb-services';
 import { bbbApiUrl } from './inventory';
+import { powerAgentSetup } from './power-agent';
 import { bbbRelease, SCALELITE_RELEASE } from './release';
 
 /** NFS share Scalelite imports recordings from (the spool lives under var/bigbluebutton/spool). */
@@ -41,6 +42,8 @@ export interface BbbMachine {
   readonly bbbSecret: string;
   readonly turn?: TurnEndpoint;
   readonly recordings?: RecordingsShare;
+  /** The public key of the autoscaler's power-off channel (power-agent.ts). @default no channel */
+  readonly powerAgentKey?: string;
 }
 
 export function renderBbbCloudConfig(
@@ -65,6 +68,7 @@ export function renderBbbCloudConfig(
   const services = bbbServices();
   // No window turn: a BBB server is patched only when it carries no meeting, by whoever drained it.
   const upkeep = maintenance({ readyMarker: SETUP_DONE_MARKER, bbbApiUrl: bbbApiUrl(machine.fqdn) });
+  const agent = machine.powerAgentKey ? powerAgentSetup(machine.powerAgentKey) : { writeFiles: [], runcmd: [] };
 
   return renderCloudConfig(config, {
     hostname: machine.fqdn.split('.')[0],
@@ -78,9 +82,10 @@ export function renderBbbCloudConfig(
       ...(recordings ? [{ path: `${CONFIG_DIR}/scalelite.yml`, content: readTemplate('bbb/scalelite.yml') }] : []),
       ...(turn ? [{ path: `${CONFIG_DIR}/turn-stun-servers.xml`, content: renderTurnStunServers(turn), permissions: '0600' }] : []),
       ...services.writeFiles,
+      ...agent.writeFiles,
       ...upkeep.files.map((file) => ({ path: file.path, content: file.content, permissions: file.mode })),
     ],
-    runcmd: [...services.runcmd, ['systemctl', 'enable', '--now', ...upkeep.timers]],
+    runcmd: [...agent.runcmd, ...services.runcmd, ['systemctl', 'enable', '--now', ...upkeep.timers]],
   });
 }
 

@@ -10,7 +10,8 @@ import { terraformJson } from '../terraform-string';
 import { ApplySize } from './apply-size';
 import { renderBbbCloudConfig, type RecordingsShare, type TurnEndpoint } from './bbb-cloud-config';
 import { bbbInboundRules } from './firewall';
-import { bbbApiUrl, type Inventory, type InventoryServer } from './inventory';
+import { bbbApiUrl, type CoordinationRedis, type Inventory, type InventoryServer } from './inventory';
+import { powerAgentKey } from './power-agent';
 
 /** What the pool needs from Scalelite: the server API the autoscaler registers servers with. */
 export interface ScaleliteEndpoint {
@@ -30,6 +31,8 @@ export interface BbbPoolProps {
   readonly turn?: TurnEndpoint;
   /** Where the autoscaler reaches Prometheus. @default 'http://prometheus:9090' */
   readonly prometheusUrl?: string;
+  /** The Redis the autoscalers share their lease in (the platform's; its password is a Terraform reference). */
+  readonly coordination: CoordinationRedis;
 }
 
 /**
@@ -53,6 +56,8 @@ export class BbbPool extends Construct {
   /** The inventory as one JSON document (a Terraform expression). */
   readonly inventoryJson: string;
   readonly applySize: ApplySize;
+  /** The private half of the power-off channel's key (sensitive), for the autoscaler. */
+  readonly powerAgentPrivateKey: string;
 
   constructor(scope: Construct, id: string, props: BbbPoolProps) {
     super(scope, id);
@@ -61,6 +66,8 @@ export class BbbPool extends Construct {
     const poolSize = config.bbb.pool.size;
     const turn = config.turn.servers > 0 ? props.turn : undefined;
     const recordings = config.scalelite.recordings ? props.recordings : undefined;
+    const agentKey = powerAgentKey(this);
+    this.powerAgentPrivateKey = agentKey.privateKeyOpenssh;
 
     const members = Array.from({ length: poolSize }, (_, offset) => {
       const index = offset + 1;
@@ -68,7 +75,7 @@ export class BbbPool extends Construct {
       const name = serverName(config.name, 'bbb', index);
       const address = network.bbbAddresses[offset];
       const secret = new Password(member, 'ApiSecret', { length: SECRET_LENGTH, special: false });
-      const cloudConfig = renderBbbCloudConfig(config, { fqdn: address.fqdn, bbbSecret: secret.result, turn, recordings });
+      const cloudConfig = renderBbbCloudConfig(config, { fqdn: address.fqdn, bbbSecret: secret.result, turn, recordings, powerAgentKey: agentKey.publicKeyOpenssh });
       const server = new PlatformServer(member, 'Vm', {
         config,
         network,
@@ -87,6 +94,7 @@ export class BbbPool extends Construct {
         name,
         ionosServerId: server.server.id,
         hostname: address.fqdn,
+        privateIp: privateAddress.bbb(index),
         bbbApiUrl: bbbApiUrl(address.fqdn),
         bbbSecret: secret.result,
         baseCores: config.bbb.cores,
@@ -108,6 +116,7 @@ export class BbbPool extends Construct {
       datacenterId: network.datacenter.id,
       prometheusUrl: props.prometheusUrl ?? 'http://prometheus:9090',
       scalelite: { apiUrl: props.scalelite.apiUrl, secret: props.scalelite.secret },
+      coordination: { redis: coordinationRedis(props.coordination) },
       policy: inventoryPolicyFromEnvironment(config),
       servers: members.map((member) => member.entry),
     };
@@ -115,6 +124,11 @@ export class BbbPool extends Construct {
     // output instead of two per server (id and secret).
     this.inventoryJson = new TerraformLocal(this, 'Inventory', terraformJson(this.inventory)).asString;
   }
+}
+
+/** Exactly the fields the autoscaler reads (a caller may pass an object with more, such as a URL holding the password). */
+function coordinationRedis({ host, port, username, password }: CoordinationRedis): CoordinationRedis {
+  return { host, port, username, password };
 }
 
 function validate(props: BbbPoolProps): void {

@@ -8,5 +8,5 @@ export {
   type TurnEndpoint,
 } from './bbb-cloud-config';
 export { bbbInboundRules, sshRules, BBB_MEDIA_PORTS, EXPORTER_PORTS } from './firewall';
-export { bbbApiUrl, type Inventory, type InventoryServer } from './inventory';
+export { bbbApiUrl, type CoordinationRedis, type Inventory, type InventoryServer } from './inventory';
 export { BBB_RELEASES, SCALELITE_RELEASE, bbbRelease, type BbbRelease } from './release';

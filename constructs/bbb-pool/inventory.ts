@@ -11,6 +11,8 @@ export interface InventoryServer {
   readonly name: string;
   readonly ionosServerId: string;
   readonly hostname: string;
+  /** On the private LAN: where the autoscaler reaches the server's platform agent. */
+  readonly privateIp: string;
   /** The URL Scalelite registers the server under; unique per server, so re-registration finds it. */
   readonly bbbApiUrl: string;
   readonly bbbSecret: string;
@@ -19,11 +21,21 @@ export interface InventoryServer {
   readonly baseRamGb: number;
 }
 
+export interface CoordinationRedis {
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+  /** A Terraform reference (sensitive). */
+  readonly password: string;
+}
+
 export interface Inventory {
   readonly environment: string;
   readonly datacenterId: string;
   readonly prometheusUrl: string;
   readonly scalelite: { readonly apiUrl: string; readonly secret: string };
+  /** The store acting autoscalers share their lease in: the platform's Redis. */
+  readonly coordination: { readonly redis: CoordinationRedis };
   readonly policy: InventoryPolicy;
   readonly servers: readonly InventoryServer[];
 }

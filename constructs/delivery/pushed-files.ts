@@ -10,9 +10,10 @@ import type { PlatformServer } from '../server';
 import { terraformString } from '../terraform-string';
 import { deployKey } from './deploy-key';
 
+/** `owner`: a numeric uid:gid, for a file a container's user reads. @default root */
 export type PushedFile =
-  | { readonly path: string; readonly content: string; readonly mode?: string }
-  | { readonly path: string; readonly sourceFile: string; readonly mode?: string };
+  | { readonly path: string; readonly content: string; readonly mode?: string; readonly owner?: string }
+  | { readonly path: string; readonly sourceFile: string; readonly mode?: string; readonly owner?: string };
 
 export interface PushedFilesProps {
   readonly target: PlatformServer;
@@ -49,7 +50,7 @@ export class PushedFiles extends Construct {
         : { type: 'file', source: this.asset(file.sourceFile, staging).path, destination: staging },
     );
     const install = staged.map(
-      ({ file, staging }) => `sudo install -D -m ${file.mode ?? '0644'} ${staging} ${file.path}`,
+      ({ file, staging }) => `sudo install -D -m ${file.mode ?? '0644'}${owner(file)} ${staging} ${file.path}`,
     );
     // Terraform runs an inline list as one script and judges it by its last command
     // only, hence `set -eu`. Staged files hold secrets: a directory only the ops user
@@ -119,5 +120,11 @@ function hashFiles(files: readonly PushedFile[]): string {
 }
 
 function header(file: PushedFile): string {
-  return `${file.path}\n${file.mode ?? '0644'}\n`;
+  return `${file.path}\n${file.mode ?? '0644'}${owner(file)}\n`;
+}
+
+function owner(file: PushedFile): string {
+  if (!file.owner) return '';
+  const [uid, gid] = file.owner.split(':');
+  return ` -o ${uid} -g ${gid ?? uid}`;
 }

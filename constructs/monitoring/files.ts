@@ -15,7 +15,8 @@ import type { PushedFile } from '../delivery';
 import { publicHosts } from '../../conventions/naming';
 import { maintenance, wholeWindow } from '../maintenance';
 import { readTemplate, renderTemplate } from '../templates';
-import { AUTOSCALER_BUNDLE_DIR, AUTOSCALER_INVENTORY_DIR, CONFIG_DIR, IN_CONTAINER, MONITORING_DIR, SECRETS_DIR } from './layout';
+import { AGENT_KEY_PATH } from '../../functions/autoscaler/agent';
+import { AUTOSCALER_BUNDLE_DIR, AUTOSCALER_INVENTORY_DIR, CONFIG_DIR, IN_CONTAINER, MONITORING_DIR, SECRETS_DIR, UID } from './layout';
 
 /** Values that exist only at apply time (Terraform references) or are secrets. */
 export interface MonitoringSecrets {
@@ -32,6 +33,8 @@ export interface AutoscalerDelivery {
   readonly inventoryJson: string;
   /** The esbuild bundle, dist/autoscaler.js. */
   readonly bundlePath: string;
+  /** The private key of the BBB servers' power-off channel (OpenSSH format, a sensitive Terraform reference). */
+  readonly powerAgentKey: string;
 }
 
 export interface MonitoringFilesInput {
@@ -110,6 +113,8 @@ export function monitoringFiles(input: MonitoringFilesInput): MonitoringFiles {
           { path: `${MONITORING_DIR}/${COMPOSE_AUTOSCALER}`, content: readTemplate(`monitoring/${COMPOSE_AUTOSCALER}`) },
           { path: `${MONITORING_DIR}/autoscaler.env`, content: `IONOS_TOKEN=${secrets.autoscalerToken}\n`, mode: '0600' },
           { path: `${AUTOSCALER_INVENTORY_DIR}/inventory.json`, content: autoscaler.inventoryJson },
+          // Only the autoscaler's container user reads it.
+          { path: AGENT_KEY_PATH, content: autoscaler.powerAgentKey, mode: '0600', owner: `${UID.node}:${UID.node}` },
         ]
       : []),
   ];

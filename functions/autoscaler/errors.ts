@@ -3,7 +3,8 @@
  * service and the request path but never a query string (it carries checksums) or
  * a credential.
  */
-export type Service = 'prometheus' | 'ionos' | 'scalelite' | 'bbb';
+/** `redis`: the coordination store (lease, power-off records); `ssh`: the BBB servers' power-off channel. */
+export type Service = 'prometheus' | 'ionos' | 'scalelite' | 'bbb' | 'redis' | 'ssh';
 
 const EXCERPT_CHARS = 300;
 

@@ -1,22 +1,25 @@
 /**
- * Carries out the policy's actions one by one. Each action is one idempotent API call
- * that is safe on its own, so a crash between two of them leaves a state the next tick
- * reads and continues from. The guards below repeat the safety rules the policy already
- * follows, because the cost of a bug here is a dropped lesson: no stop without a
- * fresh, empty getMeetings; no enable without an answering BBB API; nothing outside the
- * pool; never more powered-on servers than the pool, never fewer running than the
- * minimum, never the last enabled server cordoned; no shrinking of a running server
- * (which may restart it) unless it is out of Scalelite's rotation and empty; no start,
- * stop, enable or resize while IONOS still carries out a request on the server; nothing
- * on a server an operator holds but the cordon that keeps new meetings off it.
+ * Carries out the policy's actions one by one. Each action is one or a few idempotent
+ * calls that are safe on their own, so a crash between two of them leaves a state the
+ * next tick reads and continues from. The guards below repeat the safety rules the
+ * policy already follows, because the cost of a bug here is a dropped lesson: no power-off
+ * without a fresh look at Scalelite and an empty getMeetings; no enable without an
+ * answering BBB API; nothing outside the pool; never more powered-on servers than the
+ * pool, never fewer running than the minimum, never the last enabled server cordoned; no
+ * shrinking of a running server (which may restart it) unless it is out of Scalelite's
+ * rotation and empty; no start, stop, enable or resize while IONOS still carries out a
+ * request on the server; nothing on a server an operator holds but the cordon that keeps
+ * new meetings off it. An acting tick renews its lease before every action.
  */
 import type { Logger } from 'pino';
+import { NoChannelError } from './clients/power-agent';
 import { describeError, isServiceError } from './errors';
-import type { Inventory } from './inventory';
+import type { Inventory, InventoryServer } from './inventory';
+import { LeaseLostError, type Lease } from './lease';
 import type { Clients, RawState } from './observe';
 import { canonicalEntry, entriesFor } from './observe';
-import type { Action, Decision, Observation, ServerObservation } from './policy';
-import { mayBePoweredOn, staysRunning, takesMeetings } from './policy/classify';
+import type { Action, Decision, Observation, PolicySettings, ServerObservation } from './policy';
+import { mayBePoweredOn, powerOffPending, staysRunning, takesMeetings } from './policy/classify';
 import type { StepOutcome } from './register';
 
 export type ActionOutcome = StepOutcome<Action>;
@@ -35,8 +38,13 @@ interface Tally {
  */
 const PENDING_REQUEST = 'IONOS is still carrying out an earlier request on it';
 
-function shrinks(action: Action & { kind: 'resize' }, server: ServerObservation): boolean {
+function shrinks(action: { cores: number; ramGb: number }, server: ServerObservation): boolean {
   return action.cores < server.cores || action.ramGb < server.ramGb;
+}
+
+/** Minutes since the guest was told to power off, while that request stands. */
+function powerOffMinutes(server: ServerObservation, now: Date): number | undefined {
+  return powerOffPending(server) && server.powerOffRequestedAt ? (now.getTime() - server.powerOffRequestedAt.getTime()) / 60_000 : undefined;
 }
 
 /**
@@ -44,17 +52,24 @@ function shrinks(action: Action & { kind: 'resize' }, server: ServerObservation)
  * server shrinks only when Scalelite sends it nothing (cordoned or disabled) and its
  * meetings and recordings are known to be finished.
  */
-function runningShrinkRefusal(server: ServerObservation): string | undefined {
-  const { scalelite, meetings, recordings, power } = server;
-  if (power !== 'running') return `server is ${power}`;
-  if (!scalelite.known || scalelite.state === 'enabled') return 'shrinking a running server needs it cordoned or disabled first';
+function drainedRefusal(server: ServerObservation): string | undefined {
+  const { scalelite, meetings, recordings } = server;
+  if (!scalelite.known || scalelite.state === 'enabled') return 'Scalelite still sends it meetings (cordon first)';
   if (!meetings.known || meetings.meetings > 0) return 'meetings not known to be finished';
   if (!recordings.known || recordings.busy > 0) return 'recordings not known to be finished';
   return undefined;
 }
 
-function guard(action: Action, server: ServerObservation, decision: Decision, poolSize: number, tally: Tally): string | undefined {
-  const { scalelite, meetings, recordings, power } = server;
+interface GuardContext {
+  readonly decision: Decision;
+  readonly poolSize: number;
+  readonly settings: PolicySettings;
+  readonly now: Date;
+  readonly tally: Tally;
+}
+
+function guard(action: Action, server: ServerObservation, { decision, poolSize, settings, now, tally }: GuardContext): string | undefined {
+  const { scalelite, meetings, power } = server;
   if (server.held && !(action.kind === 'cordon' && scalelite.known && scalelite.state === 'enabled')) {
     return 'held by the operator (hold file): only a cordon of an enabled server is allowed';
   }
@@ -63,19 +78,33 @@ function guard(action: Action, server: ServerObservation, decision: Decision, po
       if (power === 'running') return 'already powered on';
       if (server.busy) return PENDING_REQUEST;
       if (tally.poweredOnAtMost >= poolSize) return `would exceed the pool of ${poolSize} powered-on servers`;
+      if (!Number.isInteger(action.ramGb * 4)) return `RAM ${action.ramGb} GB is not a multiple of 256 MB`;
       return undefined;
-    case 'stop':
-      // Also the answer to a stop IONOS is still carrying out: it is not sent again.
+    case 'powerOff': {
       if (server.busy) return PENDING_REQUEST;
-      if (!scalelite.known || scalelite.state === 'enabled') return 'still enabled in Scalelite (cordon first)';
-      if (tally.runningAtLeast - 1 < decision.effectiveMinimum) return `would leave fewer than ${decision.effectiveMinimum} servers running`;
-      if (!meetings.known || meetings.meetings > 0) return 'meetings not known to be finished';
-      if (!recordings.known || recordings.busy > 0) return 'recordings not known to be finished';
+      if (power !== 'running') return `server is ${power}`;
+      const minutes = powerOffMinutes(server, now);
+      if (minutes !== undefined && minutes < settings.shutdownTimeoutMinutes) return `told to power off ${Math.round(minutes)} min ago already`;
+      if (minutes === undefined && tally.runningAtLeast - 1 < decision.effectiveMinimum) return `would leave fewer than ${decision.effectiveMinimum} servers running`;
+      return drainedRefusal(server);
+    }
+    case 'stop': {
+      // IONOS' stop powers a VM that is still on off by force: only a guest that was told to
+      // power off and either is off, or did not get there in time and no longer answers.
+      if (server.busy) return PENDING_REQUEST;
+      const minutes = powerOffMinutes(server, now);
+      if (minutes === undefined) return 'its guest was not told to power off';
+      if (power === 'stopped') return undefined;
+      if (power !== 'running') return `server is ${power}`;
+      if (minutes < settings.shutdownTimeoutMinutes) return `its guest was told to power off only ${Math.round(minutes)} min ago`;
+      if (meetings.known) return 'its BBB still answers: the power-off command is sent again instead';
       return undefined;
+    }
     case 'enable':
       if (power !== 'running') return `server is ${power}`;
       // A BUSY server may be powering off: Scalelite would send new meetings to it.
       if (server.busy) return PENDING_REQUEST;
+      if (powerOffPending(server)) return 'its guest was told to power off';
       if (!meetings.known) return 'BBB API did not answer this tick';
       if (!scalelite.known) return 'not registered in Scalelite';
       return undefined;
@@ -91,7 +120,9 @@ function guard(action: Action, server: ServerObservation, decision: Decision, po
     case 'resize':
       if (!Number.isInteger(action.ramGb * 4)) return `RAM ${action.ramGb} GB is not a multiple of 256 MB`;
       if (server.busy) return PENDING_REQUEST;
-      return shrinks(action, server) && power !== 'stopped' ? runningShrinkRefusal(server) : undefined;
+      if (power === 'stopped') return undefined;
+      if (!shrinks(action, server)) return 'cores are added to a stopped server only: a running one would not use them';
+      return power === 'running' ? drainedRefusal(server) : `server is ${power}`;
     case 'setLoadMultiplier':
       if (!scalelite.known) return 'not registered in Scalelite';
       if (!(action.loadMultiplier > 0)) return `load_multiplier must be positive, got ${action.loadMultiplier}`;
@@ -110,16 +141,16 @@ function account(action: Action, server: ServerObservation, tally: Tally, result
       tally.poweredOnAtMost++;
       if (certain) tally.runningAtLeast++;
       return;
-    case 'stop':
-      tally.runningAtLeast--;
-      if (certain) tally.poweredOnAtMost--;
+    case 'powerOff':
+      if (staysRunning(server)) tally.runningAtLeast--;
+      if (takesMeetings(server)) tally.enabled--;
       return;
     case 'enable':
       if (certain) tally.enabled++;
       return;
     case 'cordon':
     case 'disable':
-      if (server.power === 'running' && server.scalelite.known && server.scalelite.state === 'enabled') tally.enabled--;
+      if (server.power === 'running' && takesMeetings(server)) tally.enabled--;
       return;
     case 'resize':
       // IONOS restarts a running server to shrink it: for a while it is not running.
@@ -130,13 +161,21 @@ function account(action: Action, server: ServerObservation, tally: Tally, result
   }
 }
 
+export interface ExecuteOptions {
+  readonly dryRun: boolean;
+  readonly logger: Logger;
+  readonly settings: PolicySettings;
+  /** Held while acting; renewed before every action. */
+  readonly lease?: Lease;
+}
+
 export async function executeActions(
   decision: Decision,
   observation: Observation,
   state: RawState,
   inventory: Inventory,
   clients: Clients,
-  options: { dryRun: boolean; logger: Logger },
+  options: ExecuteOptions,
 ): Promise<ActionOutcome[]> {
   const outcomes: ActionOutcome[] = [];
   const observed = new Map(observation.servers.map((server) => [server.name, server]));
@@ -152,6 +191,7 @@ export async function executeActions(
     const server = inPool.get(name);
     return server && state.scalelite.ok ? canonicalEntry(entriesFor(server, state.scalelite.value))?.id : undefined;
   };
+  const context = { decision, poolSize: inventory.policy.poolSize, settings: options.settings, now: observation.now, tally };
 
   for (const action of decision.actions) {
     const target = inPool.get(action.server);
@@ -161,7 +201,7 @@ export async function executeActions(
       outcomes.push({ step: action, status: 'skipped', detail: 'not in the pool' });
       continue;
     }
-    const refusal = guard(action, server, decision, inventory.policy.poolSize, tally);
+    const refusal = guard(action, server, context);
     if (refusal) {
       options.logger.warn({ event: 'action', action, status: 'skipped', detail: refusal }, `skipped ${action.kind} ${action.server}: ${refusal}`);
       outcomes.push({ step: action, status: 'skipped', detail: refusal });
@@ -174,15 +214,18 @@ export async function executeActions(
       continue;
     }
     try {
-      const skipped = await perform(action, server, target.ionosServerId, scaleliteId(action.server), clients, target);
-      if (skipped) {
-        options.logger.warn({ event: 'action', action, status: 'skipped', detail: skipped }, `skipped ${action.kind} ${action.server}: ${skipped}`);
-        outcomes.push({ step: action, status: 'skipped', detail: skipped });
+      // The lease may have run out (a slow tick, a paused process): no action without it.
+      await options.lease?.renew();
+      const result = await perform(action, server, target, { clients, scaleliteId: scaleliteId(action.server), lease: options.lease });
+      if (result.skipped) {
+        options.logger.warn({ event: 'action', action, status: 'skipped', detail: result.skipped }, `skipped ${action.kind} ${action.server}: ${result.skipped}`);
+        outcomes.push({ step: action, status: 'skipped', detail: result.skipped });
         continue;
       }
       account(action, server, tally, 'done');
-      options.logger.info({ event: 'action', action, status: 'done' }, `${action.kind} ${action.server}: ${action.reason}`);
-      outcomes.push({ step: action, status: 'done' });
+      const level = result.detail ? 'warn' : 'info';
+      options.logger[level]({ event: 'action', action, status: 'done', detail: result.detail }, `${action.kind} ${action.server}: ${result.detail ?? action.reason}`);
+      outcomes.push({ step: action, status: 'done', ...(result.detail && { detail: result.detail }) });
     } catch (error) {
       if (!isServiceError(error)) throw error;
       account(action, server, tally, 'maybe');
@@ -194,47 +237,98 @@ export async function executeActions(
   return outcomes;
 }
 
-/** One action, one state-changing call. Returns a reason when the call was withheld. */
-async function perform(
-  action: Action,
-  server: ServerObservation,
-  ionosServerId: string,
-  scaleliteId: string | undefined,
-  clients: Clients,
-  target: Inventory['servers'][number],
-): Promise<string | undefined> {
+interface PerformContext {
+  readonly clients: Clients;
+  readonly scaleliteId: string | undefined;
+  readonly lease: Lease | undefined;
+}
+
+interface Performed {
+  /** Why the call was withheld after all. */
+  readonly skipped?: string;
+  /** Something the log should say beside the reason (a forced stop). */
+  readonly detail?: string;
+}
+
+/** One action: the calls that carry it out. */
+async function perform(action: Action, server: ServerObservation, target: InventoryServer, context: PerformContext): Promise<Performed> {
+  const { clients, scaleliteId, lease } = context;
+  const ionosId = target.ionosServerId;
   switch (action.kind) {
     case 'start':
-      await clients.ionos.startServer(ionosServerId);
-      return undefined;
-    case 'stop': {
-      const late = await meetingsSinceTickBegan(clients, target);
-      if (late) return late;
-      await clients.ionos.stopServer(ionosServerId);
-      return undefined;
-    }
+      // IONOS queues requests on a server: the start follows the resize (metadata.state BUSY).
+      if (action.cores !== server.cores || action.ramGb !== server.ramGb) {
+        await clients.ionos.resizeServer(ionosId, { cores: action.cores, ramMb: Math.round(action.ramGb * 1024) });
+      }
+      await clients.ionos.startServer(ionosId);
+      if (server.powerOffRequestedAt) await forgetPowerOff(clients, lease, server.name);
+      return {};
+    case 'powerOff':
+      return powerOff(server, target, context);
+    case 'stop':
+      await clients.ionos.stopServer(ionosId);
+      await forgetPowerOff(clients, lease, server.name);
+      return server.power === 'running' ? { detail: 'the guest did not power off in time: IONOS powered it off' } : {};
     case 'resize': {
-      // Shrinking a running server may restart it: the same last look as before a stop.
+      // Shrinking a running server may restart it: the same last look as before a power-off.
       const late = shrinks(action, server) && server.power !== 'stopped' ? await meetingsSinceTickBegan(clients, target) : undefined;
-      if (late) return late;
-      await clients.ionos.resizeServer(ionosServerId, { cores: action.cores, ramMb: Math.round(action.ramGb * 1024) });
-      return undefined;
+      if (late) return { skipped: late };
+      await clients.ionos.resizeServer(ionosId, { cores: action.cores, ramMb: Math.round(action.ramGb * 1024) });
+      return {};
     }
     case 'enable':
     case 'cordon':
     case 'disable':
-      if (!scaleliteId) return 'not registered in Scalelite';
+      if (!scaleliteId) return { skipped: 'not registered in Scalelite' };
       await clients.scalelite.updateServer(scaleliteId, { state: action.kind });
-      return undefined;
+      return {};
     case 'setLoadMultiplier':
-      if (!scaleliteId) return 'not registered in Scalelite';
+      if (!scaleliteId) return { skipped: 'not registered in Scalelite' };
       await clients.scalelite.updateServer(scaleliteId, { loadMultiplier: action.loadMultiplier });
-      return undefined;
+      return {};
+  }
+}
+
+/**
+ * The gentle stop's first half. Right before it, Scalelite's state and the meetings are
+ * read again (the tick's view may be a minute old): a server Scalelite now sends meetings
+ * to, or one that holds a meeting, is left alone. A standby server (disabled) is cordoned
+ * first, so that its state says it is on its way out. The record comes before the command,
+ * so that a crash in between leaves a server the next tick knows to watch; then the guest
+ * powers itself off, and IONOS' stop follows once IONOS reports it off (policy: release).
+ * A server that refuses the key was set up before the channel existed: IONOS stops it at
+ * once, as the autoscaler did before (it is drained).
+ */
+async function powerOff(server: ServerObservation, target: InventoryServer, { clients, lease }: PerformContext): Promise<Performed> {
+  const entry = canonicalEntry(entriesFor(target, await clients.scalelite.getServers()));
+  if (!entry) return { skipped: 'no longer registered in Scalelite' };
+  if (entry.state === 'enabled') return { skipped: 'Scalelite has it enabled again since the tick began' };
+  if (entry.state === 'disabled') await clients.scalelite.updateServer(entry.id, { state: 'cordon' });
+  const late = await meetingsSinceTickBegan(clients, target);
+  if (late) return { skipped: late };
+  if (lease && !(await clients.coordination.recordPowerOff(lease.fencingToken, server.name))) {
+    throw new LeaseLostError('the store refused the power-off record for its fencing token');
+  }
+  try {
+    await clients.powerAgent.send(target.privateIp, 'poweroff');
+    return {};
+  } catch (error) {
+    if (!(error instanceof NoChannelError)) throw error;
+    await clients.ionos.stopServer(target.ionosServerId);
+    await forgetPowerOff(clients, lease, server.name);
+    return { detail: `${error.message}: IONOS powered it off instead` };
+  }
+}
+
+/** The record is done with once IONOS was asked to stop the server, or it was started again. */
+async function forgetPowerOff(clients: Clients, lease: Lease | undefined, name: string): Promise<void> {
+  if (lease && !(await clients.coordination.clearPowerOff(lease.fencingToken, name))) {
+    throw new LeaseLostError('the store refused to clear a power-off record for its fencing token');
   }
 }
 
 /** A meeting may have started since the tick began (Scalelite placed it before the cordon). */
-async function meetingsSinceTickBegan(clients: Clients, target: Inventory['servers'][number]): Promise<string | undefined> {
+async function meetingsSinceTickBegan(clients: Clients, target: InventoryServer): Promise<string | undefined> {
   const meetings = await clients.bbb(target).getMeetings();
   return meetings.length > 0 ? `${meetings.length} meeting(s) started since the tick began` : undefined;
 }

@@ -1,23 +1,21 @@
 /**
  * The autoscaler function, Lambda-style: `handler(event) -> TickResult`. Stateless:
- * every tick reads the truth (IONOS, Scalelite, BBB, Prometheus), reconciles the
- * Scalelite registration, asks the pure policy for a decision and carries it out.
+ * every tick reads the truth (IONOS, Scalelite, BBB, Prometheus, the coordination store),
+ * reconciles the Scalelite registration, asks the pure policy for a decision and carries
+ * it out, holding the lease that lets one autoscaler act at a time.
  */
 import type { Logger } from 'pino';
-import { BbbClient } from './clients/bbb';
-import { DEFAULT_HTTP_SETTINGS, type HttpSettings } from './clients/http';
-import { IonosClient } from './clients/ionos';
-import { PrometheusClient } from './clients/prometheus';
-import { ScaleliteClient } from './clients/scalelite';
 import { describeError, isServiceError } from './errors';
 import { type ActionOutcome, executeActions } from './execute';
 import { DEFAULT_HOLD_PATH, type HoldList, loadHoldList, holdWarnings } from './hold';
-import { DEFAULT_INVENTORY_PATH, type Inventory, type InventoryServer, ionosTokenFromEnv, loadInventory } from './inventory';
+import { DEFAULT_INVENTORY_PATH, type Inventory, loadInventory } from './inventory';
+import { type Lease, LeaseLostError } from './lease';
 import { createLogger } from './log';
 import type { AutoscalerMetrics } from './metrics';
 import { type Clients, type RawState, type SourceError, observe, readState } from './observe';
 import { type Decision, type Observation, decide, settingsFromInventoryPolicy } from './policy';
 import { type RegistrationStep, type StepOutcome, applyRegistration, planRegistration } from './register';
+import { openSession } from './session';
 
 export interface TickEvent {
   /** Tick time (ISO 8601); defaults to now. */
@@ -48,23 +46,27 @@ export interface TickContext {
   readonly clients: Clients;
   readonly logger: Logger;
   readonly metrics?: AutoscalerMetrics;
+  /** Held by a tick that acts (not a dry run); without it such a tick refuses to act. */
+  readonly lease?: Lease;
 }
 
-export function createClients(inventory: Inventory, ionosToken: string, http: HttpSettings = DEFAULT_HTTP_SETTINGS): Clients {
-  const bbbClients = new Map<string, BbbClient>();
-  return {
-    prometheus: new PrometheusClient(inventory.prometheusUrl, http),
-    ionos: new IonosClient(inventory.datacenterId, ionosToken, { baseUrl: inventory.ionosApiUrl, http }),
-    scalelite: new ScaleliteClient(inventory.scalelite.apiUrl, inventory.scalelite.secret, { http }),
-    bbb: (server: InventoryServer) => {
-      let client = bbbClients.get(server.name);
-      if (!client) {
-        client = new BbbClient(server.bbbApiUrl, server.bbbSecret, { http });
-        bbbClients.set(server.name, client);
-      }
-      return client;
-    },
-  };
+/**
+ * The tick's clock: the coordination store's, so that a jump of this host's clock changes
+ * nothing the autoscaler decides (an event may name the time, e.g. in tests). A dry run
+ * that cannot reach the store uses the local clock.
+ */
+async function tickTime(event: TickEvent, clients: Clients, acting: boolean): Promise<Date> {
+  if (event.time !== undefined) {
+    const time = new Date(event.time);
+    if (Number.isNaN(time.getTime())) throw new Error(`event.time: must be an ISO 8601 time, got ${JSON.stringify(event.time)}`);
+    return time;
+  }
+  try {
+    return await clients.coordination.time();
+  } catch (error) {
+    if (acting || !isServiceError(error)) throw error;
+    return new Date();
+  }
 }
 
 async function rereadScalelite(state: RawState, clients: Clients): Promise<RawState> {
@@ -77,28 +79,26 @@ async function rereadScalelite(state: RawState, clients: Clients): Promise<RawSt
   }
 }
 
-function tickTime(event: TickEvent): Date {
-  if (event.time === undefined) return new Date();
-  const time = new Date(event.time);
-  if (Number.isNaN(time.getTime())) throw new Error(`event.time: must be an ISO 8601 time, got ${JSON.stringify(event.time)}`);
-  return time;
-}
-
 export async function runTick(event: TickEvent, context: TickContext): Promise<TickResult> {
   const started = process.hrtime.bigint();
-  const { inventory, clients, logger, metrics } = context;
-  const now = tickTime(event);
+  const { inventory, clients, logger, metrics, lease } = context;
   const dryRun = event.dryRun === true;
   const enabled = inventory.policy.autoscaler.enabled;
+  const acting = !dryRun && enabled;
   const settings = settingsFromInventoryPolicy(inventory.policy);
   const held = context.hold?.names ?? new Set<string>();
   const warnings = context.hold ? holdWarnings(context.hold, inventory.servers.map((server) => server.name)) : [];
   for (const warning of warnings) logger.warn({ event: 'hold' }, warning);
 
   try {
+    if (acting) {
+      if (!lease) throw new LeaseLostError('a tick that acts needs the lease; none was given');
+      await lease.renew();
+    }
+    const now = await tickTime(event, clients, acting);
     let state: RawState = await readState(inventory, clients, now);
     const registration = await applyRegistration(planRegistration(inventory, state, settings, held), inventory, clients, {
-      dryRun: dryRun || !enabled,
+      dryRun: !acting,
       logger,
     });
     if (registration.some((outcome) => outcome.status === 'done')) {
@@ -128,7 +128,7 @@ export async function runTick(event: TickEvent, context: TickContext): Promise<T
       },
       `decision: ${decision.actions.length} action(s), ${decision.desiredServers} server(s) wanted`,
     );
-    const actions = await executeActions(decision, observation, state, inventory, clients, { dryRun: dryRun || !enabled, logger });
+    const actions = await executeActions(decision, observation, state, inventory, clients, { dryRun: !acting, logger, settings, lease });
 
     const durationSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (metrics) {
@@ -145,7 +145,7 @@ export async function runTick(event: TickEvent, context: TickContext): Promise<T
       metrics.lastSuccess.set(Date.now() / 1000);
     }
     return {
-      time: now.toISOString(),
+      time: observation.now.toISOString(),
       dryRun,
       enabled,
       durationSeconds,
@@ -166,11 +166,18 @@ export async function runTick(event: TickEvent, context: TickContext): Promise<T
 
 /**
  * Entry point for a function runtime: inventory from INVENTORY_PATH, hold list from
- * HOLD_PATH, token from IONOS_TOKEN.
+ * HOLD_PATH, token from IONOS_TOKEN, the power-off key from POWER_AGENT_KEY_PATH. A tick
+ * that acts takes the lease first and gives it back at the end; while another autoscaler
+ * holds it, the invocation fails with LeaseHeldError, which names the holder.
  */
 export async function handler(event: TickEvent = {}): Promise<TickResult> {
   const inventory = loadInventory(process.env.INVENTORY_PATH ?? DEFAULT_INVENTORY_PATH);
   const hold = loadHoldList(process.env.HOLD_PATH ?? DEFAULT_HOLD_PATH);
-  const clients = createClients(inventory, ionosTokenFromEnv());
-  return runTick(event, { inventory, hold, clients, logger: createLogger() });
+  const session = openSession(inventory, { command: 'handler', acting: event.dryRun !== true && inventory.policy.autoscaler.enabled });
+  try {
+    await session.lease?.acquire();
+    return await runTick(event, { inventory, hold, clients: session.clients, logger: createLogger(), lease: session.lease });
+  } finally {
+    await session.close();
+  }
 }

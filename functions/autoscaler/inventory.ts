@@ -19,6 +19,8 @@ const serverSchema = v.strictObject({
   name: v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{1,62}$/, 'must be an IONOS server name such as example-bbb-01')),
   ionosServerId: nonEmpty,
   hostname: nonEmpty,
+  /** Where the autoscaler reaches the server's platform agent (the power-off channel). */
+  privateIp: v.pipe(v.string(), v.ipv4('must be the server\'s private IPv4 address')),
   bbbApiUrl: httpUrl,
   bbbSecret: secret('must be the BBB shared secret (at least 8 characters)'),
   baseCores: positiveInt,
@@ -34,6 +36,15 @@ export const inventorySchema = v.strictObject({
   scalelite: v.strictObject({
     apiUrl: httpUrl,
     secret: secret('must be the LOADBALANCER_SECRET (at least 8 characters)'),
+  }),
+  /** The store acting autoscalers share (lease, power-off records): the platform's Redis. */
+  coordination: v.strictObject({
+    redis: v.strictObject({
+      host: nonEmpty,
+      port: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535)),
+      username: v.optional(nonEmpty),
+      password: v.optional(nonEmpty),
+    }),
   }),
   policy: v.strictObject({
     poolSize: positiveInt,
@@ -60,9 +71,9 @@ function relationProblems({ policy, servers }: Inventory): Problem[] {
   if (servers.length > policy.poolSize) {
     problems.push({ path: ['servers'], message: `lists ${servers.length} servers but policy.poolSize is ${policy.poolSize}` });
   }
-  const seen = { name: new Map<string, number>(), ionosServerId: new Map<string, number>(), bbbApiUrl: new Map<string, number>() };
+  const seen = { name: new Map<string, number>(), ionosServerId: new Map<string, number>(), privateIp: new Map<string, number>(), bbbApiUrl: new Map<string, number>() };
   servers.forEach((server, index) => {
-    for (const key of ['name', 'ionosServerId', 'bbbApiUrl'] as const) {
+    for (const key of ['name', 'ionosServerId', 'privateIp', 'bbbApiUrl'] as const) {
       const value = key === 'bbbApiUrl' ? normalizeUrl(server[key]) : server[key];
       const first = seen[key].get(value);
       if (first !== undefined) {

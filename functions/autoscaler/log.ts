@@ -7,11 +7,13 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 export const REDACTED_PATHS = [
   'secret',
   'token',
+  'password',
   'authorization',
   'bbbSecret',
   '*.secret',
   '*.bbbSecret',
   '*.token',
+  '*.password',
   '*.authorization',
   'headers.authorization',
 ];

@@ -6,18 +6,28 @@
  *   status                each pool server's state, read-only
  * Options: --inventory <path> (default /etc/bbb-autoscaler/inventory.json),
  * --hold <path> (default /etc/bbb-autoscaler/hold), --help.
+ * The bundle also exports the function-runtime entry point, `handler(event)`.
  */
 import { parseArgs } from 'node:util';
-import { createClients, runTick } from './handler';
+import { AGENT_KEY_PATH } from './agent';
+import { createClients } from './create-clients';
+import { runTick } from './handler';
 import { DEFAULT_HOLD_PATH, HoldFileError, loadHoldList, holdWarnings } from './hold';
 import { DEFAULT_INVENTORY_PATH, InventoryError, ionosTokenFromEnv, loadInventory } from './inventory';
+import { LeaseHeldError } from './lease';
 import { createLogger } from './log';
 import { AutoscalerMetrics } from './metrics';
 import { observe, readState } from './observe';
 import { settingsFromInventoryPolicy } from './policy';
 import { applyRegistration, planRegistration } from './register';
 import { METRICS_PORT, serve } from './serve';
+import { openSession } from './session';
 import { renderStatus } from './status';
+
+export { handler } from './handler';
+
+/** Exit code of an acting command while another autoscaler holds the lease. */
+export const LEASE_HELD_EXIT_CODE = 3;
 
 export const USAGE = `Usage: autoscaler <command> [options]
 
@@ -34,11 +44,16 @@ Options:
                         a held server is cordoned and otherwise left alone
   --port <number>       metrics port for serve (default ${METRICS_PORT})
   --host <address>      address serve listens on (default 0.0.0.0)
-  --dry-run             log what would change, change nothing
+  --dry-run             log what would change, change nothing (needs no lease)
   --help                show this text
+
+serve, tick and register act only while they hold the lease in the coordination store
+(the platform's Redis, the inventory's coordination.redis): one autoscaler acts at a time. serve waits for
+it; tick and register exit ${LEASE_HELD_EXIT_CODE} naming its holder.
 
 Environment:
   IONOS_TOKEN           IONOS Cloud API token (required)
+  POWER_AGENT_KEY_PATH  private key of the BBB servers' power-off channel (default ${AGENT_KEY_PATH})
   LOG_LEVEL             pino level (default info)
 `;
 
@@ -84,65 +99,111 @@ export async function main(argv: string[]): Promise<number> {
 
   // tick and register print their result on stdout, so their log lines go to stderr.
   const logger = createLogger(args.command === 'serve' ? 1 : 2);
-  const load = () => {
-    const inventory = loadInventory(args.inventoryPath);
-    return { inventory, hold: loadHoldList(args.holdPath), clients: createClients(inventory, ionosTokenFromEnv()) };
-  };
   try {
-    if (args.command === 'tick') {
-      const result = await runTick({ dryRun: args.dryRun }, { ...load(), logger });
-      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      return 0;
-    }
-    if (args.command === 'status') {
-      const { inventory, hold, clients } = load();
-      const now = new Date();
-      const observation = observe(inventory, await readState(inventory, clients, now), now, hold.names);
-      process.stdout.write(renderStatus(observation, holdWarnings(hold, inventory.servers.map((server) => server.name))));
-      return 0;
-    }
-    if (args.command === 'register') {
-      const { inventory, hold, clients } = load();
+    if (args.command === 'serve') return await serveCommand(args, logger);
+    const inventory = loadInventory(args.inventoryPath);
+    const hold = loadHoldList(args.holdPath);
+    const acting = !args.dryRun && args.command !== 'status' && inventory.policy.autoscaler.enabled;
+    const session = openSession(inventory, { command: args.command, acting });
+    try {
+      await session.lease?.acquire();
+      const { clients, lease } = session;
+      if (args.command === 'tick') {
+        const result = await runTick({ dryRun: args.dryRun }, { inventory, hold, clients, logger, lease });
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        return 0;
+      }
+      if (args.command === 'status') {
+        const now = new Date();
+        const observation = observe(inventory, await readState(inventory, clients, now), now, hold.names);
+        const holder = await clients.coordination.holder().catch(() => undefined);
+        const leaseLine = holder ? `lease: held by ${holder.holder} for ${Math.ceil(holder.remainingMs / 1000)} s more` : 'lease: free';
+        process.stdout.write(renderStatus(observation, [...holdWarnings(hold, inventory.servers.map((server) => server.name)), leaseLine]));
+        return 0;
+      }
       const state = await readState(inventory, clients, new Date());
       const steps = planRegistration(inventory, state, settingsFromInventoryPolicy(inventory.policy), hold.names);
-      const outcomes = await applyRegistration(steps, inventory, clients, { dryRun: args.dryRun, logger });
+      const outcomes = await applyRegistration(steps, inventory, clients, { dryRun: !acting, logger });
       process.stdout.write(`${JSON.stringify({ registration: outcomes, errors: state.errors }, null, 2)}\n`);
       return outcomes.some((outcome) => outcome.status === 'failed') || !state.scalelite.ok ? 1 : 0;
+    } finally {
+      await session.close();
     }
-    let intervalSeconds = load().inventory.policy.autoscaler.intervalSeconds;
-    const metrics = new AutoscalerMetrics();
-    const service = await serve({
-      tick: async () => {
-        let context: ReturnType<typeof load>;
-        try {
-          context = load();
-        } catch (error) {
-          // A broken inventory update must not stop the service; the last good pace continues.
-          metrics.errors.inc({ source: 'tick' });
-          logger.error({ event: 'error', source: 'tick', detail: (error as Error).message }, 'cannot load the inventory');
-          throw error;
-        }
-        intervalSeconds = context.inventory.policy.autoscaler.intervalSeconds;
-        return runTick({}, { ...context, logger, metrics });
-      },
-      intervalSeconds: () => intervalSeconds,
-      metrics,
-      logger,
-      port: args.port,
-      host: args.host,
-    });
-    process.once('SIGTERM', service.stop);
-    process.once('SIGINT', service.stop);
-    await service.stopped;
-    return 0;
   } catch (error) {
     if (error instanceof InventoryError || error instanceof HoldFileError) {
       process.stderr.write(`${error.message}\n`);
       return 1;
     }
+    if (error instanceof LeaseHeldError) {
+      process.stderr.write(`${error.message}\n`);
+      return LEASE_HELD_EXIT_CODE;
+    }
     logger.error({ event: 'error', source: 'tick', detail: (error as Error).message }, 'autoscaler failed');
     return 1;
   }
+}
+
+/**
+ * serve: ticks every interval while it holds the lease, waits for it while another
+ * autoscaler does, renews it between ticks, and gives it back when it stops. The
+ * inventory is read again every tick; the connection to the coordination store is kept.
+ */
+async function serveCommand(args: ReturnType<typeof parse>, logger: ReturnType<typeof createLogger>): Promise<number> {
+  const first = loadInventory(args.inventoryPath);
+  const session = openSession(first, { command: 'serve', acting: true });
+  const lease = session.lease;
+  if (!lease) throw new Error('serve acts, so its session holds a lease');
+  let intervalSeconds = first.policy.autoscaler.intervalSeconds;
+  const metrics = new AutoscalerMetrics();
+  let waitingFor: string | undefined;
+  /** While another autoscaler holds the lease: when to ask again (as its lease would run out). */
+  let retrySeconds: number | undefined;
+  const renewal = setInterval(() => {
+    if (lease.held) void lease.renew().catch((error: Error) => logger.warn({ event: 'lease', detail: error.message }, 'lease renewal failed'));
+  }, (first.policy.autoscaler.leaseSeconds * 1000) / 3);
+  const service = await serve({
+    tick: async () => {
+      let inventory: ReturnType<typeof loadInventory>;
+      let hold: ReturnType<typeof loadHoldList>;
+      try {
+        inventory = loadInventory(args.inventoryPath);
+        hold = loadHoldList(args.holdPath);
+      } catch (error) {
+        // A broken inventory update must not stop the service; the last good pace continues.
+        metrics.errors.inc({ source: 'tick' });
+        logger.error({ event: 'error', source: 'tick', detail: (error as Error).message }, 'cannot load the inventory or the hold list');
+        throw error;
+      }
+      intervalSeconds = inventory.policy.autoscaler.intervalSeconds;
+      if (inventory.policy.autoscaler.enabled && !lease.held) {
+        try {
+          await lease.acquire();
+          logger.info({ event: 'lease', token: lease.fencingToken }, 'holds the lease: acting');
+          waitingFor = undefined;
+          retrySeconds = undefined;
+        } catch (error) {
+          if (!(error instanceof LeaseHeldError)) throw error;
+          if (waitingFor !== error.holder) logger.warn({ event: 'lease', holder: error.holder }, `waiting: ${error.message}`);
+          waitingFor = error.holder;
+          retrySeconds = Math.min(intervalSeconds, error.remainingMs / 1000 + 1);
+          return undefined;
+        }
+      }
+      const clients = createClients(inventory, ionosTokenFromEnv(), { coordination: lease.store, beforeChange: () => lease.assertHeld() });
+      return runTick({}, { inventory, hold, clients, logger, metrics, lease });
+    },
+    intervalSeconds: () => retrySeconds ?? intervalSeconds,
+    metrics,
+    logger,
+    port: args.port,
+    host: args.host,
+  });
+  process.once('SIGTERM', service.stop);
+  process.once('SIGINT', service.stop);
+  await service.stopped;
+  clearInterval(renewal);
+  await session.close();
+  return 0;
 }
 
 if (require.main === module) {

@@ -50,7 +50,7 @@ export class AutoscalerMetrics {
 
   constructor() {
     // Every source exists from the start so rate() and alerts see a zero, not an absent series.
-    for (const source of ['prometheus', 'ionos', 'scalelite', 'bbb', 'tick'] satisfies Array<Service | 'tick'>) {
+    for (const source of ['prometheus', 'ionos', 'scalelite', 'bbb', 'redis', 'ssh', 'tick'] satisfies Array<Service | 'tick'>) {
       this.errors.inc({ source }, 0);
     }
   }

@@ -4,12 +4,15 @@
  */
 import type { BbbClient, BbbMeeting } from './clients/bbb';
 import type { IonosClient, IonosServer } from './clients/ionos';
+import type { PowerAgent } from './clients/power-agent';
 import type { PrometheusClient, Sample } from './clients/prometheus';
 import type { ScaleliteClient, ScaleliteServer } from './clients/scalelite';
 import { mapLimited } from './concurrency';
+import type { CoordinationStore } from './coordination';
 import { describeError, isServiceError, type Service } from './errors';
 import { type Inventory, type InventoryServer, normalizeUrl } from './inventory';
-import type { FleetObservation, Observation, ServerObservation } from './policy';
+import { settingsFromInventoryPolicy, type FleetObservation, type LoadHistory, type Observation, type ServerObservation } from './policy';
+import { endOfLocalDay, historyWindowMinutes, sameTimeWeeksAgo } from './policy/history';
 import { FRESHNESS_LIMIT_SECONDS, QUERIES, RECORDINGS_SETTLE_MINUTES } from './queries';
 import { bootedAt, isBusy, powerOf } from './server-state';
 
@@ -18,6 +21,8 @@ export interface Clients {
   readonly ionos: IonosClient;
   readonly scalelite: ScaleliteClient;
   readonly bbb: (server: InventoryServer) => BbbClient;
+  readonly coordination: CoordinationStore;
+  readonly powerAgent: PowerAgent;
 }
 
 export interface SourceError {
@@ -38,6 +43,9 @@ export interface PrometheusState {
   readonly loadTimestamp: Outcome<Sample[]>;
   readonly peakLoad: Outcome<Sample[]>;
   readonly loadTrendPerMinute: Outcome<Sample[]>;
+  readonly recentTrendPerMinute: Outcome<Sample[]>;
+  /** The learned timetable; undefined when it is off. */
+  readonly history?: Outcome<LoadHistory>;
   readonly serverLoadTimestamps: Outcome<Sample[]>;
   readonly cpu: Outcome<Sample[]>;
   readonly recordingsBacklog: Outcome<Sample[]>;
@@ -51,6 +59,8 @@ export interface RawState {
   readonly scalelite: Outcome<ScaleliteServer[]>;
   readonly bbb: ReadonlyMap<string, BbbState>;
   readonly prometheus: PrometheusState;
+  /** Guests told to power off (the coordination store): server name -> when. */
+  readonly powerOffs: Outcome<ReadonlyMap<string, Date>>;
   readonly errors: readonly SourceError[];
 }
 
@@ -69,25 +79,50 @@ async function attempt<T>(work: () => Promise<T>, record: (message: string) => v
   }
 }
 
+/**
+ * The same weekday in recent weeks: per week back, the load from the same local time on,
+ * one value a minute over the window the policy looks ahead, and that day's peak.
+ */
+async function readHistory(inventory: Inventory, clients: Clients, now: Date): Promise<LoadHistory> {
+  const settings = settingsFromInventoryPolicy(inventory.policy);
+  const window = historyWindowMinutes(settings);
+  const weeks = Array.from({ length: settings.historyWeeks }, (_, index) => sameTimeWeeksAgo(now, index + 1, settings.schedule.timezone));
+  const answers = await Promise.all(
+    weeks.map((then) =>
+      Promise.all([
+        clients.prometheus.queryRange(QUERIES.history, then, window),
+        clients.prometheus.query(QUERIES.dayPeak, endOfLocalDay(then, settings.schedule.timezone)),
+      ]),
+    ),
+  );
+  return {
+    weeks: answers.map(([series]) => series[0]?.values ?? new Array<number>(window + 1).fill(NaN)),
+    dayPeaks: answers.map(([, peak]) => scalar({ ok: true, value: peak })),
+  };
+}
+
 export async function readState(inventory: Inventory, clients: Clients, now: Date): Promise<RawState> {
   const errors: SourceError[] = [];
   const note = (source: Service, server?: string) => (message: string) => errors.push({ source, server, message });
   const cooldown = inventory.policy.autoscaler.scaleInCooldownMinutes;
   const query = (promql: string) => attempt(() => clients.prometheus.query(promql, now), note('prometheus'));
 
-  const [ionos, scalelite, load, loadTimestamp, peakLoad, loadTrendPerMinute, serverLoadTimestamps, cpu, recordingsBacklog, recentMeetings, bootTime] =
+  const [ionos, scalelite, powerOffs, load, loadTimestamp, peakLoad, loadTrendPerMinute, recentTrendPerMinute, serverLoadTimestamps, cpu, recordingsBacklog, recentMeetings, bootTime, history] =
     await Promise.all([
       attempt(() => clients.ionos.listServers(), note('ionos')),
       attempt(() => clients.scalelite.getServers(), note('scalelite')),
+      attempt(() => clients.coordination.powerOffs(), note('redis')),
       query(QUERIES.load),
       query(QUERIES.loadTimestamp),
       query(QUERIES.peakLoad(cooldown)),
       query(QUERIES.loadTrendPerMinute),
+      query(QUERIES.recentTrendPerMinute),
       query(QUERIES.serverLoadTimestamps),
       query(QUERIES.cpu),
       query(QUERIES.recordingsBacklog),
       query(QUERIES.recentMeetings),
       query(QUERIES.bootTime),
+      inventory.policy.autoscaler.historyWeeks > 0 ? attempt(() => readHistory(inventory, clients, now), note('prometheus')) : undefined,
     ]);
 
   const ionosById = ionos.ok ? new Map(ionos.value.map((server) => [server.id, server])) : undefined;
@@ -107,7 +142,8 @@ export async function readState(inventory: Inventory, clients: Clients, now: Dat
     ionos,
     scalelite,
     bbb: new Map(answers),
-    prometheus: { load, loadTimestamp, peakLoad, loadTrendPerMinute, serverLoadTimestamps, cpu, recordingsBacklog, recentMeetings, bootTime },
+    prometheus: { load, loadTimestamp, peakLoad, loadTrendPerMinute, recentTrendPerMinute, history, serverLoadTimestamps, cpu, recordingsBacklog, recentMeetings, bootTime },
+    powerOffs,
     errors,
   };
 }
@@ -156,6 +192,7 @@ export function observe(inventory: Inventory, state: RawState, now: Date, held: 
   const recentMeetings = byInstance(state.prometheus.recentMeetings);
   const serverStamps = byInstance(state.prometheus.serverLoadTimestamps);
   const bootTimes = byInstance(state.prometheus.bootTime);
+  const powerOffs = state.powerOffs.ok ? state.powerOffs.value : new Map<string, Date>();
 
   const servers: ServerObservation[] = inventory.servers.map((server) => {
     const vm = ionosById?.get(server.ionosServerId);
@@ -212,6 +249,7 @@ export function observe(inventory: Inventory, state: RawState, now: Date, held: 
       recordings,
       cpuUtilisation: cpu.get(server.name),
       ...(held.has(server.name) && { held: true }),
+      ...(powerOffs.has(server.name) && { powerOffRequestedAt: powerOffs.get(server.name) }),
     };
   });
 
@@ -225,7 +263,9 @@ export function observe(inventory: Inventory, state: RawState, now: Date, held: 
     load,
     peakLoad: scalar(state.prometheus.peakLoad),
     loadTrendPerMinute: scalar(state.prometheus.loadTrendPerMinute),
+    recentTrendPerMinute: scalar(state.prometheus.recentTrendPerMinute),
     metricsFresh: load !== undefined && isFresh(loadStamp, now) && everyAnsweringServerSampled,
+    ...(state.prometheus.history?.ok && { history: state.prometheus.history.value }),
   };
 
   return { now, pool: inventory.servers.map((server) => server.name), servers, fleet };

@@ -25,6 +25,15 @@ export const QUERIES = {
   load: 'bbb:load:total',
   loadTimestamp: 'timestamp(bbb:load:total)',
   loadTrendPerMinute: 'deriv(bbb:load:total[5m]) * 60',
+  /**
+   * The smallest two-minute slope of the last three minutes: positive only while the load
+   * has risen all along, not after a single step up.
+   */
+  recentTrendPerMinute: 'min_over_time((deriv(bbb:load:total[2m]) * 60)[3m:1m])',
+  /** The learned timetable's series (a range query, see observe.ts). */
+  history: 'bbb:load:total',
+  /** A past day's peak, evaluated at its end. */
+  dayPeak: 'max_over_time(bbb:load:total[1d])',
   serverLoadTimestamps: 'timestamp(bbb:load:by_server)',
   cpu: 'instance:cpu_utilisation:rate1m',
   /**

@@ -6,13 +6,13 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { TickResult } from './handler';
 import type { AutoscalerMetrics } from './metrics';
 
 export const METRICS_PORT = 9464;
 
 export interface ServeOptions {
-  readonly tick: () => Promise<TickResult>;
+  /** One tick; it may decline to act (another autoscaler holds the lease). */
+  readonly tick: () => Promise<unknown>;
   /** Asked before each wait, so an updated inventory changes the pace without a restart. */
   readonly intervalSeconds: () => number;
   readonly metrics: AutoscalerMetrics;

@@ -1,25 +1,31 @@
 /**
  * The real autoscaler policy in the simulated cluster: each tick builds the observation
  * the deployed handler would build (IONOS power state and pending requests through the
- * handler's own mapping, boot time, Scalelite state, getMeetings, Prometheus figures
- * from the load history) and applies the decision's actions.
+ * handler's own mapping, boot time, Scalelite state, getMeetings, the coordination
+ * store's power-off records, Prometheus figures and the learned timetable from the load
+ * history) and applies the decision's actions.
  */
 import {
   decide,
   settingsFromEnvironment,
   type Action,
   type Decision,
+  type LoadHistory,
   type Observation,
   type PolicySettings,
   type ServerObservation,
   type SettingsOverrides,
 } from '../../functions/autoscaler/policy';
+import { endOfLocalDay, historyWindowMinutes, sameTimeWeeksAgo } from '../../functions/autoscaler/policy/history';
 import { bootedAt, isBusy, powerOf } from '../../functions/autoscaler/server-state';
 import type { Cluster, SimServer } from '../cluster';
 import type { PolicyContext, SimPolicy } from './types';
 
 /** Prometheus' deriv() window the handler uses for the load trend. */
 const TREND_WINDOW_MINUTES = 5;
+/** The recent trend: the smallest two-minute slope of the last three minutes (QUERIES.recentTrendPerMinute). */
+const RECENT_SLOPE_MINUTES = 2;
+const RECENT_MINUTES = 3;
 
 export interface AutoscalerPolicyOptions {
   /** Receives every decision, e.g. to print or test them. */
@@ -49,18 +55,53 @@ export function autoscalerPolicy(options: AutoscalerPolicyOptions = {}): SimPoli
   };
 }
 
+function trend(history: readonly number[], minute: number, load: number, window: number): number {
+  return (load - (history[Math.max(0, minute - window)] ?? load)) / window;
+}
+
+function recentTrend(history: readonly number[], minute: number, load: number): number {
+  const slopes = Array.from({ length: RECENT_MINUTES }, (_, back) => trend(history, minute - back, back === 0 ? load : (history[minute - back] ?? load), RECENT_SLOPE_MINUTES));
+  return Math.min(...slopes);
+}
+
 export function observe(minute: number, cluster: Cluster, context: PolicyContext, settings: PolicySettings): Observation {
   const history = context.loadHistory;
   const load = history[minute] ?? cluster.load();
   const windowStart = Math.max(0, minute - settings.scaleInCooldownMinutes);
   const peakLoad = Math.max(load, ...history.slice(windowStart, minute + 1));
-  const earlier = history[Math.max(0, minute - TREND_WINDOW_MINUTES)] ?? load;
+  const now = new Date(context.dayStart.getTime() + minute * 60_000);
   return {
-    now: new Date(context.dayStart.getTime() + minute * 60_000),
+    now,
     pool: cluster.servers.map((server) => server.name),
     servers: cluster.servers.map((server) => observeServer(server, minute, cluster, context.dayStart)),
-    fleet: { load, peakLoad, loadTrendPerMinute: (load - earlier) / TREND_WINDOW_MINUTES, metricsFresh: true },
+    fleet: {
+      load,
+      peakLoad,
+      loadTrendPerMinute: trend(history, minute, load, TREND_WINDOW_MINUTES),
+      recentTrendPerMinute: recentTrend(history, minute, load),
+      metricsFresh: true,
+      history: loadHistory(now, context, settings),
+    },
   };
+}
+
+/** What Prometheus would answer for the learned timetable: the weeks the simulation has already run. */
+function loadHistory(now: Date, context: PolicyContext, settings: PolicySettings): LoadHistory | undefined {
+  if (settings.historyWeeks === 0) return undefined;
+  const minuteOf = (at: Date) => Math.round((at.getTime() - context.dayStart.getTime()) / 60_000);
+  const sample = (minute: number) => (minute >= 0 && minute < context.loadHistory.length ? context.loadHistory[minute] : NaN);
+  const window = historyWindowMinutes(settings);
+  const weeks: number[][] = [];
+  const dayPeaks: (number | undefined)[] = [];
+  for (let back = 1; back <= settings.historyWeeks; back += 1) {
+    const then = sameTimeWeeksAgo(now, back, settings.schedule.timezone);
+    const from = minuteOf(then);
+    weeks.push(Array.from({ length: window + 1 }, (_, offset) => sample(from + offset)));
+    const dayEnd = minuteOf(endOfLocalDay(then, settings.schedule.timezone));
+    const day = context.loadHistory.slice(Math.max(0, dayEnd - 24 * 60), Math.max(0, dayEnd));
+    dayPeaks.push(dayEnd - 24 * 60 >= 0 && day.length > 0 ? Math.max(...day) : undefined);
+  }
+  return { weeks, dayPeaks };
 }
 
 function observeServer(server: SimServer, minute: number, cluster: Cluster, dayStart: Date): ServerObservation {
@@ -71,6 +112,8 @@ function observeServer(server: SimServer, minute: number, cluster: Cluster, dayS
   // IONOS reports the time of the last request; node_exporter the boot time of a VM that runs.
   const vm = { ...server.ionosState(minute), lastModified: at(server.lastChangedAt) };
   const nodeBootTime = powerOf(vm) === 'running' ? at(server.bootedAt) : undefined;
+  // The coordination store keeps the power-off record until IONOS has been asked to stop the server.
+  const powerOffRequested = server.power === 'shuttingDown' || server.power === 'off';
   return {
     name: server.name,
     power: powerOf(vm),
@@ -86,6 +129,7 @@ function observeServer(server: SimServer, minute: number, cluster: Cluster, dayS
       : unreachable,
     recordings: answering ? { known: true, busy: 0 } : unreachable,
     cpuUtilisation: answering ? Math.min(1, server.load() / capacity) : undefined,
+    ...(powerOffRequested && { powerOffRequestedAt: at(server.powerOffRequestedAt) }),
   };
 }
 
@@ -93,7 +137,13 @@ function apply(action: Action, cluster: Cluster, minute: number): void {
   const server = cluster.server(action.server);
   switch (action.kind) {
     case 'start':
+      if (action.cores !== server.cores || action.ramGb !== server.ramGb) cluster.resize(server, action.cores, action.ramGb, minute);
       cluster.start(server, minute);
+      return;
+    case 'powerOff':
+      // The executor cordons a standby server before it powers off.
+      if (server.scalelite === 'disabled') server.scalelite = 'cordoned';
+      cluster.powerOff(server, minute);
       return;
     case 'stop':
       cluster.stop(server, minute);

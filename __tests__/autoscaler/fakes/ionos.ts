@@ -5,9 +5,18 @@
  *
  * Like the real API, it carries out start, stop and PATCH asynchronously: the request is
  * accepted at once, the server reads metadata.state BUSY (and its old vmState) until the
- * request is done, and requests on one server are done in order. A request is done after
+ * request is done, and requests on one server are queued and done in order ("BUSY: there
+ * is at least one modification request pending and all following requests will be
+ * queued", sdk-go model_datacenter_element_metadata.go). A request is done after
  * `requestAdvances` calls of `advance()` (the World calls it as time passes between
  * ticks), so the next tick always still sees it BUSY.
+ *
+ * What the server holds, as IONOS documents it (sdk-go api_servers.go, v6.3.11): a guest
+ * that powers itself off reads SHUTOFF like a stopped server but keeps its cores and RAM,
+ * billed (`allocated`); the stop releases them ("cores and RAM are freed and no longer
+ * charged"), by forcing the VM off if it still runs, and returns public addresses that
+ * are not reserved to the pool; a start allocates again and assigns a new address where
+ * the old one was returned. Forced power-offs are recorded for the tests to judge.
  */
 import { randomUUID } from 'node:crypto';
 import { type FakeRequest, type FakeResponse, Faults } from './transport';
@@ -26,6 +35,23 @@ export interface FakeIonosServer {
   lastModified?: Date;
   /** When the VM last booted (what node_exporter on it reports); unset while it is off. */
   bootedAt?: Date;
+  /** IONOS holds its cores and RAM (and bills them): running, or a guest that powered itself off. */
+  allocated?: boolean;
+  /** The operating system: up, powering itself off (sshd and BBB already gone), or off. */
+  guest?: 'up' | 'poweringOff' | 'off';
+  /** Advances left until a powering-off guest is off; Infinity for one whose shutdown hangs. */
+  guestOffIn?: number;
+  /** Its public address, and whether it is a reserved one (kept across stop and start). */
+  publicIp?: string;
+  reservedIp?: boolean;
+}
+
+/** A stop that found the VM still running: IONOS powered it off by force. */
+export interface ForcedStop {
+  readonly serverId: string;
+  readonly at: Date;
+  /** Whether its guest had been told to power off, and how long before. */
+  readonly guestPoweringOffSince?: Date;
 }
 
 interface PendingRequest {
@@ -61,7 +87,12 @@ export class FakeIonos {
   now: () => Date = () => new Date();
   /** Calls of advance() a request takes: with 2, the tick after the request still sees it BUSY. */
   requestAdvances = 2;
+  /** Calls of advance() a guest takes to power itself off. */
+  shutdownAdvances = 1;
+  readonly forcedStops: ForcedStop[] = [];
   private readonly pending = new Map<string, PendingRequest[]>();
+  private readonly guestPoweringOffSince = new Map<string, Date>();
+  private addressSerial = 0;
 
   constructor(
     readonly datacenterId: string,
@@ -73,11 +104,37 @@ export class FakeIonos {
   }
 
   add(server: FakeIonosServer): void {
-    this.servers.set(server.id, { ...server });
+    const running = server.vmState === 'RUNNING';
+    this.servers.set(server.id, { allocated: running, guest: running ? 'up' : 'off', ...server });
   }
 
   isRunning(serverId: string): boolean {
     return this.servers.get(serverId)?.vmState === 'RUNNING';
+  }
+
+  /** The operating system runs and serves (BBB can answer). */
+  guestUp(serverId: string): boolean {
+    const server = this.servers.get(serverId);
+    return server?.vmState === 'RUNNING' && server.guest === 'up';
+  }
+
+  /** The guest is told to power off (the platform agent); `hangs`: its shutdown never ends. */
+  guestPowerOff(serverId: string, hangs = false): void {
+    const server = this.servers.get(serverId);
+    if (!server || server.vmState !== 'RUNNING' || server.guest !== 'up') return;
+    server.guest = 'poweringOff';
+    server.guestOffIn = hangs ? Infinity : this.shutdownAdvances;
+    this.guestPoweringOffSince.set(serverId, this.now());
+  }
+
+  /** When the server's guest was told to power off, while it is shutting down or off and still held. */
+  poweringOffSince(serverId: string): Date | undefined {
+    return this.guestPoweringOffSince.get(serverId);
+  }
+
+  /** Servers whose guest is off while IONOS still holds and bills their cores and RAM. */
+  heldWhileOff(): FakeIonosServer[] {
+    return [...this.servers.values()].filter((server) => server.vmState === 'SHUTOFF' && server.allocated);
   }
 
   /** metadata.state is BUSY: a request is pending, or a test holds the server busy. */
@@ -105,8 +162,15 @@ export class FakeIonos {
     return (this.pending.get(serverId) ?? []).map((request) => request.action);
   }
 
-  /** Time passes: each server's oldest pending request moves on, and is done when its time is up. */
+  /** Time passes: guests get on with powering off, each server's oldest pending request moves on, and is done when its time is up. */
   advance(): void {
+    for (const server of this.servers.values()) {
+      if (server.guest === 'poweringOff' && server.vmState === 'RUNNING' && --(server.guestOffIn as number) <= 0) {
+        server.guest = 'off';
+        server.vmState = 'SHUTOFF';
+        server.bootedAt = undefined;
+      }
+    }
     for (const [serverId, queue] of this.pending) {
       const head = queue[0];
       if (head && --head.advancesLeft <= 0) {
@@ -151,19 +215,33 @@ export class FakeIonos {
 
     if (verb && request.method === 'POST') {
       this.calls.push({ method: 'POST', serverId, action: verb as 'start' | 'stop' });
-      return this.enqueue(server, verb as 'start' | 'stop', () => {
-        if (verb === 'start' && server.vmState !== 'RUNNING') {
-          server.vmState = 'RUNNING';
-          server.bootedAt = this.now();
-        } else if (verb === 'stop') {
-          server.vmState = 'SHUTOFF';
-          server.bootedAt = undefined;
-        }
-      });
+      return this.enqueue(server, verb as 'start' | 'stop', () => (verb === 'start' ? this.powerOn(server) : this.release(server)));
     }
     if (!verb && request.method === 'PATCH') return this.patch(server, request.body);
     return error(405, '126', 'Method not allowed');
   };
+
+  private powerOn(server: FakeIonosServer): void {
+    if (server.vmState === 'RUNNING') return;
+    server.vmState = 'RUNNING';
+    server.guest = 'up';
+    server.allocated = true;
+    server.bootedAt = this.now();
+    this.guestPoweringOffSince.delete(server.id);
+    if (!server.publicIp) server.publicIp = `203.0.113.${100 + (this.addressSerial++ % 100)}`;
+  }
+
+  private release(server: FakeIonosServer): void {
+    if (server.vmState === 'RUNNING') {
+      this.forcedStops.push({ serverId: server.id, at: this.now(), guestPoweringOffSince: this.guestPoweringOffSince.get(server.id) });
+    }
+    server.vmState = 'SHUTOFF';
+    server.guest = 'off';
+    server.allocated = false;
+    server.bootedAt = undefined;
+    this.guestPoweringOffSince.delete(server.id);
+    if (!server.reservedIp) server.publicIp = undefined;
+  }
 
   private list(url: URL): FakeResponse {
     const depth = Number(url.searchParams.get('depth') ?? '0');

@@ -6,6 +6,9 @@
  */
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { seededRandom } from '../../../simulator/random';
+
+export { seededRandom };
 
 export interface FakeRequest {
   readonly method: string;
@@ -47,18 +50,6 @@ export interface FaultRates {
 }
 
 const NO_FAULTS: FaultRates = { serverError: 0, throttle: 0, hang: 0, reset: 0, lost: 0, retryAfterSeconds: 1, latencyMs: 0 };
-
-/** Small deterministic generator (mulberry32) so a seed replays the same faults. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Fault injection hooks: scripted faults first, then random ones at the given rates. */
 export class Faults {

@@ -10,7 +10,9 @@ import type { Fetch } from '../../../functions/autoscaler/clients/http';
 import type { Inventory } from '../../../functions/autoscaler/inventory';
 import { QUERIES, RECORDINGS_SETTLE_MINUTES } from '../../../functions/autoscaler/queries';
 import { FakeBbbFleet, type FakeBbbHost, type FakeMeeting } from './bbb';
+import { FakeCoordinationStore } from './coordination';
 import { FakeIonos } from './ionos';
+import { FakePowerAgent } from './power-agent';
 import { FakePrometheus, type FakeSeries } from './prometheus';
 import { FakeScalelite } from './scalelite';
 import { type FakeEndpoint, type LoopbackServer, inProcessFetch, serveOnLoopback } from './transport';
@@ -28,7 +30,12 @@ export interface WorldOptions {
   readonly verticalEnabled?: boolean;
   readonly schedule?: ScheduleRule[];
   readonly start?: Date;
+  readonly keepStartedMinutes?: number;
+  readonly shutdownTimeoutMinutes?: number;
 }
+
+/** The lease's time to live in the tests: a few minutes of the World's time. */
+export const LEASE_SECONDS = 120;
 
 export type MetricsHealth = 'fresh' | 'stale' | 'missing';
 
@@ -68,8 +75,22 @@ export function bbbSecret(index: number): string {
   return `bbb-shared-secret-${String(index).padStart(2, '0')}-xyz`;
 }
 
+/** The server's address on the private LAN (the platform agent's). */
+export function privateIp(index: number): string {
+  return `10.20.1.${index}`;
+}
+
 export class World {
   readonly ionos = new FakeIonos(DATACENTER_ID, IONOS_TOKEN);
+  /** How far the coordination store's clock is off the World's (a jump of its host's clock). */
+  storeSkewMs = 0;
+  readonly store = new FakeCoordinationStore(() => new Date(this.now.getTime() + this.storeSkewMs));
+  readonly agent = new FakePowerAgent(this.ionos, (host) => {
+    const index = Number(/^10\.20\.1\.(\d+)$/.exec(host)?.[1]);
+    return index >= 1 && index <= this.options.servers ? ionosId(index) : undefined;
+  });
+  /** Meetings that ended because their server went off under them (a guest power-off or a forced stop). */
+  meetingsLost = 0;
   readonly scalelite = new FakeScalelite(SCALELITE_SECRET);
   readonly bbb = new FakeBbbFleet();
   readonly prometheus = new FakePrometheus((query, time) => this.answer(query, time));
@@ -95,8 +116,17 @@ export class World {
     const anHourAgo = new Date(this.now.getTime() - 3600_000);
     for (let i = 1; i <= options.servers; i++) {
       const on = i <= running;
-      this.ionos.add({ id: ionosId(i), name: serverName(i), vmState: on ? 'RUNNING' : 'SHUTOFF', cores: 8, ramMb: 16 * 1024, ...(on && { bootedAt: anHourAgo }) });
-      this.bbb.addHost({ host: hostLabel(i), secret: bbbSecret(i), reachable: () => this.ionos.isRunning(ionosId(i)) && !this.brokenBbb.has(i) });
+      this.ionos.add({
+        id: ionosId(i),
+        name: serverName(i),
+        vmState: on ? 'RUNNING' : 'SHUTOFF',
+        cores: 8,
+        ramMb: 16 * 1024,
+        publicIp: `198.51.100.${i}`,
+        reservedIp: true,
+        ...(on && { bootedAt: anHourAgo }),
+      });
+      this.bbb.addHost({ host: hostLabel(i), secret: bbbSecret(i), reachable: () => this.ionos.guestUp(ionosId(i)) && !this.brokenBbb.has(i) });
       this.scalelite.add({
         url: `${this.origins.bbb}/${hostLabel(i)}/bigbluebutton/api`,
         secret: bbbSecret(i),
@@ -160,6 +190,7 @@ export class World {
       prometheusUrl: this.origins.prometheus,
       ionosApiUrl: `${this.origins.ionos}/cloudapi/v6`,
       scalelite: { apiUrl: `${this.origins.scalelite}/scalelite/api`, secret: SCALELITE_SECRET },
+      coordination: { redis: { host: '10.20.3.20', port: 6379, username: 'scalelite', password: 'coordination-password' } },
       policy: {
         poolSize: servers,
         minRunning: overrides.minRunning ?? minRunning,
@@ -171,6 +202,10 @@ export class World {
           capacityPerServer: this.options.capacityPerServer ?? 200,
           targetUtilization: 0.6,
           scaleInCooldownMinutes: this.options.cooldownMinutes ?? 5,
+          keepStartedMinutes: this.options.keepStartedMinutes ?? 0,
+          historyWeeks: 0,
+          shutdownTimeoutMinutes: this.options.shutdownTimeoutMinutes ?? 3,
+          leaseSeconds: LEASE_SECONDS,
           schedule: { timezone: 'Europe/Berlin', rules: this.options.schedule ?? [] },
           vertical: { enabled: this.options.verticalEnabled ?? false, maxCores: 16, maxRamGb: 32 },
         },
@@ -179,6 +214,7 @@ export class World {
         name: serverName(i + 1),
         ionosServerId: ionosId(i + 1),
         hostname: `${hostLabel(i + 1)}.bbb.example.org`,
+        privateIp: privateIp(i + 1),
         bbbApiUrl: `${this.origins.bbb}/${hostLabel(i + 1)}/bigbluebutton/api`,
         bbbSecret: bbbSecret(i + 1),
         baseCores: 8,
@@ -244,12 +280,24 @@ export class World {
   advance(seconds: number): void {
     this.now = new Date(this.now.getTime() + seconds * 1000);
     this.ionos.advance();
+    this.loseMeetingsOfDownServers();
     this.scalelite.poll((server) => {
       const host = this.hostOf(server.url);
       if (!host || !host.reachable() || server.secret !== host.secret) return undefined;
       return host.meetings.filter((m) => !m.isBreakout).reduce((sum, m) => sum + m.participantCount, 0);
     });
     if (this.metrics === 'fresh') this.takeScrape();
+  }
+
+  /** Meetings on a server whose operating system is gone end with it. */
+  loseMeetingsOfDownServers(): void {
+    for (let i = 1; i <= this.options.servers; i++) {
+      const host = this.host(i);
+      if (host.meetings.length > 0 && !this.ionos.guestUp(ionosId(i))) {
+        this.meetingsLost += host.meetings.length;
+        host.meetings.length = 0;
+      }
+    }
   }
 
   private takeScrape(): void {
@@ -305,6 +353,18 @@ export class World {
         const first = points[0];
         const last = points[points.length - 1];
         return [{ labels: {}, value: ((last.load - first.load) / (last.atSeconds - first.atSeconds)) * 60 }];
+      }
+      case QUERIES.recentTrendPerMinute: {
+        // min_over_time of the two-minute slope, at now and the two minutes before.
+        const at = (seconds: number) => [...this.loadHistory].reverse().find((h) => h.atSeconds <= seconds);
+        const slopes: number[] = [];
+        for (let back = 0; back < 3; back++) {
+          const end = at(timeSeconds - back * 60);
+          const start = at(timeSeconds - back * 60 - 120);
+          if (!end || !start || end.atSeconds === start.atSeconds) continue;
+          slopes.push(((end.load - start.load) / (end.atSeconds - start.atSeconds)) * 60);
+        }
+        return visible && slopes.length > 0 ? [{ labels: {}, value: Math.min(...slopes) }] : [];
       }
       case QUERIES.serverLoadTimestamps:
         return perServer(() => scrapedAt);

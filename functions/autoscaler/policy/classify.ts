@@ -19,6 +19,11 @@ export type Role =
   /** Cordoned: finishing its meetings, takes no new ones. */
   | 'draining'
   /**
+   * Told to power off and still reported running by IONOS (its guest is shutting down):
+   * no capacity, not counted towards the minimum, never enabled.
+   */
+  | 'poweringOff'
+  /**
    * Neither online nor answering: enabled in Scalelite, or disabled and booting for
    * longer than the boot time and its margin (or for an unknown time). No capacity, left alone.
    */
@@ -44,6 +49,8 @@ export interface ServerView {
   readonly awaitingEnable: boolean;
   /** Larger than its base size (grown by vertical scaling). */
   readonly oversized: boolean;
+  /** Minutes since the autoscaler told its guest to power off, while that request stands (see powerOffPending). */
+  readonly powerOffMinutes?: number;
 }
 
 /** The server is known to take new meetings: Scalelite has it enabled. */
@@ -57,11 +64,23 @@ export function mayBePoweredOn(server: ServerObservation): boolean {
 }
 
 /**
+ * The autoscaler told the server's guest to power off and the request still stands: it
+ * was made after the server's current boot (a later start voids it), and Scalelite does
+ * not send the server meetings (an operator who enabled it again took it back).
+ */
+export function powerOffPending(server: ServerObservation): boolean {
+  const requested = server.powerOffRequestedAt;
+  if (requested === undefined || takesMeetings(server)) return false;
+  return server.power !== 'running' || server.bootedAt === undefined || requested.getTime() >= server.bootedAt.getTime();
+}
+
+/**
  * Running, and not possibly on its way down: a busy server that takes no meetings may be
- * stopping or restarting. What the minimum counts, in the policy and in the executor.
+ * stopping or restarting, and one told to power off is going. What the minimum counts,
+ * in the policy and in the executor.
  */
 export function staysRunning(server: ServerObservation): boolean {
-  return server.power === 'running' && (!server.busy || takesMeetings(server));
+  return server.power === 'running' && (!server.busy || takesMeetings(server)) && !powerOffPending(server);
 }
 
 /**
@@ -94,16 +113,17 @@ function comingUp(server: ServerObservation, now: Date, settings: PolicySettings
 function roleOf(server: ServerObservation, now: Date, settings: PolicySettings): Role {
   const answering = server.meetings.known;
   if (server.power === 'unknown') return 'transitional';
-  // IONOS does not say which request it is carrying out. On a running server Scalelite
-  // sends meetings to, it is a hot-plug: the autoscaler grows only such servers, and
-  // stops or shrinks in place only servers it took out of rotation first; the server
-  // keeps serving. On any other it may be a stop, the restart of a resize or a start:
+  // IONOS does not say which request it is carrying out. The autoscaler sends none for a
+  // running server Scalelite sends meetings to (it resizes stopped servers, and stops or
+  // shrinks only servers it took out of rotation first): such a request is an operator's,
+  // and the server keeps serving. On any other it may be a stop, the restart of a resize or a start:
   // enabling it would send meetings to a server about to power off, and a second stop,
   // start or resize would only race the first. Nothing is done to it until IONOS is done.
   if (server.busy && !(server.power === 'running' && takesMeetings(server))) {
     return comingUp(server, now, settings) ? 'booting' : 'transitional';
   }
   if (server.power === 'stopped') return 'stopped';
+  if (powerOffPending(server)) return 'poweringOff';
   const scalelite = server.scalelite;
   // Without Scalelite the best guess for a running server is that it keeps serving.
   if (!scalelite.known) return 'active';
@@ -132,7 +152,14 @@ export function viewServer(server: ServerObservation, now: Date, settings: Polic
     answering: server.meetings.known,
     awaitingEnable: role === 'active' && server.scalelite.known && server.scalelite.state === 'disabled',
     oversized: server.cores > server.baseCores || server.ramGb > server.baseRamGb,
+    ...(powerOffPending(server) && { powerOffMinutes: (now.getTime() - (server.powerOffRequestedAt as Date).getTime()) / 60_000 }),
   };
+}
+
+/** Booted within `keepStartedMinutes`: kept, so a load that goes up and down does not start and stop it in turn. */
+export function recentlyStarted(view: ServerView, now: Date, settings: Pick<PolicySettings, 'keepStartedMinutes'>): boolean {
+  const booted = view.observed.bootedAt;
+  return booted !== undefined && (now.getTime() - booted.getTime()) / 60_000 < settings.keepStartedMinutes;
 }
 
 /** Meetings and recordings are known to be finished: the server may be stopped. */

@@ -1,33 +1,44 @@
 /**
  * One autoscaler tick: from what was observed to what should change. Pure: no I/O, no
  * clock, no state between ticks. Scale-in hysteresis comes from the observed peak load
- * over the cooldown window, so a restart at any point is harmless.
+ * over the cooldown window and the boot times of the servers, so a restart at any point
+ * is harmless.
  */
 import { mayBePoweredOn, viewServer, type ServerView } from './classify';
-import { enableStandby, multipliers, stoppedHousekeeping } from './housekeeping';
+import { learnedTimetable, type Forecast } from './forecast';
+import { enableStandby, multipliers, release, stoppedHousekeeping } from './housekeeping';
 import { round, sum, type Plan, type Targets } from './plan';
 import { scaleIn } from './scale-in';
 import { scaleOut } from './scale-out';
 import { scheduledMinimum } from './schedule';
 import type { Action, Decision, Observation, PolicySettings, ServerObservation } from './types';
 
+/**
+ * Booted servers are enabled for the load expected within this many minutes: at a bell,
+ * a minute brings dozens of meetings, and Scalelite spreads them by users, not by the
+ * webcams that weigh on a server, so one tick of headroom overloads single servers.
+ */
+export const ENABLE_AHEAD_MINUTES = 3;
+
 export function decide(observation: Observation, settings: PolicySettings): Decision {
   const reasons: string[] = [];
   const { views, held } = poolViews(observation, settings, reasons);
   const unobserved = new Set(observation.pool).size - views.length - held.length;
+  const forecast = learnedTimetable(observation.fleet.history, settings);
 
   // Capped at the servers the policy may use: a minimum it cannot reach would have it
-  // re-enable and drain the same server in turn.
+  // re-enable and drain the same server in turn. With a learned timetable, servers are
+  // started ahead of each rise instead of held by the schedule's flat minimums.
   const usable = Math.min(settings.poolSize, new Set(observation.pool).size - held.length);
-  const minimum = Math.min(usable, Math.max(settings.minRunning, scheduledMinimum(observation.now, settings)));
-  const { load, projected, trend } = plannedLoad(observation, views, settings);
-  const tickMinutes = Math.max(1, Math.ceil(settings.intervalSeconds / 60));
-  const targets: Targets = { minimum, required: projected / settings.targetUtilization, projected, load, enableLoad: load + trend * tickMinutes };
+  const scheduled = forecast ? 0 : scheduledMinimum(observation.now, settings);
+  const minimum = Math.min(usable, Math.max(settings.minRunning, scheduled));
+  const targets = plannedLoad(observation, views, settings, minimum, forecast);
 
   const enabled = views.filter((view) => view.role === 'active' || view.role === 'booting');
   const rightSizing = views.filter((view) => view.role === 'draining' && view.oversized).length;
   const plan: Plan = {
     capacity: sum(enabled.map((view) => view.capacity)),
+    required: targets.projected / settings.targetUtilization,
     servers: enabled.length + rightSizing,
     rightSizing,
     // Unobserved and held pool servers may be on: they count against the pool size.
@@ -35,24 +46,26 @@ export function decide(observation: Observation, settings: PolicySettings): Deci
     actions: [],
     reasons,
     stopped: new Set(),
+    started: new Set(),
     withheld: new Set(),
   };
   const capacityBefore = plan.capacity;
+  const requiredBefore = plan.required;
   reasons.push(
-    `load ${round(load)} (planned ${round(projected)}) needs capacity ${round(targets.required)}, ` +
-      `have ${round(capacityBefore)} on ${enabled.length} servers; minimum ${minimum}`,
+    `load ${round(targets.load)} (planned ${round(targets.projected)}${forecast ? `, learned from ${forecast.weeks} week(s)` : ''}) ` +
+      `needs capacity ${round(requiredBefore)}, have ${round(capacityBefore)} on ${enabled.length} servers; minimum ${minimum}`,
   );
 
-  const housekeeping = stoppedHousekeeping(views);
   if (!scaleOut(views, plan, targets, settings)) scaleIn(observation, views, plan, targets, settings);
+  const housekeeping = [...stoppedHousekeeping(views, plan), ...release(views, plan, settings)];
   const enables = enableStandby(views, plan, targets, settings);
   const multiplierActions = multipliers(views, plan.actions, settings);
   const holdCordons = cordonHeld(held, views, [...enables, ...plan.actions], reasons);
 
   return {
     actions: [...housekeeping, ...enables, ...plan.actions, ...holdCordons, ...multiplierActions],
-    load,
-    desiredCapacity: Math.max(targets.required, minimum * settings.capacityPerServer),
+    load: targets.load,
+    desiredCapacity: Math.max(requiredBefore, minimum * settings.capacityPerServer),
     desiredServers: plan.servers,
     runningServers: views.filter((view) => view.observed.power === 'running').length,
     capacity: capacityBefore,
@@ -114,21 +127,43 @@ function cordonHeld(held: readonly ServerObservation[], views: readonly ServerVi
 }
 
 /**
- * The larger of Prometheus' fleet load and the sum of the servers' getMeetings loads
- * (either may be missing or lag), projected a boot and a margin ahead while it rises.
- * Without fresh Prometheus figures, a server whose getMeetings failed is assumed to
- * be as full as the target allows: an unknown is never "no meetings".
+ * The load the enabled servers carry: the larger of Prometheus' fleet load and the sum of
+ * the servers' getMeetings loads (either may be missing or lag), less what cordoned servers
+ * hold (their meetings stay where they are). Without fresh Prometheus figures, a server
+ * whose getMeetings failed is assumed to be as full as the target allows: an unknown is
+ * never "no meetings".
+ *
+ * Ahead of it: the rise the learned timetable expects within prewarmMinutes (a boot, the
+ * tick that enables the server, and the spread of a bell: meetings open up to ten minutes
+ * early, and last week's bell may have been smaller), or, while the load rises, its trend
+ * over a boot and its margin. The trend counts only while the last minutes rise too: a
+ * load that stepped up and stays is no rise to start servers for.
  */
-function plannedLoad(observation: Observation, views: readonly ServerView[], settings: PolicySettings) {
+function plannedLoad(observation: Observation, views: readonly ServerView[], settings: PolicySettings, minimum: number, forecast: Forecast | undefined): Targets {
   const fleet = observation.fleet;
   let observedLoad = sum(views.map((view) => view.load ?? 0));
   if (!fleet.metricsFresh || fleet.load === undefined) {
     const unknown = views.filter((view) => (view.role === 'active' || view.role === 'draining') && view.load === undefined);
     observedLoad += sum(unknown.map((view) => view.capacity * settings.targetUtilization));
   }
-  const load = Math.max(positiveOrZero(fleet.load), observedLoad);
-  const trend = fleet.metricsFresh ? positiveOrZero(fleet.loadTrendPerMinute) : 0;
-  return { load, trend, projected: load + trend * (settings.bootMinutes + settings.lookaheadMarginMinutes) };
+  const pinned = sum(views.filter((view) => view.role === 'draining').map((view) => view.load ?? 0));
+  const total = Math.max(positiveOrZero(fleet.load), observedLoad);
+  const load = Math.max(0, total - pinned);
+  const slope = positiveOrZero(fleet.loadTrendPerMinute);
+  const trend = !fleet.metricsFresh ? 0 : fleet.recentTrendPerMinute === undefined ? slope : Math.min(slope, positiveOrZero(fleet.recentTrendPerMinute));
+  const rise = (minutes: number) => Math.max(trend * minutes, forecast?.rise(minutes) ?? 0);
+  const ahead = settings.bootMinutes + settings.lookaheadMarginMinutes;
+  const tickMinutes = Math.max(1, Math.ceil(settings.intervalSeconds / 60));
+  return {
+    minimum,
+    load,
+    projected: load + Math.max(trend * ahead, forecast?.rise(Math.max(ahead, settings.prewarmMinutes)) ?? 0),
+    enableLoad: load + rise(Math.max(tickMinutes, ENABLE_AHEAD_MINUTES)),
+    // Taking a server out of service must leave room for every meeting: those pinned on
+    // cordoned servers end by the next bell, and the next lesson's meetings come to the
+    // enabled ones.
+    keepLoad: Math.max(positiveOrZero(fleet.peakLoad), total + (forecast?.rise(settings.scaleInCooldownMinutes) ?? 0)),
+  };
 }
 
 function positiveOrZero(value: number | undefined): number {

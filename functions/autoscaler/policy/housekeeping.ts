@@ -1,6 +1,6 @@
-/** What every tick settles besides the fleet size: enabling, stopped servers, multipliers. */
+/** What every tick settles besides the fleet size: enabling, stopped servers, power-offs, multipliers. */
 import { loadMultiplierFor } from './capacity';
-import type { ServerView } from './classify';
+import { isDrained, type ServerView } from './classify';
 import { EPSILON, round, sum, type Plan, type Targets } from './plan';
 import type { Action, PolicySettings } from './types';
 
@@ -18,7 +18,8 @@ export function enableStandby(views: readonly ServerView[], plan: Plan, targets:
   );
   let capacity = sum(serving.map((view) => view.capacity));
   let count = serving.length;
-  const needed = targets.enableLoad / settings.targetUtilization;
+  const pinnedAgain = sum(views.filter((view) => reenabled.has(view.observed.name)).map((view) => view.load ?? 0));
+  const needed = (targets.enableLoad + pinnedAgain) / settings.targetUtilization;
   const standby = views
     .filter((view) => view.awaitingEnable && view.answering && !plan.withheld.has(view.observed.name))
     .sort((a, b) => b.capacity - a.capacity || a.observed.name.localeCompare(b.observed.name));
@@ -33,12 +34,16 @@ export function enableStandby(views: readonly ServerView[], plan: Plan, targets:
   return actions;
 }
 
-/** Stopped servers go back to their base size and to disabled in Scalelite. */
-export function stoppedHousekeeping(views: readonly ServerView[]): Action[] {
+/**
+ * Stopped servers are disabled in Scalelite (a started one then boots into standby), and
+ * those not started this tick (a start carries its size) go back to their base size. One
+ * whose guest powered off is resized once IONOS has released it (release).
+ */
+export function stoppedHousekeeping(views: readonly ServerView[], plan: Plan): Action[] {
   const actions: Action[] = [];
   for (const view of views.filter((candidate) => candidate.role === 'stopped')) {
     const { name, cores, ramGb, baseCores, baseRamGb, scalelite } = view.observed;
-    if (view.oversized || cores !== baseCores || ramGb !== baseRamGb) {
+    if (!plan.started.has(name) && view.powerOffMinutes === undefined && (cores !== baseCores || ramGb !== baseRamGb)) {
       actions.push({ kind: 'resize', server: name, cores: baseCores, ramGb: baseRamGb, reason: `stopped: back to base size from ${cores} cores, ${ramGb} GB` });
     }
     if (scalelite.known && scalelite.state !== 'disabled') {
@@ -49,9 +54,37 @@ export function stoppedHousekeeping(views: readonly ServerView[]): Action[] {
 }
 
 /**
- * Every running server Scalelite knows carries the multiplier of its size, set once the
- * size is really there: a smaller multiplier before a hot-plug lands would send the
- * server meetings it cannot carry yet.
+ * The end of a stop. A guest that powered off still holds its cores and RAM, billed,
+ * until IONOS stops it: that stop follows as soon as IONOS reports the server off. A guest
+ * still running `shutdownTimeoutMinutes` after the command is stopped by IONOS when its
+ * BBB no longer answers (it was drained before the command, so only a hung shutdown is cut
+ * short); when BBB still answers, the command never arrived and is sent again.
+ */
+export function release(views: readonly ServerView[], plan: Plan, settings: PolicySettings): Action[] {
+  const actions: Action[] = [];
+  for (const view of views) {
+    const { name } = view.observed;
+    const minutes = view.powerOffMinutes;
+    if (minutes === undefined || plan.started.has(name) || plan.stopped.has(name)) continue;
+    if (view.role === 'stopped') {
+      actions.push({ kind: 'stop', server: name, reason: 'the guest powered off: release its cores and RAM' });
+    } else if (view.role === 'poweringOff' && minutes >= settings.shutdownTimeoutMinutes) {
+      if (!view.answering) {
+        actions.push({ kind: 'stop', server: name, reason: `not off ${round(minutes)} min after the power-off command: IONOS powers it off` });
+      } else if (isDrained(view)) {
+        actions.push({ kind: 'powerOff', server: name, reason: `still answering ${round(minutes)} min after the power-off command: sent again` });
+      } else {
+        plan.reasons.push(`${name}: told to power off ${round(minutes)} min ago but holds meetings or recordings; left alone`);
+      }
+    }
+  }
+  return actions;
+}
+
+/**
+ * Every running server Scalelite knows carries the multiplier of its size. A server
+ * gets cores only while stopped, so the size IONOS reports is the size it booted with;
+ * the multiplier waits while IONOS still carries out a request on the server.
  */
 export function multipliers(views: readonly ServerView[], actions: readonly Action[], settings: PolicySettings): Action[] {
   const resized = new Set(actions.filter((action) => action.kind === 'resize').map((action) => action.server));

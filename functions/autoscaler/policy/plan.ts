@@ -8,6 +8,11 @@ export const EPSILON = 1e-6;
 export interface Plan {
   /** Weighted capacity of the servers enabled or about to be. */
   capacity: number;
+  /**
+   * Capacity those servers need: the planned load they carry over the target. It grows
+   * when a cordoned server is enabled again, because its meetings come back with it.
+   */
+  required: number;
   /** Servers counted against the minimum: enabled or about to be, plus cordoned ones being resized down. */
   servers: number;
   /** Of those, the grown servers cordoned to be resized down. */
@@ -16,28 +21,31 @@ export interface Plan {
   poweredOn: number;
   readonly actions: Action[];
   readonly reasons: string[];
-  /** Servers stopped this tick. */
+  /** Servers told to power off this tick. */
   readonly stopped: Set<string>;
-  /** Servers that must not be enabled this tick (stopped or resized down). */
+  /** Servers started this tick. */
+  readonly started: Set<string>;
+  /** Servers that must not be enabled this tick (powered off or resized down). */
   readonly withheld: Set<string>;
 }
 
 export interface Targets {
   readonly minimum: number;
-  /** Capacity the planned load needs now (scale out below it). */
-  readonly required: number;
-  /** Planned load, a boot and a margin ahead. */
+  /** Planned load the enabled servers carry, a boot and a margin ahead. */
   readonly projected: number;
+  /** The load the enabled servers carry now: the fleet's load but what cordoned servers hold. */
   readonly load: number;
   /** Load expected by the next tick: what enabled servers must carry. */
   readonly enableLoad: number;
+  /** What scale-in must still fit: the peak of the cooldown window and the learned timetable's next one. */
+  readonly keepLoad: number;
 }
 
-export function stop(plan: Plan, view: ServerView, reason: string): void {
-  plan.actions.push({ kind: 'stop', server: view.observed.name, reason });
+/** The guest powers itself off; IONOS stops the server once it is off (see release in housekeeping.ts). */
+export function powerOff(plan: Plan, view: ServerView, reason: string): void {
+  plan.actions.push({ kind: 'powerOff', server: view.observed.name, reason });
   plan.stopped.add(view.observed.name);
   plan.withheld.add(view.observed.name);
-  plan.poweredOn -= 1;
 }
 
 /** Only ever for a drained server: shrinking cores or RAM may restart the VM. */
@@ -47,7 +55,7 @@ export function resizeToBase(plan: Plan, view: ServerView, reason: string): void
   plan.withheld.add(name);
 }
 
-/** Servers that stay running after this tick's stops (a busy server that takes no meetings may be stopping already). */
+/** Servers that stay running after this tick's power-offs (a busy server that takes no meetings may be stopping already). */
 export function runningAfterStops(views: readonly ServerView[], plan: Plan): number {
   return views.filter((view) => staysRunning(view.observed) && !plan.stopped.has(view.observed.name)).length;
 }

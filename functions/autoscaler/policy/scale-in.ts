@@ -1,14 +1,15 @@
 /** Scale-in: at most one server out of service per tick, and the drain sequence. */
 import { serverCapacity } from './capacity';
-import { isDrained, type ServerView } from './classify';
-import { EPSILON, resizeToBase, round, runningAfterStops, stop, sum, type Plan, type Targets } from './plan';
+import { isDrained, recentlyStarted, type ServerView } from './classify';
+import { EPSILON, powerOff, resizeToBase, round, runningAfterStops, sum, type Plan, type Targets } from './plan';
 import type { Observation, PolicySettings } from './types';
 
 /**
  * Takes at most one server out of service per tick, and only when the peak load of the
- * cooldown window fits without it; stops cordoned servers once their meetings and
- * recordings are known to be finished. Servers grown by vertical scaling go back to
- * their base size the same way: drained first, then stopped or resized.
+ * cooldown window (and the learned timetable's next one) fits without it; powers off
+ * cordoned servers once their meetings and recordings are known to be finished. A server
+ * booted within `keepStartedMinutes` stays. Servers started larger than base size go back
+ * to it the same way: drained first, then powered off and resized while stopped.
  */
 export function scaleIn(observation: Observation, views: readonly ServerView[], plan: Plan, targets: Targets, settings: PolicySettings): void {
   const { metricsFresh, peakLoad } = observation.fleet;
@@ -24,8 +25,10 @@ export function scaleIn(observation: Observation, views: readonly ServerView[], 
   const { minimum } = targets;
   for (const view of views.filter((candidate) => candidate.role === 'draining')) finishDrain(view, views, plan, minimum, settings);
 
-  const keep = Math.max(targets.required, Math.max(peakLoad, targets.load) / settings.targetUtilization);
-  const why = `peak ${round(peakLoad)} over ${settings.scaleInCooldownMinutes} min fits`;
+  const keep = Math.max(plan.required, targets.keepLoad / settings.targetUtilization);
+  // A server still booting carries nothing yet: only servers that answer make room for a drain.
+  const ready = plan.capacity - sum(views.filter((view) => view.role === 'booting').map((view) => view.capacity));
+  const why = `peak ${round(targets.keepLoad)} fits`;
   const canRemove = plan.servers - 1 >= minimum;
   // Scalelite needs an enabled, answering server for the next meeting, even with a minimum
   // of 0: with none, no meeting can start, so no load would ever call for a server again.
@@ -33,8 +36,11 @@ export function scaleIn(observation: Observation, views: readonly ServerView[], 
     (view) => view.role === 'active' && view.observed.scalelite.known && view.observed.scalelite.state === 'enabled',
   ).length;
   const keepsOneServing = serving - 1 >= 1;
+  // A booted server waiting to be enabled goes before any server with meetings: cordoning
+  // one while another waits would swap a server that carries lessons for an empty one.
+  const waiting = views.some((view) => view.role === 'active' && view.awaitingEnable && view.answering);
   const candidates = views
-    .filter((view) => view.role === 'active' && view.load !== undefined && view.observed.scalelite.known)
+    .filter((view) => view.role === 'active' && view.load !== undefined && view.observed.scalelite.known && !recentlyStarted(view, observation.now, settings))
     .sort(
       (a, b) =>
         (a.load ?? 0) / a.capacity - (b.load ?? 0) / b.capacity ||
@@ -43,13 +49,13 @@ export function scaleIn(observation: Observation, views: readonly ServerView[], 
         a.observed.name.localeCompare(b.observed.name),
     );
   for (const view of candidates) {
-    if (plan.capacity - view.capacity < keep - EPSILON) continue;
+    if (ready - view.capacity < keep - EPSILON) continue;
     const name = view.observed.name;
     if (view.awaitingEnable) {
-      // Disabled already (booted but not needed, or drained and disabled by Scalelite): no cordon needed.
+      // Disabled already (booted but not needed, or drained and disabled by Scalelite): no drain needed.
       if (!isDrained(view)) continue;
       if (canRemove && runningAfterStops(views, plan) - 1 >= minimum) {
-        stop(plan, view, `idle and disabled; ${why} without it`);
+        powerOff(plan, view, `idle and disabled; ${why} without it`);
         plan.capacity -= view.capacity;
         plan.servers -= 1;
         return;
@@ -58,7 +64,7 @@ export function scaleIn(observation: Observation, views: readonly ServerView[], 
       plan.capacity += shrinkDrained(view, views, plan, settings, `${why} at base size`) - view.capacity;
       return;
     }
-    if (!keepsOneServing) continue;
+    if (!keepsOneServing || waiting) continue;
     if (canRemove) {
       plan.actions.push({ kind: 'cordon', server: name, reason: `least loaded (${round(view.load ?? 0)}); ${why} without it` });
       plan.capacity -= view.capacity;
@@ -75,13 +81,13 @@ export function scaleIn(observation: Observation, views: readonly ServerView[], 
   }
 }
 
-/** A cordoned server whose meetings and recordings are finished is stopped, or resized down when the minimum needs it. */
+/** A cordoned server whose meetings and recordings are finished is powered off, or resized down when the minimum needs it. */
 function finishDrain(view: ServerView, views: readonly ServerView[], plan: Plan, minimum: number, settings: PolicySettings): void {
   const name = view.observed.name;
   if (!isDrained(view)) {
     plan.reasons.push(`${name}: draining, waiting for ${waitingFor(view)}`);
   } else if (runningAfterStops(views, plan) - 1 >= minimum) {
-    stop(plan, view, 'drained: no meetings, recordings finished');
+    powerOff(plan, view, 'drained: no meetings, recordings finished');
     if (view.oversized) {
       plan.servers -= 1;
       plan.rightSizing -= 1;
@@ -96,23 +102,24 @@ function finishDrain(view: ServerView, views: readonly ServerView[], plan: Plan,
 
 /**
  * Brings a drained, grown server back to its base size while the minimum needs a server
- * in its place: a stopped base-size server starts and the grown one stops (it is resized
- * while stopped). Only with no stopped server left is it resized where it runs, which may
- * restart it; it then comes back disabled and is enabled once it answers. Returns the
- * capacity that takes its place.
+ * in its place: a stopped base-size server starts and the grown one powers off (it is
+ * resized while stopped). Only with no stopped server left is it resized where it runs,
+ * which may restart it; it then comes back disabled and is enabled once it answers.
+ * Returns the capacity that takes its place.
  */
 function shrinkDrained(view: ServerView, views: readonly ServerView[], plan: Plan, settings: PolicySettings, why: string): number {
   const name = view.observed.name;
-  const starting = new Set(plan.actions.filter((action) => action.kind === 'start').map((action) => action.server));
   const replacement = views
-    .filter((candidate) => candidate.role === 'stopped' && !candidate.oversized && !starting.has(candidate.observed.name))
+    .filter((candidate) => candidate.role === 'stopped' && !candidate.oversized && !plan.started.has(candidate.observed.name))
     .sort((a, b) => a.observed.name.localeCompare(b.observed.name))[0];
   if (replacement && plan.poweredOn < settings.poolSize) {
     // The start comes first so that running servers never drop below the minimum.
-    plan.actions.push({ kind: 'start', server: replacement.observed.name, reason: `takes the place of ${name} at base size` });
+    const { name: replacementName, baseCores, baseRamGb } = replacement.observed;
+    plan.actions.push({ kind: 'start', server: replacementName, cores: baseCores, ramGb: baseRamGb, reason: `takes the place of ${name} at base size` });
+    plan.started.add(replacementName);
     plan.poweredOn += 1;
-    stop(plan, view, `drained and larger than needed; ${why}`);
-    return serverCapacity(replacement.observed.baseCores, settings);
+    powerOff(plan, view, `drained and larger than needed; ${why}`);
+    return serverCapacity(baseCores, settings);
   }
   resizeToBase(plan, view, `drained and larger than needed; ${why}`);
   if (view.role === 'draining') {

@@ -16,7 +16,7 @@ export const DEFAULT_BOOT_MINUTES = 4;
  */
 export const DEFAULT_BOOT_MARGIN_MINUTES = 6;
 /** See PolicySettings.lookaheadMarginMinutes; chosen with the benchmark (docs/simulator.md). */
-export const DEFAULT_LOOKAHEAD_MARGIN_MINUTES = 4;
+export const DEFAULT_LOOKAHEAD_MARGIN_MINUTES = 0;
 /** A webcam stream costs a BBB server about as much as three listening participants. */
 export const DEFAULT_WEBCAM_WEIGHT = 3;
 
@@ -32,6 +32,9 @@ export function settingsFromInventoryPolicy(policy: InventoryPolicy, overrides: 
     capacityPerServer: autoscaler.capacityPerServer,
     targetUtilization: autoscaler.targetUtilization,
     scaleInCooldownMinutes: autoscaler.scaleInCooldownMinutes,
+    keepStartedMinutes: autoscaler.keepStartedMinutes,
+    historyWeeks: autoscaler.historyWeeks,
+    shutdownTimeoutMinutes: autoscaler.shutdownTimeoutMinutes,
     intervalSeconds: autoscaler.intervalSeconds,
     schedule: { timezone: autoscaler.schedule.timezone, rules: autoscaler.schedule.rules },
     vertical: { ...autoscaler.vertical },

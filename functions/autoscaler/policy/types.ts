@@ -82,6 +82,27 @@ export interface ServerObservation {
    * cordons it if Scalelite still has it enabled.
    */
   readonly held?: boolean;
+  /**
+   * When the autoscaler told the guest to power off, by the coordination store's record
+   * (kept until IONOS has been asked to stop the server). IONOS reports a guest that
+   * powered itself off as SHUTOFF, like a stopped server, while it still holds and bills
+   * its cores and RAM: only this record tells the two apart.
+   */
+  readonly powerOffRequestedAt?: Date;
+}
+
+/**
+ * The learned timetable: the fleet load on the same weekday in recent weeks, at the same
+ * local time (Prometheus query_range over bbb:load:total).
+ */
+export interface LoadHistory {
+  /**
+   * One series per week back (index 0 is last week): the load of each minute from the
+   * same local time as now, index 0 being now; NaN where Prometheus had no sample.
+   */
+  readonly weeks: readonly (readonly number[])[];
+  /** Per week back, that whole day's highest load, when known: a quiet day (a holiday) teaches nothing. */
+  readonly dayPeaks: readonly (number | undefined)[];
 }
 
 /** Fleet-wide figures from Prometheus (bbb:load:total). */
@@ -99,8 +120,15 @@ export interface FleetObservation {
    * one boot ahead.
    */
   readonly loadTrendPerMinute?: number;
+  /**
+   * The same over the last two minutes (deriv(bbb:load:total[2m]) * 60). A rise projects
+   * only while both are positive: a load that stepped up and stays is no rise to plan for.
+   */
+  readonly recentTrendPerMinute?: number;
   /** Prometheus answered and its samples are recent enough to shrink the fleet on. */
   readonly metricsFresh: boolean;
+  /** The same weekday in recent weeks; undefined when Prometheus could not say. */
+  readonly history?: LoadHistory;
 }
 
 export interface Observation {
@@ -118,6 +146,10 @@ export interface AutoscalerSection {
   readonly capacityPerServer: number;
   readonly targetUtilization: number;
   readonly scaleInCooldownMinutes: number;
+  readonly keepStartedMinutes: number;
+  readonly historyWeeks: number;
+  readonly shutdownTimeoutMinutes: number;
+  readonly leaseSeconds: number;
   readonly schedule: { readonly timezone: string; readonly rules: readonly ScheduleRule[] };
   readonly vertical: { readonly enabled: boolean; readonly maxCores: number; readonly maxRamGb: number };
 }
@@ -143,10 +175,25 @@ export interface PolicySettings {
   readonly capacityPerServer: number;
   readonly targetUtilization: number;
   readonly scaleInCooldownMinutes: number;
+  /**
+   * A server stays up at least this long after it booted: one started for a rise that did
+   * not come is not stopped at once, so a load that goes up and down does not start and
+   * stop servers in turn.
+   */
+  readonly keepStartedMinutes: number;
+  /** Weeks of the learned timetable (the same weekday in recent weeks); 0 plans without it. */
+  readonly historyWeeks: number;
+  /** A guest told to power off that is still on after this long is stopped by IONOS (a forced power-off). */
+  readonly shutdownTimeoutMinutes: number;
   readonly intervalSeconds: number;
   readonly schedule: { readonly timezone: string; readonly rules: readonly ScheduleRule[] };
+  /** Servers are started larger than their base size when the pool cannot carry the load at base size. */
   readonly vertical: { readonly enabled: boolean; readonly maxCores: number; readonly maxRamGb: number };
-  /** A schedule rule takes effect this many minutes before its `from` so servers are ready on time. */
+  /**
+   * A schedule rule takes effect this many minutes before its `from`, and servers start
+   * for the rise the learned timetable expects within as many minutes, so they are
+   * ready and enabled when the bell rings.
+   */
   readonly prewarmMinutes: number;
   /** Expected minutes from a start request until the server's BBB API answers. */
   readonly bootMinutes: number;
@@ -156,9 +203,9 @@ export interface PolicySettings {
    */
   readonly bootMarginMinutes: number;
   /**
-   * Minutes a rising load is projected beyond a boot: the tick that notices the booted
-   * server, the tick that enables it, and the lag of a 5-minute trend behind a rise that
-   * still accelerates (lesson starts).
+   * Minutes a rising load's trend is projected beyond a boot (0 by default: the learned
+   * timetable looks further ahead, and a trend carried further starts servers for
+   * rises that do not last).
    */
   readonly lookaheadMarginMinutes: number;
   /** Weight of one webcam stream in weighted participants. */
@@ -172,7 +219,11 @@ interface ActionBase {
 }
 
 export type Action =
-  | (ActionBase & { readonly kind: 'start' })
+  /** Powers a stopped server on at this size (IONOS resizes it first when it differs, and queues the start). */
+  | (ActionBase & { readonly kind: 'start'; readonly cores: number; readonly ramGb: number })
+  /** The guest powers itself off (the shutdown channel); IONOS still bills it until the stop. */
+  | (ActionBase & { readonly kind: 'powerOff' })
+  /** IONOS' stop: releases cores and RAM; on a guest still on, a forced power-off. */
   | (ActionBase & { readonly kind: 'stop' })
   | (ActionBase & { readonly kind: 'enable' })
   | (ActionBase & { readonly kind: 'cordon' })

@@ -1,0 +1,117 @@
+/**
+ * A fake of the coordination store with the Redis store's semantics (clients/redis.ts,
+ * checked against the real redis-server in coordination.test.ts): a lease that expires
+ * by the store's own clock (the World's time, not an autoscaler's), a fencing token that
+ * only grows, power-off records written only for the token that holds the lease, and the
+ * transport's faults (an error, a hang, a lost answer after the store acted). Every call
+ * yields before it acts, so that two autoscalers running at once interleave.
+ */
+import type { Acquired, CoordinationStore } from '../../../functions/autoscaler/coordination';
+import { NetworkError, TimeoutError } from '../../../functions/autoscaler/errors';
+import { Faults } from './transport';
+
+interface Held {
+  readonly holder: string;
+  readonly token: number;
+  expiresAt: number;
+}
+
+export class FakeCoordinationStore implements CoordinationStore {
+  readonly faults = new Faults();
+  /** Called before every call acts: a test can let time pass (a paused autoscaler) or run another one. */
+  beforeCall: (operation: string) => Promise<void> = async () => undefined;
+  private lease: Held | undefined;
+  private fence = 0;
+  private readonly records = new Map<string, Date>();
+  readonly calls: string[] = [];
+
+  constructor(private readonly clock: () => Date) {}
+
+  private now(): number {
+    return this.clock().getTime();
+  }
+
+  private current(): Held | undefined {
+    if (this.lease && this.lease.expiresAt <= this.now()) this.lease = undefined;
+    return this.lease;
+  }
+
+  private async call<T>(operation: string, act: () => T): Promise<T> {
+    await this.beforeCall(operation);
+    await Promise.resolve();
+    this.calls.push(operation);
+    const fault = this.faults.draw();
+    if (fault?.kind === 'hang') throw new TimeoutError('redis', 'coordination store', 5_000);
+    if (fault?.kind === 'status' || fault?.kind === 'reset') throw new NetworkError('redis', 'coordination store', 'read ECONNRESET');
+    const result = act();
+    if (fault?.kind === 'lost') throw new TimeoutError('redis', 'coordination store', 5_000);
+    return result;
+  }
+
+  /** The holder and token now, for assertions. */
+  holderNow(): Held | undefined {
+    return this.current();
+  }
+
+  recordsNow(): ReadonlyMap<string, Date> {
+    return this.records;
+  }
+
+  acquire(holder: string, ttlMs: number): Promise<Acquired> {
+    return this.call('acquire', () => {
+      const held = this.current();
+      if (held) return { acquired: false, holder: held.holder, remainingMs: held.expiresAt - this.now() };
+      this.fence += 1;
+      this.lease = { holder, token: this.fence, expiresAt: this.now() + ttlMs };
+      return { acquired: true, token: this.fence };
+    });
+  }
+
+  renew(token: number, ttlMs: number): Promise<boolean> {
+    return this.call('renew', () => {
+      const held = this.current();
+      if (held?.token !== token) return false;
+      held.expiresAt = this.now() + ttlMs;
+      return true;
+    });
+  }
+
+  release(token: number): Promise<void> {
+    return this.call('release', () => {
+      if (this.current()?.token === token) this.lease = undefined;
+    });
+  }
+
+  holder(): Promise<{ holder: string; remainingMs: number } | undefined> {
+    return this.call('holder', () => {
+      const held = this.current();
+      return held && { holder: held.holder, remainingMs: held.expiresAt - this.now() };
+    });
+  }
+
+  time(): Promise<Date> {
+    return this.call('time', () => this.clock());
+  }
+
+  powerOffs(): Promise<ReadonlyMap<string, Date>> {
+    return this.call('powerOffs', () => new Map(this.records));
+  }
+
+  recordPowerOff(token: number, server: string): Promise<boolean> {
+    return this.call('recordPowerOff', () => {
+      if (this.current()?.token !== token) return false;
+      this.records.set(server, this.clock());
+      return true;
+    });
+  }
+
+  clearPowerOff(token: number, server: string): Promise<boolean> {
+    return this.call('clearPowerOff', () => {
+      if (this.current()?.token !== token) return false;
+      this.records.delete(server);
+      return true;
+    });
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,74 @@
+/**
+ * The clients of one command, one per outside system. Every request that changes
+ * something passes `beforeChange` the moment it leaves (the lease), and the power-off
+ * channel's key is read only when a power-off needs it.
+ */
+import { readFileSync } from 'node:fs';
+import { AGENT_KEY_PATH } from './agent';
+import { BbbClient } from './clients/bbb';
+import { DEFAULT_HTTP_SETTINGS, type Fetch, type HttpSettings } from './clients/http';
+import { IonosClient } from './clients/ionos';
+import { SshPowerAgent, type PowerAgent } from './clients/power-agent';
+import { PrometheusClient } from './clients/prometheus';
+import { RedisCoordinationStore } from './clients/redis';
+import { ScaleliteClient } from './clients/scalelite';
+import type { CoordinationStore } from './coordination';
+import { NetworkError } from './errors';
+import type { Inventory, InventoryServer } from './inventory';
+import type { Clients } from './observe';
+
+export interface ClientOptions {
+  readonly http?: HttpSettings;
+  /** Called right before any request that changes something leaves: throws to keep it from leaving (Lease.assertHeld). */
+  readonly beforeChange?: () => void;
+  /** The power-off channel's private key (OpenSSH); read from AGENT_KEY_PATH when first needed otherwise. */
+  readonly powerAgentKey?: () => string;
+  readonly coordination?: CoordinationStore;
+  readonly powerAgent?: PowerAgent;
+}
+
+/** Reads the power-off channel's key; a missing one fails the power-off it was needed for, with the path. */
+export function readPowerAgentKey(path = process.env.POWER_AGENT_KEY_PATH ?? AGENT_KEY_PATH): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new NetworkError('ssh', path, `cannot read the power-off key: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
+
+/** The fetch of every client, with the lease checked the moment a changing request leaves. */
+function fencedFetch(fetch: Fetch, beforeChange: (() => void) | undefined): Fetch {
+  if (!beforeChange) return fetch;
+  return (input, init) => {
+    if ((init.method ?? 'GET') !== 'GET') beforeChange();
+    return fetch(input, init);
+  };
+}
+
+export function createClients(inventory: Inventory, ionosToken: string, options: ClientOptions = {}): Clients {
+  const base = options.http ?? DEFAULT_HTTP_SETTINGS;
+  const http: HttpSettings = { ...base, fetch: fencedFetch(base.fetch, options.beforeChange) };
+  const bbbClients = new Map<string, BbbClient>();
+  const readKey = options.powerAgentKey ?? (() => readPowerAgentKey());
+  let sshAgent: SshPowerAgent | undefined;
+  return {
+    prometheus: new PrometheusClient(inventory.prometheusUrl, http),
+    ionos: new IonosClient(inventory.datacenterId, ionosToken, { baseUrl: inventory.ionosApiUrl, http }),
+    scalelite: new ScaleliteClient(inventory.scalelite.apiUrl, inventory.scalelite.secret, { http }),
+    bbb: (server: InventoryServer) => {
+      let client = bbbClients.get(server.name);
+      if (!client) {
+        client = new BbbClient(server.bbbApiUrl, server.bbbSecret, { http });
+        bbbClients.set(server.name, client);
+      }
+      return client;
+    },
+    coordination: options.coordination ?? new RedisCoordinationStore({ ...inventory.coordination.redis, environment: inventory.environment }),
+    powerAgent: options.powerAgent ?? {
+      send: (host, verb) => {
+        sshAgent ??= new SshPowerAgent({ privateKey: readKey(), beforeSend: options.beforeChange });
+        return sshAgent.send(host, verb);
+      },
+    },
+  };
+}
