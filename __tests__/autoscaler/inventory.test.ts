@@ -80,7 +80,7 @@ describe('inventory', () => {
 
   it('rejects unknown keys, a missing server list and non-JSON text', () => {
     expect(problems({ ...valid(), ionosToken: 'x' })).toEqual([
-      'ionosToken: unknown key; the keys here are environment, datacenterId, prometheusUrl, ionosApiUrl, scalelite, policy, servers',
+      'ionosToken: unknown key; the keys here are environment, datacenterId, prometheusUrl, ionosApiUrl, scalelite, coordination, policy, servers',
     ]);
     expect(problems({ ...valid(), servers: [] })).toEqual(['servers: must list at least one BBB server']);
     expect(() => parseInventory('{ nope', 'inventory.json')).toThrow(/^inventory\.json: 1 problem\n {2}not valid JSON/);
