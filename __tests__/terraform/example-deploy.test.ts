@@ -116,7 +116,7 @@ function installedFiles(sessions: readonly SshSessionRecord[]): Map<string, stri
     for (const upload of record.uploads) if (upload.path.startsWith(STAGING)) files.add(upload.path);
     for (const script of record.scripts) {
       if (script.includes(`mkdir -m 0700 ${STAGING.slice(0, -1)}`)) files.clear();
-      const installs = [...script.matchAll(/sudo install -D -m 0[0-7]{3} (\S+) (\S+)/g)];
+      const installs = [...script.matchAll(/sudo install -D -m 0[0-7]{3}(?: -o \d+ -g \d+)? (\S+) (\S+)/g)];
       if (installs.length === 0) continue;
       expect(script).toContain(`trap 'rm -rf ${STAGING.slice(0, -1)}' EXIT`);
       for (const [, source, destination] of installs) {

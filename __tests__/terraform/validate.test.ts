@@ -82,6 +82,16 @@ describeWithTerraform('terraform validate against the fake cloud', () => {
       ]);
     });
 
+    it('an ephemeral resource the fake cloud does not model: Terraform shows the refusal', async () => {
+      const directory = path.join(session.root, 'broken', 'ephemeral');
+      cpSync(stackDirectory, directory, { recursive: true });
+      writeFileSync(path.join(directory, 'cdk.tf.json'), JSON.stringify({ ...original, ephemeral: { tls_private_key: { probe: { algorithm: 'ED25519' } } } }));
+      const result = await validate(directory);
+      expect(result.diagnostics).toEqual([
+        expect.objectContaining({ severity: 'error', summary: 'The fake cloud does not model ephemeral resource tls_private_key' }),
+      ]);
+    });
+
     it.each(cases)('%s: Terraform reports the error', async (name, type, change, message) => {
       const result = await validateChanged(name.replace(/\W+/g, '-'), type, change);
       expect(result.valid).toBe(false);

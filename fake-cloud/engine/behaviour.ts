@@ -41,9 +41,9 @@ export interface ResourceBehaviour {
   plan?(context: PlanContext): void;
   /**
    * Values the cloud assigns together (an id and its encodings), set on the state
-   * before the single values below.
+   * before the single values below. An error here fails the apply: nothing is created.
    */
-  assign?(state: ObjectValue, cloud: CloudStore): void;
+  assign?(state: ObjectValue, cloud: CloudStore, diagnostics: Diagnostics): void;
   /** Values the cloud assigns, by attribute pattern; `id` is a UUID unless given here, others null. */
   readonly computed?: Readonly<Record<string, (context: ComputeContext) => Value>>;
 }

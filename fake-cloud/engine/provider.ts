@@ -100,7 +100,8 @@ export class FakeProvider {
     if (planned === null) return { state: null, diagnostics };
     const { schema, behaviour } = found;
     const state = conform(schema.block, structuredCloneValue(planned) as ObjectValue);
-    behaviour.assign?.(state, cloud);
+    behaviour.assign?.(state, cloud, diagnostics);
+    if (diagnostics.hasErrors) return { state: prior, diagnostics };
     fillUnknowns(type, behaviour, schema, state, cloud);
     if (recorded) cloud.write(type, String(state.id), state);
     return { state, diagnostics };

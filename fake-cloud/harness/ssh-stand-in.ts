@@ -84,8 +84,17 @@ export class SshStandIn {
       return;
     }
     socket.write('HTTP/1.1 200 Connection established\r\n\r\n');
-    if (head.length > 0) socket.unshift(head);
-    this.serve(socket, target);
+    // Terraform reads this answer through a buffer it then drops (http_proxy.go:
+    // http.ReadResponse(bufio.NewReader(c), req)): a greeting that arrives with the
+    // answer is lost, and the handshake fails ("overflow reading version string").
+    // The server greets once the client has sent its own version, as it does first.
+    const greet = (first: Buffer) => {
+      socket.unshift(first);
+      this.serve(socket, target);
+    };
+    this.openSockets.add(socket);
+    if (head.length > 0) greet(head);
+    else socket.once('data', greet);
   }
 
   private serve(socket: Duplex, target: Target, via?: Target): void {

@@ -23,11 +23,13 @@ export function providerService(provider: FakeProvider): UntypedServiceImplement
       server_capabilities: CAPABILITIES,
       resources: Object.keys(schema.resource_schemas).map((type_name) => ({ type_name })),
       data_sources: Object.keys(schema.data_source_schemas ?? {}).map((type_name) => ({ type_name })),
+      ephemeral_resources: Object.keys(schema.ephemeral_resource_schemas ?? {}).map((type_name) => ({ type_name })),
     }),
     GetProviderSchema: () => ({
       provider: toProtocolSchema(schema.provider),
       resource_schemas: mapValues(schema.resource_schemas, toProtocolSchema),
       data_source_schemas: mapValues(schema.data_source_schemas ?? {}, toProtocolSchema),
+      ephemeral_resource_schemas: mapValues(schema.ephemeral_resource_schemas ?? {}, toProtocolSchema),
       server_capabilities: CAPABILITIES,
     }),
     ValidateProviderConfig: () => ({ diagnostics: [] }),
@@ -78,6 +80,15 @@ export function providerService(provider: FakeProvider): UntypedServiceImplement
       );
       return { new_state: { msgpack: encodeValue(state) }, private: request.planned_private, diagnostics: diagnostics.list.map(toProtocolDiagnostic) };
     },
+    ValidateEphemeralResourceConfig: (request) => ({
+      diagnostics: [
+        toProtocolDiagnostic({
+          severity: 'error',
+          summary: `The fake cloud does not model ephemeral resource ${request.type_name}`,
+          detail: `Add its behaviour to fake-cloud/providers/${definition.name} before a stack opens it.`,
+        }),
+      ],
+    }),
     ReadDataSource: (request) => ({
       diagnostics: [toProtocolDiagnostic({ severity: 'error', summary: `The fake cloud does not model data source ${request.type_name}` })],
     }),

@@ -45,6 +45,7 @@ export interface ProviderSchemaJson {
   readonly provider: TypeSchema;
   readonly resource_schemas: Record<string, TypeSchema>;
   readonly data_source_schemas?: Record<string, TypeSchema>;
+  readonly ephemeral_resource_schemas?: Record<string, TypeSchema>;
 }
 
 const NESTING = { single: 1, list: 2, set: 3, map: 4, group: 5 } as const;
