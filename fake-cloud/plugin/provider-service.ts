@@ -13,11 +13,18 @@ import { isObject, type ObjectValue, type Value } from '../values/value';
 type Request = Record<string, any>;
 type Handler = (request: Request) => object;
 
-const CAPABILITIES = { plan_destroy: false, get_provider_schema_optional: false, move_resource_state: false };
+/**
+ * Like the real providers (terraform-plugin-framework v1.14 fwserver/server_capabilities.go
+ * for null, random and tls; terraform-plugin-mux v0.20 tf6muxserver for ionoscloud),
+ * the schema is optional: Terraform asks one instance per command and keeps the answer.
+ */
+const CAPABILITIES = { plan_destroy: false, get_provider_schema_optional: true, move_resource_state: false };
 
 export function providerService(provider: FakeProvider): UntypedServiceImplementation {
   const { definition } = provider;
   const schema = definition.schema;
+  // Built once: a plugin the harness runs answers many commands.
+  let protocolSchema: object | undefined;
   const handlers: Record<string, Handler> = {
     GetMetadata: () => ({
       server_capabilities: CAPABILITIES,
@@ -25,7 +32,7 @@ export function providerService(provider: FakeProvider): UntypedServiceImplement
       data_sources: Object.keys(schema.data_source_schemas ?? {}).map((type_name) => ({ type_name })),
       ephemeral_resources: Object.keys(schema.ephemeral_resource_schemas ?? {}).map((type_name) => ({ type_name })),
     }),
-    GetProviderSchema: () => ({
+    GetProviderSchema: () => (protocolSchema ??= {
       provider: toProtocolSchema(schema.provider),
       resource_schemas: mapValues(schema.resource_schemas, toProtocolSchema),
       data_source_schemas: mapValues(schema.data_source_schemas ?? {}, toProtocolSchema),
