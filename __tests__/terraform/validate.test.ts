@@ -86,11 +86,31 @@ describeWithTerraform('terraform validate against the fake cloud', () => {
       ]);
     });
 
-    it('an ephemeral resource the fake cloud does not model: Terraform shows the refusal', async () => {
-      const directory = path.join(brokenSession.root, 'broken', 'ephemeral');
+    /** A copy of the frontend stack with more in its document. */
+    async function validateWith(name: string, additions: Record<string, unknown>): Promise<Validation> {
+      const directory = path.join(brokenSession.root, 'broken', name);
       cpSync(stackDirectory, directory, { recursive: true });
-      writeFileSync(path.join(directory, 'cdk.tf.json'), JSON.stringify({ ...original, ephemeral: { tls_private_key: { probe: { algorithm: 'ED25519' } } } }));
-      const result = await validate(directory);
+      writeFileSync(path.join(directory, 'cdk.tf.json'), JSON.stringify({ ...original, ...additions }));
+      return validate(directory);
+    }
+
+    it('a tls provider proxy the provider refuses: Terraform shows its error', async () => {
+      const result = await validateWith('tls-proxy', {
+        provider: { ...original.provider, tls: [{ proxy: [{ url: 'ftp://proxy.example.org' }] }] },
+        // Terraform validates the configuration of a provider some resource uses.
+        resource: { ...original.resource, tls_private_key: { probe: { algorithm: 'ED25519' } } },
+      });
+      expect(result.diagnostics).toEqual([
+        expect.objectContaining({
+          severity: 'error',
+          summary: 'Invalid URL scheme',
+          detail: 'URL "ftp://proxy.example.org" expected to use scheme from ["http" "https" "socks5"], got: "ftp"',
+        }),
+      ]);
+    });
+
+    it('an ephemeral resource the fake cloud does not model: Terraform shows the refusal', async () => {
+      const result = await validateWith('ephemeral', { ephemeral: { tls_private_key: { probe: { algorithm: 'ED25519' } } } });
       expect(result.diagnostics).toEqual([
         expect.objectContaining({ severity: 'error', summary: 'The fake cloud does not model ephemeral resource tls_private_key' }),
       ]);

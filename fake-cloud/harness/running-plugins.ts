@@ -16,7 +16,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { CLOUD_DIR_VARIABLE } from '../cloud/store';
 import { PROVIDERS } from '../providers';
 import { HANDSHAKE_COOKIE, PROTOCOL_VERSION, STOP_WITH_STDIN_VARIABLE } from '../plugin/handshake';
-import type { PreparedPlugin } from './plugin-bundle';
+import { PLUGIN_UNSET_VARIABLES, type PreparedPlugin } from './plugin-bundle';
 
 export const REATTACH_VARIABLE = 'TF_REATTACH_PROVIDERS';
 
@@ -60,8 +60,15 @@ interface StartedPlugin {
 
 /** Starts one provider's plugin and reads its handshake line (`1|6|tcp|127.0.0.1:<port>|grpc|`). */
 function startPlugin(plugin: PreparedPlugin, provider: string, environment: NodeJS.ProcessEnv): Promise<StartedPlugin> {
+  const inherited = Object.entries(environment).filter(([name]) => !(PLUGIN_UNSET_VARIABLES as readonly string[]).includes(name));
   const child = spawn(process.execPath, [plugin.launcher, plugin.file, provider], {
-    env: { ...environment, ...plugin.environment, ...HANDSHAKE_COOKIE, PLUGIN_PROTOCOL_VERSIONS: String(PROTOCOL_VERSION), [STOP_WITH_STDIN_VARIABLE]: '1' },
+    env: {
+      ...Object.fromEntries(inherited),
+      ...plugin.environment,
+      ...HANDSHAKE_COOKIE,
+      PLUGIN_PROTOCOL_VERSIONS: String(PROTOCOL_VERSION),
+      [STOP_WITH_STDIN_VARIABLE]: '1',
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {

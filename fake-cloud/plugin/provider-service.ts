@@ -39,7 +39,11 @@ export function providerService(provider: FakeProvider): UntypedServiceImplement
       ephemeral_resource_schemas: mapValues(schema.ephemeral_resource_schemas ?? {}, toProtocolSchema),
       server_capabilities: CAPABILITIES,
     }),
-    ValidateProviderConfig: () => ({ diagnostics: [] }),
+    ValidateProviderConfig: (request) => {
+      const diagnostics = new Diagnostics();
+      definition.validateConfig?.(objectOf(decodeValue(request.config?.msgpack)), diagnostics);
+      return { diagnostics: diagnostics.list.map(toProtocolDiagnostic) };
+    },
     ConfigureProvider: (request) => {
       const diagnostics = new Diagnostics();
       definition.configure?.(objectOf(decodeValue(request.config?.msgpack)), diagnostics);
