@@ -109,10 +109,14 @@ describeWithTerraform('terraform validate against the fake cloud', () => {
       ]);
     });
 
-    it('an ephemeral resource the fake cloud does not model: Terraform shows the refusal', async () => {
-      const result = await validateWith('ephemeral', { ephemeral: { tls_private_key: { probe: { algorithm: 'ED25519' } } } });
-      expect(result.diagnostics).toEqual([
-        expect.objectContaining({ severity: 'error', summary: 'The fake cloud does not model ephemeral resource tls_private_key' }),
+    it('a data source and an ephemeral resource the fake cloud does not model: Terraform shows the refusals', async () => {
+      const result = await validateWith('not-modelled', {
+        data: { ...original.data, tls_public_key: { probe: { private_key_pem: 'not-a-key' } } },
+        ephemeral: { tls_private_key: { probe: { algorithm: 'ED25519' } } },
+      });
+      expect(result.diagnostics.map(({ severity, summary, detail }) => [severity, summary, detail]).sort()).toEqual([
+        ['error', 'The fake cloud does not model data source tls_public_key', 'Add its behaviour to fake-cloud/providers/tls before a stack reads it.'],
+        ['error', 'The fake cloud does not model ephemeral resource tls_private_key', 'Add its behaviour to fake-cloud/providers/tls before a stack opens it.'],
       ]);
     });
 

@@ -25,6 +25,16 @@ export function providerService(provider: FakeProvider): UntypedServiceImplement
   const schema = definition.schema;
   // Built once: a plugin the harness runs answers many commands.
   let protocolSchema: object | undefined;
+  /** The answer to a stack that uses what the provider has and the fake cloud does not model. */
+  const notModelled = (what: string, use: string) => ({
+    diagnostics: [
+      toProtocolDiagnostic({
+        severity: 'error',
+        summary: `The fake cloud does not model ${what}`,
+        detail: `Add its behaviour to fake-cloud/providers/${definition.name} before a stack ${use} it.`,
+      }),
+    ],
+  });
   const handlers: Record<string, Handler> = {
     GetMetadata: () => ({
       server_capabilities: CAPABILITIES,
@@ -52,15 +62,7 @@ export function providerService(provider: FakeProvider): UntypedServiceImplement
     ValidateResourceConfig: (request) => ({
       diagnostics: provider.validateResource(request.type_name, objectOf(decodeValue(request.config?.msgpack))).list.map(toProtocolDiagnostic),
     }),
-    ValidateDataResourceConfig: (request) => ({
-      diagnostics: [
-        toProtocolDiagnostic({
-          severity: 'error',
-          summary: `The fake cloud does not model data source ${request.type_name}`,
-          detail: `Add its behaviour to fake-cloud/providers/${definition.name} before a stack reads it.`,
-        }),
-      ],
-    }),
+    ValidateDataResourceConfig: (request) => notModelled(`data source ${request.type_name}`, 'reads'),
     UpgradeResourceState: (request) => {
       const { state, diagnostics } = provider.upgrade(request.type_name, Buffer.from(request.raw_state?.json ?? '').toString('utf8') || 'null');
       return { upgraded_state: { msgpack: encodeValue(state) }, diagnostics: diagnostics.list.map(toProtocolDiagnostic) };
@@ -91,18 +93,8 @@ export function providerService(provider: FakeProvider): UntypedServiceImplement
       );
       return { new_state: { msgpack: encodeValue(state) }, private: request.planned_private, diagnostics: diagnostics.list.map(toProtocolDiagnostic) };
     },
-    ValidateEphemeralResourceConfig: (request) => ({
-      diagnostics: [
-        toProtocolDiagnostic({
-          severity: 'error',
-          summary: `The fake cloud does not model ephemeral resource ${request.type_name}`,
-          detail: `Add its behaviour to fake-cloud/providers/${definition.name} before a stack opens it.`,
-        }),
-      ],
-    }),
-    ReadDataSource: (request) => ({
-      diagnostics: [toProtocolDiagnostic({ severity: 'error', summary: `The fake cloud does not model data source ${request.type_name}` })],
-    }),
+    ValidateEphemeralResourceConfig: (request) => notModelled(`ephemeral resource ${request.type_name}`, 'opens'),
+    ReadDataSource: (request) => notModelled(`data source ${request.type_name}`, 'reads'),
     // Nothing runs in the background that a stop would have to end.
     StopProvider: () => ({ Error: '' }),
   };
