@@ -1,7 +1,8 @@
 /**
  * A fake cloud session: a temporary directory holding the prepared plugin, the provider
  * mirror and CLI configuration, the cloud's records, an SSH key pair for Terraform's
- * pushes, stand-ins for the commands local-exec runs, and the SSH stand-in. Stacks run
+ * pushes, stand-ins for the commands local-exec runs, the SSH stand-in and, for a
+ * session made with running plugins, the providers' plugin processes. Stacks run
  * in place (a synthesized stack directory) with an override file that keeps Terraform
  * on this machine: a local backend and local remote states instead of Object Storage,
  * and every SSH connection through the stand-in.
