@@ -11,6 +11,7 @@ import { CloudStore } from '../../fake-cloud/cloud/store';
 import { Diagnostics } from '../../fake-cloud/engine/diagnostics';
 import { FakeProvider, type ProviderDefinition } from '../../fake-cloud/engine/provider';
 import { preparePlugin } from '../../fake-cloud/harness/plugin-bundle';
+import { RunningPlugins } from '../../fake-cloud/harness/running-plugins';
 import { FakeCloudSession } from '../../fake-cloud/harness/session';
 import { deploymentOrder } from '../../fake-cloud/harness/stack-order';
 import { ionoscloudProvider } from '../../fake-cloud/providers/ionoscloud';
@@ -231,6 +232,14 @@ describe('the harness', () => {
     } finally {
       await session.close();
     }
+  });
+
+  it('names a provider whose plugin, run for Terraform to reattach to, fails before its handshake', async () => {
+    const plugin = preparePlugin(mkdtempSync(path.join(root, 'plugin-')));
+    const broken = { ...plugin, environment: { ...plugin.environment, FAKE_CLOUD_PROTOCOL: path.join(root, 'no-such-protocol.json') } };
+    await expect(RunningPlugins.start(broken, path.join(root, 'cloud'), { PATH: process.env.PATH })).rejects.toThrow(
+      /the ionoscloud plugin exited \(1\) before its handshake: .*no-such-protocol\.json/s,
+    );
   });
 
   it('prepares a plugin that, started by hand, says what go-plugin says', () => {

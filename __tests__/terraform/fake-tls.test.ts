@@ -1,6 +1,7 @@
 /**
  * hashicorp/tls in the fake cloud: `tls_private_key` planned, checked and generated as
- * terraform-provider-tls v4.1.0 does, with keys that OpenSSH software reads.
+ * terraform-provider-tls v4.1.0 does, with keys that OpenSSH software reads, and the
+ * checks of the provider's own configuration.
  */
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { utils as sshUtils } from 'ssh2';
 import { CloudStore } from '../../fake-cloud/cloud/store';
+import { Diagnostics } from '../../fake-cloud/engine/diagnostics';
 import { FakeProvider } from '../../fake-cloud/engine/provider';
 import { tlsProvider } from '../../fake-cloud/providers/tls';
 import { isUnknown, type ObjectValue } from '../../fake-cloud/values/value';
@@ -91,5 +93,43 @@ describe('tls_private_key', () => {
     const { state, diagnostics } = tls.apply('tls_private_key', null, planned);
     expect(state).toBeNull();
     expect(diagnostics.list).toEqual([expect.objectContaining({ severity: 'error', summary: 'Unable to generate Key from configuration' })]);
+  });
+});
+
+describe('the tls provider configuration', () => {
+  function check(proxy: ObjectValue[]): [string, string | undefined][] {
+    const diagnostics = new Diagnostics();
+    const block = (values: ObjectValue) => ({ url: null, username: null, password: null, from_env: null, ...values });
+    tlsProvider.validateConfig!({ proxy: proxy.map(block) }, diagnostics);
+    return diagnostics.list.map(({ summary, detail }) => [summary, detail]);
+  }
+
+  it('takes one proxy with a URL of a supported scheme and its credentials', () => {
+    expect(check([])).toEqual([]);
+    expect(check([{ url: 'http://proxy.example.org:3128', username: 'school', password: 'secret' }])).toEqual([]);
+    expect(check([{ from_env: true }])).toEqual([]);
+  });
+
+  it('rejects what the provider\u2019s validators reject, in their words', () => {
+    expect(check([{ url: 'ftp://proxy.example.org' }])).toEqual([
+      ['Invalid URL scheme', 'URL "ftp://proxy.example.org" expected to use scheme from ["http" "https" "socks5"], got: "ftp"'],
+    ]);
+    expect(check([{ url: 'proxy.example.org:3128' }])).toEqual([['Invalid URL', 'URL "proxy.example.org:3128" contains no host']]);
+    expect(check([{ url: 'http://proxy:port' }])).toEqual([
+      ['Invalid URL', 'Parsing URL "http://proxy:port" failed: parse "http://proxy:port": invalid port ":port" after host'],
+    ]);
+    expect(check([{ from_env: true }, { from_env: false }])).toEqual([
+      ['Invalid Attribute Value', 'Attribute proxy list must contain at least 0 elements and at most 1 elements, got: 2'],
+    ]);
+    expect(check([{ url: 'https://proxy', from_env: true }]).sort()).toEqual([
+      ['Invalid Attribute Combination', 'Attribute "proxy[0].from_env" cannot be specified when "proxy[0].url" is specified'],
+      ['Invalid Attribute Combination', 'Attribute "proxy[0].url" cannot be specified when "proxy[0].from_env" is specified'],
+    ]);
+    expect(check([{ password: 'secret' }])).toEqual([
+      ['Invalid Attribute Combination', 'Attribute "proxy[0].username" must be specified when "proxy[0].password" is specified'],
+    ]);
+    expect(check([{ username: 'school' }])).toEqual([
+      ['Invalid Attribute Combination', 'Attribute "proxy[0].url" must be specified when "proxy[0].username" is specified'],
+    ]);
   });
 });

@@ -13,17 +13,21 @@ import { ENVIRONMENTS_DIR } from '../../stacks/environments';
 import { exampleConfig, synthEnvironmentInto } from '../../testing/synth';
 import { describeWithTerraform } from '../support/terraform';
 
+/** The shipped environments are validated with providers Terraform starts itself, as `npm run validate` does. */
 let session: FakeCloudSession;
+/** The broken stacks, with providers that run once for all their commands. */
+let brokenSession: FakeCloudSession;
 
 function validate(directory: string): Promise<Validation> {
-  return validateStack(session, directory);
+  return validateStack(brokenSession, directory);
 }
 
 describeWithTerraform('terraform validate against the fake cloud', () => {
-  beforeAll(() => {
+  beforeAll(async () => {
     session = FakeCloudSession.create();
+    brokenSession = await FakeCloudSession.createWithRunningPlugins();
   });
-  afterAll(() => session.close());
+  afterAll(() => Promise.all([session?.close(), brokenSession?.close()]));
 
   const files = readdirSync(ENVIRONMENTS_DIR).filter((name) => name.endsWith('.yaml'));
 
@@ -39,7 +43,7 @@ describeWithTerraform('terraform validate against the fake cloud', () => {
     let stackDirectory: string;
 
     beforeAll(() => {
-      const outdir = path.join(session.root, 'broken');
+      const outdir = path.join(brokenSession.root, 'broken');
       synthEnvironmentInto(exampleConfig(), outdir);
       stackDirectory = path.join(outdir, 'stacks', 'example-frontend');
       original = JSON.parse(readFileSync(path.join(stackDirectory, 'cdk.tf.json'), 'utf8'));
@@ -47,7 +51,7 @@ describeWithTerraform('terraform validate against the fake cloud', () => {
 
     /** A copy of the frontend stack with the first resource of a type changed. */
     async function validateChanged(name: string, type: string, change: (resource: Record<string, any>) => void): Promise<Validation> {
-      const directory = path.join(session.root, 'broken', name);
+      const directory = path.join(brokenSession.root, 'broken', name);
       cpSync(stackDirectory, directory, { recursive: true });
       const document = structuredClone(original);
       const resources = document.resource[type];
@@ -82,13 +86,37 @@ describeWithTerraform('terraform validate against the fake cloud', () => {
       ]);
     });
 
-    it('an ephemeral resource the fake cloud does not model: Terraform shows the refusal', async () => {
-      const directory = path.join(session.root, 'broken', 'ephemeral');
+    /** A copy of the frontend stack with more in its document. */
+    async function validateWith(name: string, additions: Record<string, unknown>): Promise<Validation> {
+      const directory = path.join(brokenSession.root, 'broken', name);
       cpSync(stackDirectory, directory, { recursive: true });
-      writeFileSync(path.join(directory, 'cdk.tf.json'), JSON.stringify({ ...original, ephemeral: { tls_private_key: { probe: { algorithm: 'ED25519' } } } }));
-      const result = await validate(directory);
+      writeFileSync(path.join(directory, 'cdk.tf.json'), JSON.stringify({ ...original, ...additions }));
+      return validate(directory);
+    }
+
+    it('a tls provider proxy the provider refuses: Terraform shows its error', async () => {
+      const result = await validateWith('tls-proxy', {
+        provider: { ...original.provider, tls: [{ proxy: [{ url: 'ftp://proxy.example.org' }] }] },
+        // Terraform validates the configuration of a provider some resource uses.
+        resource: { ...original.resource, tls_private_key: { probe: { algorithm: 'ED25519' } } },
+      });
       expect(result.diagnostics).toEqual([
-        expect.objectContaining({ severity: 'error', summary: 'The fake cloud does not model ephemeral resource tls_private_key' }),
+        expect.objectContaining({
+          severity: 'error',
+          summary: 'Invalid URL scheme',
+          detail: 'URL "ftp://proxy.example.org" expected to use scheme from ["http" "https" "socks5"], got: "ftp"',
+        }),
+      ]);
+    });
+
+    it('a data source and an ephemeral resource the fake cloud does not model: Terraform shows the refusals', async () => {
+      const result = await validateWith('not-modelled', {
+        data: { ...original.data, tls_public_key: { probe: { private_key_pem: 'not-a-key' } } },
+        ephemeral: { tls_private_key: { probe: { algorithm: 'ED25519' } } },
+      });
+      expect(result.diagnostics.map(({ severity, summary, detail }) => [severity, summary, detail]).sort()).toEqual([
+        ['error', 'The fake cloud does not model data source tls_public_key', 'Add its behaviour to fake-cloud/providers/tls before a stack reads it.'],
+        ['error', 'The fake cloud does not model ephemeral resource tls_private_key', 'Add its behaviour to fake-cloud/providers/tls before a stack opens it.'],
       ]);
     });
 

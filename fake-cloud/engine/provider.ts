@@ -29,6 +29,8 @@ export interface ProviderDefinition {
    * recorded in the cloud, and a refresh returns the state as it is.
    */
   readonly stateOnly?: boolean;
+  /** Checks of the provider configuration its schema's validators make (ValidateProviderConfig). */
+  validateConfig?(config: ObjectValue, diagnostics: Diagnostics): void;
   /** Checks of the provider configuration (ConfigureProvider). */
   configure?(config: ObjectValue, diagnostics: Diagnostics): void;
 }

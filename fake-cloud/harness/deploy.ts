@@ -25,9 +25,14 @@ export interface DeployOptions {
   readonly onPlan?: (planned: PlannedStack) => void;
 }
 
-/** Workspaces for `stacks` below `stacksDirectory`, initialized side by side. */
-export async function initializeStacks(session: FakeCloudSession, stacksDirectory: string, stacks: readonly string[]): Promise<Map<string, StackWorkspace>> {
-  const workspaces = await Promise.all(stacks.map((stack) => session.stack(path.join(stacksDirectory, stack), { backend: true })));
+/** Workspaces for `stacks` below `stacksDirectory`, initialized side by side; `states`: see StackOptions. */
+export async function initializeStacks(
+  session: FakeCloudSession,
+  stacksDirectory: string,
+  stacks: readonly string[],
+  states?: string,
+): Promise<Map<string, StackWorkspace>> {
+  const workspaces = await Promise.all(stacks.map((stack) => session.stack(path.join(stacksDirectory, stack), { backend: true, states })));
   await Promise.all(workspaces.map(async (workspace) => succeeded(workspace.name, 'init', await workspace.init())));
   return new Map(workspaces.map((workspace) => [workspace.name, workspace]));
 }

@@ -10,7 +10,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CLOUD_DIR_VARIABLE } from '../cloud/store';
 import { PROVIDERS } from '../providers';
-import type { PreparedPlugin } from './plugin-bundle';
+import { PLUGIN_UNSET_VARIABLES, type PreparedPlugin } from './plugin-bundle';
 
 const PLATFORMS: Record<string, string> = { 'linux-x64': 'linux_amd64', 'linux-arm64': 'linux_arm64', 'darwin-x64': 'darwin_amd64', 'darwin-arm64': 'darwin_arm64' };
 
@@ -29,7 +29,8 @@ export function writeMirror(directory: string, plugin: PreparedPlugin, cloudDire
     const executable = path.join(packageDir, `terraform-provider-${provider.name}_v${provider.version}`);
     const environment = { ...plugin.environment, [CLOUD_DIR_VARIABLE]: cloudDirectory };
     const assignments = Object.entries(environment).map(([name, value]) => `${name}=${shellQuote(value)}`).join(' ');
-    writeFileSync(executable, `#!/bin/sh\nexec env ${assignments} ${shellQuote(process.execPath)} ${shellQuote(plugin.launcher)} ${shellQuote(plugin.file)} ${provider.name}\n`);
+    const unset = PLUGIN_UNSET_VARIABLES.map((name) => `-u ${name}`).join(' ');
+    writeFileSync(executable, `#!/bin/sh\nexec env ${unset} ${assignments} ${shellQuote(process.execPath)} ${shellQuote(plugin.launcher)} ${shellQuote(plugin.file)} ${provider.name}\n`);
     chmodSync(executable, 0o755);
   }
   const cliConfigFile = path.join(directory, 'terraform.rc');

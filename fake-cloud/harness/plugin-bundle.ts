@@ -12,6 +12,14 @@ import { generatePluginCertificate } from './plugin-certificate';
 
 export const FAKE_CLOUD_DIR = path.resolve(__dirname, '..');
 
+/**
+ * Variables a plugin process is started without. NODE_EXTRA_CA_CERTS makes Node read
+ * and parse a CA bundle at every start, a third of a plugin's start-up; the plugin
+ * trusts Terraform's certificate only (an explicit `ca` replaces the default and extra
+ * CAs, Node's tls.createSecureContext), so those CAs never counted.
+ */
+export const PLUGIN_UNSET_VARIABLES = ['NODE_EXTRA_CA_CERTS'] as const;
+
 export interface PreparedPlugin {
   /** The launcher, which runs the plugin with V8's code cache (plugin/launch.ts). */
   readonly launcher: string;

@@ -1,18 +1,20 @@
 /**
  * A fake cloud session: a temporary directory holding the prepared plugin, the provider
  * mirror and CLI configuration, the cloud's records, an SSH key pair for Terraform's
- * pushes, stand-ins for the commands local-exec runs, and the SSH stand-in. Stacks run
+ * pushes, stand-ins for the commands local-exec runs, the SSH stand-in and, for a
+ * session made with running plugins, the providers' plugin processes. Stacks run
  * in place (a synthesized stack directory) with an override file that keeps Terraform
  * on this machine: a local backend and local remote states instead of Object Storage,
  * and every SSH connection through the stand-in.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { utils as sshUtils } from 'ssh2';
 import { CloudStore } from '../cloud/store';
 import { writeMirror } from './mirror';
-import { preparePlugin } from './plugin-bundle';
+import { preparePlugin, type PreparedPlugin } from './plugin-bundle';
+import { REATTACH_VARIABLE, RunningPlugins } from './running-plugins';
 import { SshStandIn } from './ssh-stand-in';
 import { runTerraform, type TerraformResult } from './terraform';
 
@@ -29,6 +31,13 @@ export interface LocalExecCall {
   readonly environment: Record<string, string>;
 }
 
+export interface StackOptions {
+  /** Whether the stack keeps a state (a local backend); validate needs none. */
+  readonly backend: boolean;
+  /** The directory of states it writes and reads. @default the session's */
+  readonly states?: string;
+}
+
 export class FakeCloudSession {
   readonly cloud: CloudStore;
   /** The public half of the key Terraform pushes with: an environment's sshKeys must list it. */
@@ -38,11 +47,13 @@ export class FakeCloudSession {
   private readonly shimDirectory: string;
   private readonly localExecLog: string;
   private standIn?: Promise<SshStandIn>;
+  private runningPlugins?: RunningPlugins;
 
-  private constructor(readonly root: string) {
-    const plugin = preparePlugin(root);
-    const cloudDirectory = path.join(root, 'cloud');
-    mkdirSync(cloudDirectory);
+  private constructor(
+    readonly root: string,
+    private readonly plugin: PreparedPlugin,
+  ) {
+    const cloudDirectory = cloudDirectoryOf(root);
     this.cloud = new CloudStore(cloudDirectory);
     this.cliConfigFile = writeMirror(root, plugin, cloudDirectory).cliConfigFile;
     const keys = sshUtils.generateKeyPairSync('ed25519', { comment: 'fake-cloud-terraform' });
@@ -51,13 +62,37 @@ export class FakeCloudSession {
     this.shimDirectory = path.join(root, 'local-exec-bin');
     this.localExecLog = path.join(root, 'local-exec.jsonl');
     mkdirSync(path.join(root, 'states'));
-    const baseline = path.join(root, 'local-exec-baseline.json');
-    writeFileSync(baseline, JSON.stringify(Object.keys(this.environment())));
-    writeLocalExecShim(this.shimDirectory, 'node', this.localExecLog, baseline);
   }
 
+  /** A session whose providers Terraform starts itself, as it starts any provider. */
   static create(): FakeCloudSession {
-    return new FakeCloudSession(mkdtempSync(path.join(tmpdir(), 'fake-cloud-')));
+    const root = newRoot();
+    return new FakeCloudSession(root, preparePlugin(root)).withLocalExecShim();
+  }
+
+  /**
+   * A session whose providers run as one plugin process each for all its Terraform
+   * commands (fake-cloud/harness/running-plugins.ts): the same providers, started once.
+   */
+  static async createWithRunningPlugins(): Promise<FakeCloudSession> {
+    const root = newRoot();
+    const session = new FakeCloudSession(root, preparePlugin(root));
+    try {
+      // The environment a plugin Terraform starts would inherit from it.
+      session.runningPlugins = await RunningPlugins.start(session.plugin, cloudDirectoryOf(root), session.environment());
+    } catch (error) {
+      rmSync(root, { recursive: true, force: true });
+      throw error;
+    }
+    return session.withLocalExecShim();
+  }
+
+  /** `node` for local-exec, recording what Terraform adds to the session's environment. */
+  private withLocalExecShim(): this {
+    const baseline = path.join(this.root, 'local-exec-baseline.json');
+    writeFileSync(baseline, JSON.stringify(Object.keys(this.environment())));
+    writeLocalExecShim(this.shimDirectory, 'node', this.localExecLog, baseline);
+    return this;
   }
 
   /** Starts the SSH stand-in; needed before an apply that pushes configuration. */
@@ -68,12 +103,26 @@ export class FakeCloudSession {
 
   async close(): Promise<void> {
     await (await this.standIn)?.close();
+    await this.runningPlugins?.stop();
     rmSync(this.root, { recursive: true, force: true });
   }
 
-  /** Where a stack's local state lives, read by the stacks that depend on it. */
-  statePath(stack: string): string {
-    return path.join(this.root, 'states', `${stack}.tfstate`);
+  /** Where a stack's local state lives, read by the stacks that depend on it; `states` is another set of states. */
+  statePath(stack: string, states = this.states): string {
+    return path.join(states, `${stack}.tfstate`);
+  }
+
+  /**
+   * A copy of the stacks' states as they are now, in `directory`: Terraform can apply a
+   * change to the copy (StackOptions.states) while other commands read the originals.
+   */
+  branchStates(directory: string): string {
+    cpSync(this.states, directory, { recursive: true });
+    return directory;
+  }
+
+  private get states(): string {
+    return path.join(this.root, 'states');
   }
 
   /** What local-exec provisioners ran, in order. */
@@ -86,11 +135,11 @@ export class FakeCloudSession {
   }
 
   /** A synthesized stack directory, made ready for Terraform against the fake cloud. */
-  async stack(directory: string, options: { readonly backend: boolean }): Promise<StackWorkspace> {
+  async stack(directory: string, options: StackOptions): Promise<StackWorkspace> {
     const name = path.basename(directory);
     const document = JSON.parse(readFileSync(path.join(directory, 'cdk.tf.json'), 'utf8'));
     const proxyPort = (await this.sshStandIn()).port;
-    const override = this.overrides(name, document, options.backend, proxyPort);
+    const override = this.overrides(name, document, options, proxyPort);
     writeFileSync(path.join(directory, 'fake_cloud_override.tf.json'), JSON.stringify(override, null, 1));
     // Every other variable a stack declares is a secret the fake cloud has no use for.
     const placeholders = Object.keys(document.variable ?? {})
@@ -115,22 +164,33 @@ export class FakeCloudSession {
       [`TF_VAR_${DEPLOY_KEY_VARIABLE}`]: this.privateKey,
       PATH: `${this.shimDirectory}${path.delimiter}${process.env.PATH ?? ''}`,
     };
+    if (this.runningPlugins) environment[REATTACH_VARIABLE] = this.runningPlugins.reattach;
     return environment;
   }
 
-  private overrides(name: string, document: Record<string, any>, backend: boolean, proxyPort: number): object {
+  private overrides(name: string, document: Record<string, any>, options: StackOptions, proxyPort: number): object {
     const override: Record<string, any> = {};
-    if (backend) override.terraform = { backend: { local: { path: this.statePath(name) } } };
+    if (options.backend) override.terraform = { backend: { local: { path: this.statePath(name, options.states) } } };
     const remoteStates: Record<string, object> = {};
     for (const dataName of Object.keys(document.data?.terraform_remote_state ?? {})) {
       if (!dataName.startsWith(REMOTE_STATE_PREFIX)) throw new Error(`${name}: remote state ${dataName} names no stack of this environment`);
-      remoteStates[dataName] = { backend: 'local', config: { path: this.statePath(dataName.slice(REMOTE_STATE_PREFIX.length)) } };
+      remoteStates[dataName] = { backend: 'local', config: { path: this.statePath(dataName.slice(REMOTE_STATE_PREFIX.length), options.states) } };
     }
     if (Object.keys(remoteStates).length > 0) override.data = { terraform_remote_state: remoteStates };
     const resources = connectionOverrides(name, document, proxyPort);
     if (Object.keys(resources).length > 0) override.resource = resources;
     return override;
   }
+}
+
+function newRoot(): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'fake-cloud-'));
+  mkdirSync(cloudDirectoryOf(root));
+  return root;
+}
+
+function cloudDirectoryOf(root: string): string {
+  return path.join(root, 'cloud');
 }
 
 /**

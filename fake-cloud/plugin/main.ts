@@ -5,7 +5,9 @@
  * checks Terraform's magic cookie, chooses plugin protocol 6 from
  * PLUGIN_PROTOCOL_VERSIONS, serves gRPC over mutual TLS when Terraform sends
  * PLUGIN_CLIENT_CERT (trusting that certificate only), and prints
- * `1|6|tcp|127.0.0.1:<port>|grpc|<its certificate>` on stdout.
+ * `1|6|tcp|127.0.0.1:<port>|grpc|<its certificate>` on stdout. Without
+ * PLUGIN_CLIENT_CERT (a plugin the harness runs for Terraform to reattach to) it
+ * serves plain gRPC and prints no certificate.
  *
  * What the harness prepared once (fake-cloud/harness/plugin-bundle.ts) comes in files
  * named by FAKE_CLOUD_PROTOCOL (the protocol descriptor), FAKE_CLOUD_TLS_CERTIFICATE and
@@ -18,13 +20,9 @@ import { readFileSync } from 'node:fs';
 import { CloudStore } from '../cloud/store';
 import { FakeProvider } from '../engine/provider';
 import { providerNamed } from '../providers';
+import { CORE_PROTOCOL_VERSION, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, PROTOCOL_VERSION, STOP_WITH_STDIN_VARIABLE } from './handshake';
 import { providerService } from './provider-service';
 
-/** hashicorp/terraform v1.11.4 internal/plugin6/serve.go: Handshake. */
-const MAGIC_COOKIE_KEY = 'TF_PLUGIN_MAGIC_COOKIE';
-const MAGIC_COOKIE_VALUE = 'd602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2';
-const PROTOCOL_VERSION = 6;
-const CORE_PROTOCOL_VERSION = 1;
 
 function required(variable: string): string {
   const value = process.env[variable];
@@ -86,6 +84,7 @@ function main(): void {
   });
   // go-plugin plugins ignore interrupts: Terraform stops them through the controller.
   process.on('SIGINT', () => undefined);
+  if (process.env[STOP_WITH_STDIN_VARIABLE]) process.stdin.on('end', exit).resume();
 }
 
 main();

@@ -13,11 +13,28 @@ import { isObject, type ObjectValue, type Value } from '../values/value';
 type Request = Record<string, any>;
 type Handler = (request: Request) => object;
 
-const CAPABILITIES = { plan_destroy: false, get_provider_schema_optional: false, move_resource_state: false };
+/**
+ * Like the real providers (terraform-plugin-framework v1.14 fwserver/server_capabilities.go
+ * for null, random and tls; terraform-plugin-mux v0.20 tf6muxserver for ionoscloud),
+ * the schema is optional: Terraform asks one instance per command and keeps the answer.
+ */
+const CAPABILITIES = { plan_destroy: false, get_provider_schema_optional: true, move_resource_state: false };
 
 export function providerService(provider: FakeProvider): UntypedServiceImplementation {
   const { definition } = provider;
   const schema = definition.schema;
+  // Built once: a plugin the harness runs answers many commands.
+  let protocolSchema: object | undefined;
+  /** The answer to a stack that uses what the provider has and the fake cloud does not model. */
+  const notModelled = (what: string, use: string) => ({
+    diagnostics: [
+      toProtocolDiagnostic({
+        severity: 'error',
+        summary: `The fake cloud does not model ${what}`,
+        detail: `Add its behaviour to fake-cloud/providers/${definition.name} before a stack ${use} it.`,
+      }),
+    ],
+  });
   const handlers: Record<string, Handler> = {
     GetMetadata: () => ({
       server_capabilities: CAPABILITIES,
@@ -25,14 +42,18 @@ export function providerService(provider: FakeProvider): UntypedServiceImplement
       data_sources: Object.keys(schema.data_source_schemas ?? {}).map((type_name) => ({ type_name })),
       ephemeral_resources: Object.keys(schema.ephemeral_resource_schemas ?? {}).map((type_name) => ({ type_name })),
     }),
-    GetProviderSchema: () => ({
+    GetProviderSchema: () => (protocolSchema ??= {
       provider: toProtocolSchema(schema.provider),
       resource_schemas: mapValues(schema.resource_schemas, toProtocolSchema),
       data_source_schemas: mapValues(schema.data_source_schemas ?? {}, toProtocolSchema),
       ephemeral_resource_schemas: mapValues(schema.ephemeral_resource_schemas ?? {}, toProtocolSchema),
       server_capabilities: CAPABILITIES,
     }),
-    ValidateProviderConfig: () => ({ diagnostics: [] }),
+    ValidateProviderConfig: (request) => {
+      const diagnostics = new Diagnostics();
+      definition.validateConfig?.(objectOf(decodeValue(request.config?.msgpack)), diagnostics);
+      return { diagnostics: diagnostics.list.map(toProtocolDiagnostic) };
+    },
     ConfigureProvider: (request) => {
       const diagnostics = new Diagnostics();
       definition.configure?.(objectOf(decodeValue(request.config?.msgpack)), diagnostics);
@@ -41,15 +62,7 @@ export function providerService(provider: FakeProvider): UntypedServiceImplement
     ValidateResourceConfig: (request) => ({
       diagnostics: provider.validateResource(request.type_name, objectOf(decodeValue(request.config?.msgpack))).list.map(toProtocolDiagnostic),
     }),
-    ValidateDataResourceConfig: (request) => ({
-      diagnostics: [
-        toProtocolDiagnostic({
-          severity: 'error',
-          summary: `The fake cloud does not model data source ${request.type_name}`,
-          detail: `Add its behaviour to fake-cloud/providers/${definition.name} before a stack reads it.`,
-        }),
-      ],
-    }),
+    ValidateDataResourceConfig: (request) => notModelled(`data source ${request.type_name}`, 'reads'),
     UpgradeResourceState: (request) => {
       const { state, diagnostics } = provider.upgrade(request.type_name, Buffer.from(request.raw_state?.json ?? '').toString('utf8') || 'null');
       return { upgraded_state: { msgpack: encodeValue(state) }, diagnostics: diagnostics.list.map(toProtocolDiagnostic) };
@@ -80,18 +93,8 @@ export function providerService(provider: FakeProvider): UntypedServiceImplement
       );
       return { new_state: { msgpack: encodeValue(state) }, private: request.planned_private, diagnostics: diagnostics.list.map(toProtocolDiagnostic) };
     },
-    ValidateEphemeralResourceConfig: (request) => ({
-      diagnostics: [
-        toProtocolDiagnostic({
-          severity: 'error',
-          summary: `The fake cloud does not model ephemeral resource ${request.type_name}`,
-          detail: `Add its behaviour to fake-cloud/providers/${definition.name} before a stack opens it.`,
-        }),
-      ],
-    }),
-    ReadDataSource: (request) => ({
-      diagnostics: [toProtocolDiagnostic({ severity: 'error', summary: `The fake cloud does not model data source ${request.type_name}` })],
-    }),
+    ValidateEphemeralResourceConfig: (request) => notModelled(`ephemeral resource ${request.type_name}`, 'opens'),
+    ReadDataSource: (request) => notModelled(`data source ${request.type_name}`, 'reads'),
     // Nothing runs in the background that a stop would have to end.
     StopProvider: () => ({ Error: '' }),
   };

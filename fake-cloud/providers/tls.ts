@@ -7,7 +7,7 @@
  * (stringvalidator.OneOf), `rsa_bits` and `ecdsa_curve` default to 2048 and P224 at
  * plan whatever the algorithm (framework defaults), the key is generated at apply
  * and Read keeps the state. The other resource types are served by schema and
- * refused by name.
+ * refused by name; the configuration's `proxy` block is checked (tls-proxy.ts).
  */
 import { createHash, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { ResourceBehaviour } from '../engine/behaviour';
@@ -16,6 +16,7 @@ import type { ProviderDefinition } from '../engine/provider';
 import type { ProviderSchemaJson } from '../schema/schema';
 import { isUnknown, type ObjectValue, type Value } from '../values/value';
 import { openSshKey } from './openssh-keys';
+import { checkProxyBlocks } from './tls-proxy';
 import tlsSchema from './schemas/tls-4.1.0.schema.json';
 
 const ALGORITHMS = ['RSA', 'ECDSA', 'ED25519'];
@@ -126,5 +127,6 @@ export const tlsProvider: ProviderDefinition = {
   version: '4.1.0',
   schema: tlsSchema as unknown as ProviderSchemaJson,
   stateOnly: true,
+  validateConfig: checkProxyBlocks,
   resources: { tls_private_key: privateKey },
 };
