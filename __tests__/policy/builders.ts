@@ -25,6 +25,13 @@ export const SETTINGS: PolicySettings = {
   bootMarginMinutes: 6,
   lookaheadMarginMinutes: 0,
   webcamWeight: 3,
+  maintenance: {
+    enabled: true,
+    window: { from: '01:00', to: '05:00', timezone: 'Europe/Berlin' },
+    everyDays: 1,
+    maxParallel: 4,
+    serverMinutes: 30,
+  },
 };
 
 export function settings(overrides: Partial<PolicySettings> = {}): PolicySettings {
@@ -82,6 +89,7 @@ export function observation(servers: ServerObservation[], overrides: Partial<Omi
     pool: overrides.pool ?? servers.map((s) => s.name),
     servers,
     fleet: { load, peakLoad: load, loadTrendPerMinute: 0, metricsFresh: true, ...overrides.fleet },
+    ...(overrides.maintenance && { maintenance: overrides.maintenance }),
   };
 }
 
