@@ -19,7 +19,7 @@
  */
 import fc from 'fast-check';
 import { normalizeUrl } from '../../functions/autoscaler/inventory';
-import { scheduledMinimum, settingsFromInventoryPolicy } from '../../functions/autoscaler/policy';
+import { scheduledMinimum, settingsFromInventoryPolicy, type MaintenanceRecord } from '../../functions/autoscaler/policy';
 import type { Fetch } from '../../functions/autoscaler/clients/http';
 import type { PowerAgent } from '../../functions/autoscaler/clients/power-agent';
 import type { CoordinationStore } from '../../functions/autoscaler/coordination';
@@ -218,6 +218,13 @@ function watchingStore(world: World, watch: Watch, options: WatchOptions): Coord
     powerOffs: checked(() => store.powerOffs()),
     recordPowerOff: checked((token: number, server: string) => store.recordPowerOff(token, server)),
     clearPowerOff: checked((token: number, server: string) => store.clearPowerOff(token, server)),
+    maintenance: checked(() => store.maintenance()),
+    recordMaintenance: checked((token: number, server: string, record: MaintenanceRecord) => store.recordMaintenance(token, server, record)),
+    requestMaintenance: checked((servers: readonly string[] | 'all', now: boolean) => store.requestMaintenance(servers, now)),
+    releaseMaintenance: checked((server: string, message: string) => store.releaseMaintenance(server, message)),
+    hostKeys: checked(() => store.hostKeys()),
+    pinHostKey: checked((token: number, server: string, ionosServerId: string, fingerprint: string) => store.pinHostKey(token, server, ionosServerId, fingerprint)),
+    forgetHostKey: checked((server: string) => store.forgetHostKey(server)),
     release: async (token: number) => {
       if (!watch.crashed) await store.release(token);
     },
