@@ -21,7 +21,7 @@ import fc from 'fast-check';
 import { normalizeUrl } from '../../functions/autoscaler/inventory';
 import { scheduledMinimum, settingsFromInventoryPolicy, type MaintenanceRecord } from '../../functions/autoscaler/policy';
 import type { Fetch } from '../../functions/autoscaler/clients/http';
-import type { PowerAgent } from '../../functions/autoscaler/clients/power-agent';
+import type { HostKeyCheck, PlatformAgent } from '../../functions/autoscaler/clients/platform-agent';
 import type { CoordinationStore } from '../../functions/autoscaler/coordination';
 import { isServiceError } from '../../functions/autoscaler/errors';
 import type { TickResult } from '../../functions/autoscaler/handler';
@@ -237,30 +237,41 @@ function guestsUp(world: World): number {
   return world.inventory().servers.filter((server) => world.ionos.guestUp(server.ionosServerId)).length;
 }
 
-/** The platform agent as this autoscaler reaches it: a guest is told to power off only when drained, out of rotation and not needed. */
-function watchingAgent(world: World, watch: Watch, options: WatchOptions): PowerAgent {
+/**
+ * The platform agent as this autoscaler reaches it: a guest is told to power off only when
+ * drained, out of rotation and not needed; a maintenance step goes only to a server that
+ * takes no meetings and holds none, and an update or a reboot only to one not needed.
+ */
+function watchingAgent(world: World, watch: Watch, options: WatchOptions): (check: HostKeyCheck) => PlatformAgent {
   const inventory = world.inventory();
   const settings = settingsFromInventoryPolicy(inventory.policy);
   const minimum = () => Math.min(settings.poolSize, Math.max(settings.minRunning, scheduledMinimum(world.now, settings)));
-  return {
-    send: async (host, verb) => {
-      await checkpoint(world, watch, options, true);
-      const index = inventory.servers.findIndex((server) => server.privateIp === host) + 1;
-      if (index === 0) watch.violations.push(`${verb} sent to ${host}, outside the pool`);
-      if (index > 0 && world.ionos.guestUp(ionosId(index)) && !world.agent.withoutChannel.has(host)) {
-        const name = serverName(index);
-        checkHolder(world, watch, options, `${verb} ${name}`);
-        if (options.hold?.names.has(name)) watch.violations.push(`${verb} ${name}, held by the operator`);
-        const bbb = world.host(index);
-        if (bbb.meetings.length > 0) watch.violations.push(`${verb} ${name} with ${bbb.meetings.length} running meeting(s)`);
-        if (bbb.processingRecordings + bbb.queuedRecordings > 0) watch.violations.push(`${verb} ${name} with unfinished recordings`);
-        if (world.scalelite.byUrl(inventory.servers[index - 1].bbbApiUrl).some((entry) => entry.state === 'enabled')) {
-          watch.violations.push(`${verb} ${name} while Scalelite has it enabled`);
+  return (check) => {
+    const agent = world.agent.withHostKeyCheck(check);
+    return {
+      send: async (target, request) => {
+        await checkpoint(world, watch, options, true);
+        const { host } = target;
+        const verb = request.verb;
+        const index = inventory.servers.findIndex((server) => server.privateIp === host) + 1;
+        if (index === 0) watch.violations.push(`${verb} sent to ${host}, outside the pool`);
+        if (index > 0 && world.ionos.guestUp(ionosId(index)) && !world.agent.withoutChannel.has(host)) {
+          const name = serverName(index);
+          checkHolder(world, watch, options, `${verb} ${name}`);
+          if (options.hold?.names.has(name)) watch.violations.push(`${verb} ${name}, held by the operator`);
+          const bbb = world.host(index);
+          if (bbb.meetings.length > 0) watch.violations.push(`${verb} ${name} with ${bbb.meetings.length} running meeting(s)`);
+          if (verb !== 'check' && bbb.processingRecordings + bbb.queuedRecordings > 0) watch.violations.push(`${verb} ${name} with unfinished recordings`);
+          if (world.scalelite.byUrl(inventory.servers[index - 1].bbbApiUrl).some((entry) => entry.state === 'enabled')) {
+            watch.violations.push(`${verb} ${name} while Scalelite has it enabled`);
+          }
+          if ((verb === 'poweroff' || verb === 'reboot-if-required') && guestsUp(world) - 1 < minimum()) {
+            watch.violations.push(`${verb} ${name} leaves ${guestsUp(world) - 1} running, minimum ${minimum()}`);
+          }
         }
-        if (guestsUp(world) - 1 < minimum()) watch.violations.push(`${verb} ${name} leaves ${guestsUp(world) - 1} running, minimum ${minimum()}`);
-      }
-      return world.agent.send(host, verb);
-    },
+        return agent.send(target, request);
+      },
+    };
   };
 }
 
@@ -377,7 +388,7 @@ async function runTickWatched(world: World, watch: Watch, options: WatchOptions)
     return await tick(world, {
       fetch: watchingFetch(world, watch, options),
       coordination: watchingStore(world, watch, options),
-      powerAgent: watchingAgent(world, watch, options),
+      agent: watchingAgent(world, watch, options),
       hold: options.hold,
       command: options.command,
       storeClock: options.storeClock,

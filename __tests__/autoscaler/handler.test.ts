@@ -8,7 +8,7 @@ import { AutoscalerMetrics } from '../../functions/autoscaler/metrics';
 import { observe, readState } from '../../functions/autoscaler/observe';
 import { settingsFromInventoryPolicy, type Decision } from '../../functions/autoscaler/policy';
 import { IONOS_TOKEN, SCALELITE_SECRET, World, bbbSecret, ionosId, privateIp } from './fakes/world';
-import { captureLog, tick, worldSession } from './support';
+import { captureLog, NO_CYCLE, tick, worldSession } from './support';
 
 const classroom = { participantCount: 25, videoCount: 1, voiceParticipantCount: 20, recording: false };
 
@@ -175,7 +175,7 @@ async function actionsOn(world: World) {
   const observation = observe(inventory, state, world.now);
   const settings = settingsFromInventoryPolicy(inventory.policy);
   const run = async (actions: Decision['actions'], effectiveMinimum = 1) => {
-    const decision: Decision = { actions, load: 0, desiredCapacity: 0, desiredServers: 0, runningServers: 0, capacity: 0, effectiveMinimum, reasons: [] };
+    const decision: Decision = { actions, load: 0, desiredCapacity: 0, desiredServers: 0, runningServers: 0, capacity: 0, effectiveMinimum, reasons: [], maintenance: NO_CYCLE };
     try {
       return await executeActions(decision, observation, state, inventory, clients, { dryRun: false, logger: captureLog().logger, settings, lease });
     } finally {

@@ -12,7 +12,7 @@ import { observe, readState } from '../../functions/autoscaler/observe';
 import { settingsFromInventoryPolicy, type Action, type Decision } from '../../functions/autoscaler/policy';
 import { renderStatus } from '../../functions/autoscaler/status';
 import { World, ionosId, serverName } from './fakes/world';
-import { captureLog, tick, worldSession } from './support';
+import { captureLog, NO_CYCLE, tick, worldSession } from './support';
 
 const classroom = { participantCount: 25, videoCount: 1, voiceParticipantCount: 20, recording: false };
 const holding = (...names: string[]): HoldList => ({ source: '/etc/bbb-autoscaler/hold', names: new Set(names) });
@@ -144,7 +144,7 @@ describe('a held server', () => {
       { kind: 'powerOff', server: serverName(2), reason },
       { kind: 'stop', server: serverName(2), reason },
     ];
-    const decision: Decision = { actions, load: 0, desiredCapacity: 0, desiredServers: 1, runningServers: 2, capacity: 0, effectiveMinimum: 0, reasons: [] };
+    const decision: Decision = { actions, load: 0, desiredCapacity: 0, desiredServers: 1, runningServers: 2, capacity: 0, effectiveMinimum: 0, reasons: [], maintenance: NO_CYCLE };
     const settings = settingsFromInventoryPolicy(inventory.policy);
     const outcomes = await executeActions(decision, observation, state, inventory, clients, { dryRun: false, logger: captureLog().logger, settings, lease });
     await close();

@@ -189,7 +189,7 @@ async function serveCommand(args: ReturnType<typeof parse>, logger: ReturnType<t
           return undefined;
         }
       }
-      const clients = createClients(inventory, ionosTokenFromEnv(), { coordination: lease.store, beforeChange: () => lease.assertHeld() });
+      const clients = createClients(inventory, ionosTokenFromEnv(), { coordination: lease.store, beforeChange: () => lease.assertHeld(), fencingToken: () => lease.fencingToken });
       return runTick({}, { inventory, hold, clients, logger, metrics, lease });
     },
     intervalSeconds: () => retrySeconds ?? intervalSeconds,
