@@ -94,7 +94,7 @@ describe('handler', () => {
     const [cordon, ...rest] = log;
     expect(cordon).toMatch(/^[0-4] cordon example-bbb-02$/);
     expect(rest).toEqual(['7 powerOff example-bbb-02', '8 disable example-bbb-02', '8 stop example-bbb-02']);
-    expect(world.agent.calls).toEqual([{ host: privateIp(2), verb: 'poweroff' }]);
+    expect(world.agent.calls).toEqual([{ host: privateIp(2), request: { verb: 'poweroff' } }]);
     expect(world.ionos.forcedStops).toEqual([]);
     expect(world.ionos.servers.get(ionosId(2))).toMatchObject({ vmState: 'SHUTOFF', allocated: false });
     expect(world.store.recordsNow().size).toBe(0);
@@ -285,7 +285,7 @@ describe('action guards', () => {
     const [outcome] = await run([{ kind: 'powerOff', server: 'example-bbb-02', reason: 'test' }]);
     expect(outcome).toMatchObject({
       status: 'done',
-      detail: `ssh ${privateIp(2)}: the server does not accept the power-off key (set up before the channel existed): IONOS powered it off instead`,
+      detail: `ssh ${privateIp(2)}: the server does not accept the platform agent's key (set up before the channel existed): IONOS powered it off instead`,
     });
     expect(world.ionos.pendingActions(ionosId(2))).toEqual(['stop']);
     expect(world.store.recordsNow().size).toBe(0);

@@ -50,6 +50,16 @@ function fencedFetch(fetch: Fetch, beforeChange: (() => void) | undefined): Fetc
   };
 }
 
+/** Another channel to the agents (a test's), with the lease checked the moment a request leaves, as the SSH channel checks it. */
+function fencedAgent(agent: PlatformAgent, beforeChange: (() => void) | undefined): PlatformAgent {
+  return {
+    send: (target, request) => {
+      beforeChange?.();
+      return agent.send(target, request);
+    },
+  };
+}
+
 export function createClients(inventory: Inventory, ionosToken: string, options: ClientOptions = {}): Clients {
   const base = options.http ?? DEFAULT_HTTP_SETTINGS;
   const http: HttpSettings = { ...base, fetch: fencedFetch(base.fetch, options.beforeChange) };
@@ -76,14 +86,13 @@ export function createClients(inventory: Inventory, ionosToken: string, options:
       return client;
     },
     coordination,
-    agent:
-      typeof options.agent === 'function'
-        ? options.agent(hostKeyCheck)
-        : (options.agent ?? {
-            send: (target, request) => {
-              sshAgent ??= new SshPlatformAgent({ privateKey: readKey(), beforeSend: options.beforeChange, hostKeyCheck });
-              return sshAgent.send(target, request);
-            },
-          }),
+    agent: options.agent
+      ? fencedAgent(typeof options.agent === 'function' ? options.agent(hostKeyCheck) : options.agent, options.beforeChange)
+      : {
+          send: (target, request) => {
+            sshAgent ??= new SshPlatformAgent({ privateKey: readKey(), beforeSend: options.beforeChange, hostKeyCheck });
+            return sshAgent.send(target, request);
+          },
+        },
   };
 }

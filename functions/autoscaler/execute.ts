@@ -62,6 +62,18 @@ function drainedRefusal(server: ServerObservation): string | undefined {
   return undefined;
 }
 
+/**
+ * A server started for its maintenance goes back to stopped without waiting for its
+ * recording metrics: it was drained before it was stopped, and no meeting could reach it
+ * since (Scalelite has not sent it any), which getMeetings confirms.
+ */
+function returningRefusal(server: ServerObservation): string | undefined {
+  const { scalelite, meetings } = server;
+  if (!scalelite.known || scalelite.state === 'enabled') return 'Scalelite still sends it meetings (cordon first)';
+  if (!meetings.known || meetings.meetings > 0) return 'meetings not known to be finished';
+  return undefined;
+}
+
 interface GuardContext {
   readonly decision: Decision;
   readonly poolSize: number;
@@ -73,9 +85,11 @@ interface GuardContext {
 }
 
 /**
- * A maintenance step only on a server that is in hand for it (its record says so), running
- * and not taking meetings; the update and the reboot only once it is known to hold no
- * meeting and no unfinished recording.
+ * A maintenance step only on a server that is in hand for it (its record says so), running,
+ * not taking meetings and holding none that getMeetings shows. A running server's update
+ * starts only once its meetings and recordings are known to be finished; a server started
+ * for its maintenance was drained before it was stopped and has not been enabled since, so
+ * it is not kept waiting for its BigBlueButton or its metrics.
  */
 function maintenanceRefusal(action: Extract<Action, { kind: 'maintain' }>, server: ServerObservation, { tally, poolSize, recordsKnown }: GuardContext): string | undefined {
   const { scalelite, power } = server;
@@ -94,8 +108,8 @@ function maintenanceRefusal(action: Extract<Action, { kind: 'maintain' }>, serve
   if (power !== 'running') return `server is ${power}`;
   if (server.busy) return PENDING_REQUEST;
   if (!scalelite.known || scalelite.state === 'enabled') return 'Scalelite may send it meetings (cordon first)';
-  if (action.step === 'check') return undefined;
-  if (!drained(server)) return 'meetings or recordings not known to be finished';
+  if (server.meetings.known && server.meetings.meetings > 0) return `${server.meetings.meetings} meeting(s) on it`;
+  if (action.step === 'update' && server.maintenance.phase === 'draining' && !drained(server)) return 'meetings or recordings not known to be finished';
   return undefined;
 }
 
@@ -126,7 +140,7 @@ function guard(action: Action, server: ServerObservation, context: GuardContext)
       if (minutes === undefined && !isReturning(server) && tally.runningAtLeast - 1 < decision.effectiveMinimum) {
         return `would leave fewer than ${decision.effectiveMinimum} servers running`;
       }
-      return drainedRefusal(server);
+      return isReturning(server) ? returningRefusal(server) : drainedRefusal(server);
     }
     case 'stop': {
       // IONOS' stop powers a VM that is still on off by force: only a guest that was told to
@@ -359,8 +373,8 @@ async function writeRecord(clients: Clients, lease: Lease | undefined, name: str
  * A maintenance step. A begin writes the server's record first, so that a crash before the
  * start or the cordon leaves a record the next tick continues from; a step asks the
  * server's agent and records where its answer leaves the server. The first request of an
- * update, and the reboot, come only after the same last look as a power-off: Scalelite
- * does not send the server meetings and none runs on it.
+ * update, and the reboot, come only after a last look: Scalelite does not send the server
+ * meetings, and, for a running server taken out of rotation, none runs on it.
  */
 async function maintain(action: Extract<Action, { kind: 'maintain' }>, server: ServerObservation, target: InventoryServer, context: PerformContext): Promise<Performed> {
   const { clients, lease, now, settings } = context;
@@ -376,12 +390,12 @@ async function maintain(action: Extract<Action, { kind: 'maintain' }>, server: S
     return {};
   }
   const record = server.maintenance as MaintenanceRecord;
-  const starts = (action.step === 'update' && record.phase !== 'updating') || action.step === 'reboot';
-  if (starts) {
+  if ((action.step === 'update' && record.phase !== 'updating') || action.step === 'reboot') {
     const entry = canonicalEntry(entriesFor(target, await clients.scalelite.getServers()));
     if (!entry) return { skipped: 'no longer registered in Scalelite' };
     if (entry.state === 'enabled') return { skipped: 'Scalelite has it enabled again since the tick began' };
-    const late = await meetingsSinceTickBegan(clients, target);
+    // A running server's meetings may have changed since the tick began; one started for its update had none.
+    const late = record.phase === 'draining' ? await meetingsSinceTickBegan(clients, target) : undefined;
     if (late) return { skipped: late };
   }
   const { bbbVersion } = settings.maintenance;

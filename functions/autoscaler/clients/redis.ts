@@ -120,6 +120,7 @@ export class RedisCoordinationStore implements CoordinationStore {
   private readonly timeoutMs: number;
   /** Why the connection failed last, which a command on a closed connection does not say. */
   private connectionError: string | undefined;
+  private connecting: Promise<void> | undefined;
 
   constructor(options: RedisStoreOptions) {
     this.timeoutMs = options.timeoutMs ?? 5_000;
@@ -159,7 +160,7 @@ export class RedisCoordinationStore implements CoordinationStore {
 
   private async run(script: keyof typeof SCRIPTS, keys: readonly string[], args: readonly (string | number)[] = []): Promise<unknown> {
     try {
-      if (this.redis.status === 'wait' || this.redis.status === 'end' || this.redis.status === 'close') await this.connect();
+      if (this.redis.status !== 'ready') await this.connect();
       return await this.redis.eval(SCRIPTS[script], keys.length, ...keys, ...args.map(String));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -168,9 +169,15 @@ export class RedisCoordinationStore implements CoordinationStore {
     }
   }
 
-  private async connect(): Promise<void> {
-    if (this.redis.status === 'end' || this.redis.status === 'close') this.redis.disconnect();
-    await this.redis.connect();
+  /** One connection attempt at a time: commands sent side by side (a tick's reads) wait for the same one. */
+  private connect(): Promise<void> {
+    this.connecting ??= (async () => {
+      if (this.redis.status === 'end' || this.redis.status === 'close') this.redis.disconnect();
+      await this.redis.connect();
+    })().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
   }
 
   async acquire(holder: string, ttlMs: number): Promise<Acquired> {

@@ -12,7 +12,7 @@ import { scaleIn } from './scale-in';
 import { scaleOut } from './scale-out';
 import { scheduledMinimum } from './schedule';
 import { currentCycle, heldByMaintenance, inHand as inMaintenance, summarize } from './maintenance/cycle';
-import { maintenanceActions, maintenanceReserve } from './maintenance/tick';
+import { maintenanceActions, runningServerTurn } from './maintenance/tick';
 import type { Action, Decision, Observation, PolicySettings, ServerObservation, Unknown } from './types';
 
 /**
@@ -41,7 +41,8 @@ export function decide(observation: Observation, settings: PolicySettings): Deci
   const cycle = currentCycle(observation, settings.maintenance);
   const maintenance = { observation, settings, cycle, views, inHand, forecast, targets: plannedLoad(observation, views, settings, baseMinimum, forecast) };
   // A running server whose turn has come goes only once another can take its place.
-  const reserve = recordsKnown ? maintenanceReserve(maintenance) : 0;
+  const turn = recordsKnown ? runningServerTurn(maintenance) : { reserve: 0, now: false };
+  const reserve = turn.reserve;
   const minimum = Math.min(usable, baseMinimum + reserve);
   const targets = { ...maintenance.targets, minimum };
 
@@ -70,7 +71,11 @@ export function decide(observation: Observation, settings: PolicySettings): Deci
   );
 
   const loadShort = plan.capacity < plan.required - EPSILON;
-  if (!scaleOut(views, plan, targets, settings, recordsKnown) && recordsKnown) scaleIn(observation, views, plan, targets, settings);
+  if (!scaleOut(views, plan, targets, settings, recordsKnown) && recordsKnown) {
+    // The servers that stand in for a running server taken for its maintenance this tick stay.
+    if (turn.now) reasons.push('scale-in waits: a running server is taken for its maintenance');
+    else scaleIn(observation, views, plan, targets, settings);
+  }
   const housekeeping = [...stoppedHousekeeping(views, plan), ...release(views, plan, settings)];
   const enables = recordsKnown ? enableStandby(views, plan, targets, settings) : [];
   const maintenanceSteps = recordsKnown ? maintenanceActions({ ...maintenance, targets }, plan, enables, loadShort) : [];

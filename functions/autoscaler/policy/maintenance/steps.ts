@@ -70,8 +70,9 @@ function afterUpdate(record: MaintenanceRecord, job: string | undefined, answer:
     case 'started':
     case 'running': {
       // The agent names the job it runs: one started by an earlier answer that was lost is followed, not run twice.
+      // The phase keeps its start across retries: its time limits count from there.
       const running = answer.job ?? job;
-      const since = record.phase === 'updating' && !record.waiting ? record.since : now;
+      const since = record.phase === 'updating' ? record.since : now;
       return { ...withoutStep(record), phase: 'updating', since, ...(running !== undefined && { job: running }) };
     }
     case 'ok': {

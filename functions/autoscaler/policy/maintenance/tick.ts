@@ -27,6 +27,11 @@ export const REBOOT_TIMEOUT_MINUTES = 15;
 export const CHECK_TIMEOUT_MINUTES = 10;
 /** A server still busy or not ready after this long is skipped for the cycle. */
 export const WAIT_LIMIT_MINUTES = 20;
+/**
+ * A running server whose meetings have not ended this long after its cordon is skipped for
+ * the cycle and given back, so that it does not keep the next one from its turn all night.
+ */
+export const DRAIN_LIMIT_MINUTES = 30;
 
 const minutesSince = (now: Date, then: Date) => (now.getTime() - then.getTime()) / 60_000;
 
@@ -92,12 +97,14 @@ function runningTurn(inputs: MaintenanceInputs, plan: Plan | undefined): Running
 }
 
 /**
- * Before the tick's plan: one server more for the minimum while a running server waits for
- * its turn and the others would not carry the load without it.
+ * Before the tick's plan: whether a running server's turn comes this tick (the servers
+ * that stay carry everything without it: none of them is taken out of service in the same
+ * tick, since one of them stands in for it), or one server more is needed for the minimum
+ * while it waits (`reserve`).
  */
-export function maintenanceReserve(inputs: MaintenanceInputs): number {
+export function runningServerTurn(inputs: MaintenanceInputs): { readonly reserve: number; readonly now: boolean } {
   const turn = runningTurn(inputs, undefined);
-  return turn.candidate && !turn.fits ? 1 : 0;
+  return { reserve: turn.candidate && !turn.fits ? 1 : 0, now: turn.candidate !== undefined && turn.fits };
 }
 
 /**
@@ -238,6 +245,7 @@ function nextStep(server: ServerObservation, inputs: MaintenanceInputs, reasons:
       if (record.cycle !== cycle.id || !cycle.open || now.getTime() > cycle.lastBegin) {
         return skip(server, record, now, 'it still had meetings or recordings at the cycle\u2019s last start');
       }
+      if (minutes > DRAIN_LIMIT_MINUTES) return skip(server, record, now, `its meetings or recordings did not end within ${DRAIN_LIMIT_MINUTES} min`);
       return waitingFor('its meetings and recordings to end');
     case 'updating':
       if (record.waiting !== undefined && minutes > WAIT_LIMIT_MINUTES) return skip(server, record, now, `still not updated after ${WAIT_LIMIT_MINUTES} min: ${record.waiting}`);
