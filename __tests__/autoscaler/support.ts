@@ -112,4 +112,5 @@ export const NO_CYCLE: MaintenanceSummary = {
   active: false,
   halted: false,
   servers: { patched: 0, failed: 0, skipped: 0, inProgress: 0, pending: 0, missed: 0, notDue: 0 },
+  byServer: {},
 };

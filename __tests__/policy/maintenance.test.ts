@@ -319,6 +319,7 @@ describe('the cycle\u2019s summary', () => {
       startsAt: new Date('2026-03-10T00:00:00Z'),
       endsAt: new Date('2026-03-10T04:00:00Z'),
       servers: { patched: 1, failed: 1, skipped: 1, inProgress: 1, pending: 0, missed: 1, notDue: 1 },
+      byServer: { a: 'patched', b: 'failed', c: 'skipped', d: 'inProgress', e: 'missed', f: 'notDue' },
     });
   });
 

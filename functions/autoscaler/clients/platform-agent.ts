@@ -52,6 +52,9 @@ export class UnknownVerbError extends Error {
   }
 }
 
+/** How a refused host key reads in an error message (and so in an action's outcome). */
+export const HOST_KEY_CHANGED = 'host key changed';
+
 /** The server's host key is not the one pinned for its VM: nothing was sent. */
 export class HostKeyChangedError extends NetworkError {
   constructor(
@@ -59,7 +62,7 @@ export class HostKeyChangedError extends NetworkError {
     readonly pinned: string,
     readonly offered: string,
   ) {
-    super('ssh', server, `host key changed: ${offered} offered, ${pinned} pinned for this VM; refused (autoscaler.js forget-host-key ${server} once it is known why)`);
+    super('ssh', server, `${HOST_KEY_CHANGED}: ${offered} offered, ${pinned} pinned for this VM; refused (autoscaler.js forget-host-key ${server} once it is known why)`);
   }
 }
 

@@ -369,4 +369,6 @@ export interface MaintenanceSummary {
   readonly endsAt?: Date;
   /** Pool servers by their state in the cycle (pending: due, not begun yet; missed: due, never begun before the window closed). */
   readonly servers: Readonly<Record<MaintenanceStatus, number>>;
+  /** Each pool server's state in the cycle. */
+  readonly byServer: Readonly<Record<string, MaintenanceStatus>>;
 }

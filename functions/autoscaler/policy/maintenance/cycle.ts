@@ -132,9 +132,12 @@ export function summarize(observation: Observation, cycle: Cycle, settings: Main
   const pool = observation.servers.filter((server) => observation.pool.includes(server.name));
   // Due servers not begun by the window's end are missed; while it is open (a request has no end) they are pending.
   const stillOpen = cycle.kind === 'request' || (settings.enabled && cycle.window !== undefined && observation.now.getTime() < cycle.window.end.getTime());
+  const byServer: Record<string, MaintenanceStatus> = {};
   for (const server of pool) {
-    const status = statusOf(server, cycle, settings);
-    servers[status === 'pending' && !stillOpen ? 'missed' : status] += 1;
+    const found = statusOf(server, cycle, settings);
+    const status = found === 'pending' && !stillOpen ? 'missed' : found;
+    servers[status] += 1;
+    byServer[server.name] = status;
   }
   return {
     ...(settings.enabled || pool.some((server) => server.maintenance) ? { cycle: cycle.id } : {}),
@@ -143,5 +146,6 @@ export function summarize(observation: Observation, cycle: Cycle, settings: Main
     halted: failures(observation, cycle) >= HALT_AFTER_FAILURES,
     ...(cycle.window && { startsAt: cycle.window.start, endsAt: cycle.window.end }),
     servers,
+    byServer,
   };
 }
