@@ -26,6 +26,11 @@ export interface ClusterOptions {
   readonly resizeDelayMinutes: number;
   /** Minutes from the guest's power-off command until the VM is off. */
   readonly shutdownMinutes: number;
+  /**
+   * Minutes a server's maintenance takes once it runs: the update, the reboot and the check
+   * (the autoscaler policy's simulated platform agent splits them).
+   */
+  readonly maintenanceMinutes: number;
   /** Weighted participants a server of baseCores carries. */
   readonly capacityPerServer: number;
   readonly baseCores: number;
@@ -66,6 +71,11 @@ export class SimServer {
   powerOffRequestedAt = -Infinity;
   scalelite: ScaleliteState = 'disabled';
   loadMultiplier = 1;
+  /**
+   * In the maintenance cycle's hands: `started` for it from stopped (no capacity the load
+   * had), or `taken` out of rotation while it ran (capacity the others carry).
+   */
+  maintenance: 'none' | 'started' | 'taken' = 'none';
   meetings: SimMeeting[] = [];
   /** Minute of the IONOS stop request; the VM is released from the next minute. */
   private stoppedAt = -Infinity;
@@ -175,6 +185,10 @@ export interface MinuteStats {
   readonly cores: number;
   readonly ramGb: number;
   readonly overloadedServers: number;
+  /** Of serverUnits, those of servers in the maintenance cycle's hands. */
+  readonly maintenanceUnits: number;
+  /** A server taken out of rotation for its maintenance: the others carry its share. */
+  readonly capacityTaken: boolean;
 }
 
 export class Cluster {
@@ -269,6 +283,18 @@ export class Cluster {
     }
   }
 
+  /**
+   * The guest reboots (shutdown -r): IONOS reports it running throughout, its meetings end,
+   * and its BBB answers again `minutes` later, from a new boot.
+   */
+  reboot(server: SimServer, minute: number, minutes: number): void {
+    if (server.power !== 'running') return;
+    this.meetingsKilled += server.meetings.length;
+    server.meetings = [];
+    server.bootedAt = minute + 1;
+    server.answersAt = minute + minutes;
+  }
+
   /** Time passes: power transitions, finished resizes, meetings that end, Scalelite's poller. */
   advance(minute: number): void {
     for (const server of this.servers) {
@@ -312,14 +338,19 @@ export class Cluster {
     let cores = 0;
     let ramGb = 0;
     let overloadedServers = 0;
+    let maintenanceCores = 0;
+    let capacityTaken = false;
     for (const server of this.servers) {
+      if (server.maintenance === 'taken') capacityTaken = true;
       if (!server.billed()) continue;
       poweredOn += 1;
       cores += server.cores;
       ramGb += server.ramGb;
+      if (server.maintenance !== 'none') maintenanceCores += server.cores;
       if (server.answering(minute)) capacity += this.capacityOf(server);
       if (server.load() > this.capacityOf(server)) overloadedServers += 1;
     }
-    return { minute, load: this.load(), capacity, poweredOn, serverUnits: cores / this.options.baseCores, cores, ramGb, overloadedServers };
+    const units = (value: number) => value / this.options.baseCores;
+    return { minute, load: this.load(), capacity, poweredOn, serverUnits: units(cores), cores, ramGb, overloadedServers, maintenanceUnits: units(maintenanceCores), capacityTaken };
   }
 }

@@ -7,7 +7,7 @@
  */
 import { powerOffPending } from '../classify';
 import type { MaintenanceRecord, MaintenanceRequest, MaintenanceSettings, MaintenanceStatus, MaintenanceSummary, Observation, ServerObservation } from '../types';
-import { daysBefore, latestWindow, openWindow, type WindowInstance } from './window';
+import { daysBefore, latestWindow, type WindowInstance } from './window';
 
 /** Failures in one cycle after which it begins no further server: a fault of them all (the mirror, a bad update) stops at two. */
 export const HALT_AFTER_FAILURES = 2;
@@ -81,7 +81,7 @@ export function currentCycle(observation: Observation, settings: MaintenanceSett
   }
   const window = latestWindow(observation.now, settings.window);
   const lastBegin = window.end.getTime() - settings.serverMinutes * 60_000;
-  const open = settings.enabled && openWindow(observation.now, settings.window) !== undefined && observation.now.getTime() <= lastBegin;
+  const open = settings.enabled && observation.now.getTime() <= lastBegin;
   return { id: window.cycle, kind: 'window', open, lastBegin, window, ...(request && !request.now && { request }) };
 }
 

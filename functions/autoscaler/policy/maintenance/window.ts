@@ -67,11 +67,22 @@ function dateName(date: number): string {
   return new Date(date).toISOString().slice(0, 10);
 }
 
+/** A night's window depends on its date alone: worked out once (the policy asks every tick). */
+const instances = new Map<string, WindowInstance>();
+const CACHED_INSTANCES = 256;
+
 function instanceOn(date: number, window: MaintenanceSettings['window']): WindowInstance {
-  const from = minutesOfDay(window.from);
-  const to = minutesOfDay(window.to);
-  const endDate = to > from ? date : date + DAY_MS;
-  return { cycle: dateName(date), start: new Date(instantAt(date, from, window.timezone)), end: new Date(instantAt(endDate, to, window.timezone)) };
+  const key = `${date} ${window.from} ${window.to} ${window.timezone}`;
+  let instance = instances.get(key);
+  if (!instance) {
+    const from = minutesOfDay(window.from);
+    const to = minutesOfDay(window.to);
+    const endDate = to > from ? date : date + DAY_MS;
+    instance = { cycle: dateName(date), start: new Date(instantAt(date, from, window.timezone)), end: new Date(instantAt(endDate, to, window.timezone)) };
+    if (instances.size >= CACHED_INSTANCES) instances.clear();
+    instances.set(key, instance);
+  }
+  return instance;
 }
 
 /** The latest window that opened at or before `now` (it may still be open). */
