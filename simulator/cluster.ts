@@ -195,9 +195,13 @@ export class Cluster {
   readonly servers: SimServer[];
   meetingsKilled = 0;
   meetingsRejected = 0;
-  /** Servers powered on, and servers taken down (a guest power-off or a forced stop of a running server). */
+  /**
+   * Servers powered on, and servers taken down (a guest power-off or a forced stop of a
+   * running server), for the load; the maintenance cycle's starts and stops apart.
+   */
   starts = 0;
   stops = 0;
+  maintenanceStartsStops = 0;
 
   constructor(
     names: readonly string[],
@@ -214,6 +218,17 @@ export class Cluster {
 
   capacityOf(server: SimServer): number {
     return (this.options.capacityPerServer * server.effectiveCores) / this.options.baseCores;
+  }
+
+  /**
+   * The maintenance cycle is at work: the starts and stops of the moment are its (a server
+   * started to stand in for a running one being patched, and stopped again), not the load's.
+   */
+  maintenanceActive = false;
+
+  private countChange(server: SimServer, kind: 'starts' | 'stops'): void {
+    if (server.maintenance === 'none' && !this.maintenanceActive) this[kind] += 1;
+    else this.maintenanceStartsStops += 1;
   }
 
   /** A server already up when the day begins (answering, enabled). */
@@ -234,7 +249,7 @@ export class Cluster {
     server.lastChangedAt = minute;
     server.effectiveCores = server.cores;
     server.answersAt = minute + this.options.bootDelayMinutes;
-    this.starts += 1;
+    this.countChange(server, 'starts');
     return true;
   }
 
@@ -245,7 +260,7 @@ export class Cluster {
     server.meetings = [];
     server.answersAt = Infinity;
     server.markShuttingDown(minute, this.options.shutdownMinutes);
-    this.stops += 1;
+    this.countChange(server, 'stops');
     return true;
   }
 
@@ -253,7 +268,7 @@ export class Cluster {
   stop(server: SimServer, minute: number): boolean {
     if (server.power === 'stopped' || server.power === 'stopping') return false;
     // A guest that was told to power off was counted then; an off one is only released.
-    if (server.power === 'running' || server.power === 'starting') this.stops += 1;
+    if (server.power === 'running' || server.power === 'starting') this.countChange(server, 'stops');
     this.meetingsKilled += server.meetings.length;
     server.meetings = [];
     server.answersAt = Infinity;

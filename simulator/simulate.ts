@@ -48,7 +48,7 @@ export interface Tally {
   readonly meetingsKilled: number;
   /** Meetings Scalelite could not place (no enabled server online). */
   readonly meetingsRejected: number;
-  /** Servers powered on, and servers taken down. */
+  /** Servers powered on, and servers taken down, for the load (the maintenance cycle's apart). */
   readonly starts: number;
   readonly stops: number;
   /** The most servers IONOS held at once. */
@@ -61,6 +61,8 @@ export interface Tally {
    * take nothing the load had). The cycle's goal is none.
    */
   readonly maintenanceOverloadedServerMinutes: number;
+  /** Starts and stops of servers in the maintenance cycle's hands (a stopped server started for it, and stopped again). */
+  readonly maintenanceStartsStops: number;
 }
 
 export interface PolicyRun {
@@ -102,10 +104,11 @@ interface Counters {
   readonly rejected: number;
   readonly starts: number;
   readonly stops: number;
+  readonly maintenance: number;
 }
 
 function counters(cluster: Cluster): Counters {
-  return { killed: cluster.meetingsKilled, rejected: cluster.meetingsRejected, starts: cluster.starts, stops: cluster.stops };
+  return { killed: cluster.meetingsKilled, rejected: cluster.meetingsRejected, starts: cluster.starts, stops: cluster.stops, maintenance: cluster.maintenanceStartsStops };
 }
 
 export function simulatePolicy(trace: Trace, config: EnvironmentConfig, policy: SimPolicy, options: SimulationOptions): PolicyRun {
@@ -157,6 +160,7 @@ function summarize(policy: string, minutes: readonly MinuteStats[], dayCounters:
       peakRunning: span.reduce((peak, stats) => Math.max(peak, stats.poweredOn), 0),
       maintenanceServerMinutes: round(span.reduce((total, stats) => total + stats.maintenanceUnits, 0)),
       maintenanceOverloadedServerMinutes: span.reduce((total, stats) => total + (stats.capacityTaken ? stats.overloadedServers : 0), 0),
+      maintenanceStartsStops: after.maintenance - before.maintenance,
     };
   };
   const days = dayCounters.slice(1).map((after, day) => tally(day * MINUTES_PER_DAY, (day + 1) * MINUTES_PER_DAY, dayCounters[day], after));
@@ -191,12 +195,12 @@ export function packerRun(trace: Trace, config: EnvironmentConfig, prices: Price
   }));
   let starts = 0;
   let stops = 0;
-  const dayCounters: Counters[] = [{ killed: 0, rejected: 0, starts: 0, stops: 0 }];
+  const dayCounters: Counters[] = [{ killed: 0, rejected: 0, starts: 0, stops: 0, maintenance: 0 }];
   running.forEach((servers, minute) => {
     const before = minute === 0 ? config.bbb.pool.minRunning : running[minute - 1];
     starts += Math.max(0, servers - before);
     stops += Math.max(0, before - servers);
-    if ((minute + 1) % MINUTES_PER_DAY === 0) dayCounters.push({ killed: 0, rejected: 0, starts, stops });
+    if ((minute + 1) % MINUTES_PER_DAY === 0) dayCounters.push({ killed: 0, rejected: 0, starts, stops, maintenance: 0 });
   });
   return summarize('packer', minutes, dayCounters, prices);
 }

@@ -53,6 +53,7 @@ describe('npm run simulate', () => {
       'peakRunning',
       'maintenanceServerMinutes',
       'maintenanceOverloadedServerMinutes',
+      'maintenanceStartsStops',
     ];
     for (const policy of report.policies) {
       // Only the autoscaler patches: its maintenance cycles come with it.

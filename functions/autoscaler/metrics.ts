@@ -101,7 +101,7 @@ export class AutoscalerMetrics {
   });
 
   /** The maintenance cycle as this tick saw it: every pool server, stopped ones included. */
-  recordMaintenance(summary: MaintenanceSummary, servers: readonly ServerObservation[]): void {
+  recordMaintenance(summary: MaintenanceSummary, servers: readonly Pick<ServerObservation, 'name' | 'maintenance'>[]): void {
     this.maintenanceServer.reset();
     for (const [server, state] of Object.entries(summary.byServer)) this.maintenanceServer.set({ server, state }, 1);
     for (const state of Object.keys(summary.servers) as MaintenanceStatus[]) this.cycleServers.set({ state }, summary.servers[state]);

@@ -63,6 +63,7 @@ export function autoscalerPolicy(options: AutoscalerPolicyOptions = {}): SimPoli
       markMaintenance(observation.servers, cluster);
       const decision = decide(observation, settings);
       options.onDecision?.(minute, decision);
+      cluster.maintenanceActive = decision.maintenance.active;
       // A window that opened before the simulated days began is none of theirs.
       const { cycle, servers, startsAt } = decision.maintenance;
       if (cycle !== undefined && (startsAt === undefined || startsAt.getTime() >= context.dayStart.getTime())) cycles.set(cycle, { cycle, servers });
@@ -210,6 +211,7 @@ function maintain(action: Extract<Action, { kind: 'maintain' }>, server: SimServ
     if (action.step !== 'begin') return;
     if (server.power === 'stopped' || server.power === 'off') {
       if (server.cores !== server.baseCores || server.ramGb !== server.baseRamGb) cluster.resize(server, server.baseCores, server.baseRamGb, minute);
+      server.maintenance = 'started';
       cluster.start(server, minute);
     } else if (server.scalelite === 'enabled') {
       server.scalelite = 'cordoned';
