@@ -6,6 +6,7 @@
  * minimum left; failures hold servers and halt the cycle; two autoscalers do the work once;
  * a request patches a server at once by day; a changed host key is refused.
  */
+import { decodeRecord, decodeRequest, encodeRecord } from '../../functions/autoscaler/maintenance-records';
 import { AutoscalerMetrics } from '../../functions/autoscaler/metrics';
 import type { MaintenanceRecord } from '../../functions/autoscaler/policy';
 import type { TickResult } from '../../functions/autoscaler/handler';
@@ -178,4 +179,17 @@ describe('the maintenance cycle', () => {
     expect(new Set(jobs).size).toBe(1);
     expect(records(world).get(serverName(2))).toMatchObject({ phase: 'failed', message: 'its agent did not answer within 15 min of its start' });
   }, 60_000);
+
+  it('holds a server whose record does not read back, and ignores a request that does not', () => {
+    const now = new Date('2026-11-24T02:00:00Z');
+    const record: MaintenanceRecord = { cycle: CYCLE, phase: 'rebooting', since: now, wasStopped: true, bootId: 'a1b2-c3', patchedAt: now, patchedCycle: '2026-11-23' };
+    expect(decodeRecord(encodeRecord(record), now)).toEqual(record);
+    expect(decodeRecord('{"cycle":', now)).toMatchObject({ phase: 'failed', since: now, message: expect.stringMatching(/^its maintenance record could not be read: not JSON/) });
+    expect(decodeRecord(JSON.stringify({ ...JSON.parse(encodeRecord(record)), phase: 'patching' }), now)).toMatchObject({
+      phase: 'failed',
+      message: expect.stringMatching(/^its maintenance record could not be read: phase: /),
+    });
+    expect(decodeRequest('{"servers":"some","now":true,"at":1}')).toBeUndefined();
+    expect(decodeRequest('{"servers":["example-bbb-01"],"now":false,"at":1}')).toEqual({ servers: ['example-bbb-01'], now: false, at: new Date(1) });
+  });
 });
