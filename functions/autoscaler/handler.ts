@@ -177,7 +177,7 @@ export async function runTick(event: TickEvent, context: TickContext): Promise<T
 
 /**
  * Entry point for a function runtime: inventory from INVENTORY_PATH, hold list from
- * HOLD_PATH, token from IONOS_TOKEN, the power-off key from POWER_AGENT_KEY_PATH. A tick
+ * HOLD_PATH, token from IONOS_TOKEN, the platform agent's key from POWER_AGENT_KEY_PATH. A tick
  * that acts takes the lease first and gives it back at the end; while another autoscaler
  * holds it, the invocation fails with LeaseHeldError, which names the holder.
  */

@@ -66,7 +66,7 @@ only write to that store (they take no lease): the acting autoscaler carries the
 
 Environment:
   IONOS_TOKEN           IONOS Cloud API token (required)
-  POWER_AGENT_KEY_PATH  private key of the BBB servers' power-off channel (default ${AGENT_KEY_PATH})
+  POWER_AGENT_KEY_PATH  private key of the BBB servers' platform agent (default ${AGENT_KEY_PATH})
   LOG_LEVEL             pino level (default info)
 `;
 
