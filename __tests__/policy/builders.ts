@@ -1,4 +1,5 @@
 /** Observations and settings for policy tests, with the example environment's numbers. */
+import { DEFAULT_BBB_MAINTENANCE, DEFAULT_MAINTENANCE_WINDOW } from '../../config';
 import type {
   MeetingsView,
   Observation,
@@ -26,11 +27,8 @@ export const SETTINGS: PolicySettings = {
   lookaheadMarginMinutes: 0,
   webcamWeight: 3,
   maintenance: {
-    enabled: true,
-    window: { from: '01:00', to: '05:00', timezone: 'Europe/Berlin' },
-    everyDays: 1,
-    maxParallel: 4,
-    serverMinutes: 30,
+    ...DEFAULT_BBB_MAINTENANCE,
+    window: { ...DEFAULT_MAINTENANCE_WINDOW, timezone: 'Europe/Berlin' },
   },
 };
 

@@ -5,7 +5,7 @@
  * Prometheus that scrapes them. Hooks on the fakes record every state-changing call so
  * tests can check safety at the moment it happens, not only afterwards.
  */
-import type { ScheduleRule } from '../../../config';
+import { DEFAULT_BBB_MAINTENANCE, DEFAULT_MAINTENANCE_WINDOW, type ScheduleRule } from '../../../config';
 import type { Fetch } from '../../../functions/autoscaler/clients/http';
 import type { Inventory } from '../../../functions/autoscaler/inventory';
 import type { MaintenanceSettings } from '../../../functions/autoscaler/policy';
@@ -219,11 +219,8 @@ export class World {
           vertical: { enabled: this.options.verticalEnabled ?? false, maxCores: 16, maxRamGb: 32 },
         },
         maintenance: {
-          enabled: true,
-          window: { from: '01:00', to: '05:00', timezone: 'Europe/Berlin' },
-          everyDays: 1,
-          maxParallel: 4,
-          serverMinutes: 30,
+          ...DEFAULT_BBB_MAINTENANCE,
+          window: { ...DEFAULT_MAINTENANCE_WINDOW, timezone: 'Europe/Berlin' },
           ...this.options.maintenance,
         },
       },

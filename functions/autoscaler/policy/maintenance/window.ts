@@ -7,6 +7,7 @@
  */
 import { minutesOfDay } from '../../../../config/formats';
 import type { MaintenanceSettings } from '../types';
+import { zoneParts } from '../zone-clock';
 
 /** One night's window. */
 export interface WindowInstance {
@@ -18,29 +19,9 @@ export interface WindowInstance {
 
 const DAY_MS = 24 * 60 * 60_000;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timezone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timezone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timezone, formatter);
-  }
-  return formatter;
-}
-
 /** The wall clock in `timezone` at `instant`, as if it were UTC (milliseconds). */
 function wallClock(instant: number, timezone: string): number {
-  const parts = formatterFor(timezone).formatToParts(new Date(instant));
+  const parts = zoneParts(new Date(instant), timezone, 'dateTime');
   const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
   return Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
 }
