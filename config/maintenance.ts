@@ -33,6 +33,35 @@ export function maintenanceWindow(config: Pick<EnvironmentConfig, 'maintenance' 
   return { from, to, timezone: window?.timezone ?? config.autoscaler.schedule.timezone, minutes: windowMinutes(from, to) };
 }
 
+/**
+ * The autoscaler's cycle over the BBB pool in the window (docs/maintenance.md): every
+ * server due is started (or drained), patched, rebooted when required, checked and
+ * stopped (or given back).
+ */
+export interface BbbMaintenance {
+  /** The autoscaler runs the cycle (only while autoscaler.enabled). */
+  readonly enabled: boolean;
+  /** A server is due once this many days have passed since the cycle last patched it. */
+  readonly everyDays: number;
+  /** Stopped servers in maintenance at once, once the first server of a cycle has passed. */
+  readonly maxParallel: number;
+  /**
+   * What one server takes, start to stop (boot, update, reboot, check, power-off): no
+   * server is begun later than this before the window ends.
+   */
+  readonly serverMinutes: number;
+}
+
+export const DEFAULT_BBB_MAINTENANCE: BbbMaintenance = { enabled: true, everyDays: 1, maxParallel: 4, serverMinutes: 30 };
+
+export function bbbMaintenance(config: Pick<EnvironmentConfig, 'maintenance'>): BbbMaintenance {
+  return { ...DEFAULT_BBB_MAINTENANCE, ...definedOnly(config.maintenance?.bbb ?? {}) };
+}
+
+function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
 function windowMinutes(from: string, to: string): number {
   return (minutesOfDay(to) - minutesOfDay(from) + MINUTES_PER_DAY) % MINUTES_PER_DAY;
 }
@@ -57,6 +86,16 @@ export function maintenanceProblems(document: unknown): Problem[] {
   const minutes = windowMinutes(from, to);
   if (minutes < MIN_WINDOW_MINUTES) {
     return [{ path: [...path, 'to'], message: `the window must last at least ${MIN_WINDOW_MINUTES} minutes, got ${minutes} (${from}-${to})` }];
+  }
+  const bbb = isRecord(root.maintenance) && isRecord(root.maintenance.bbb) ? root.maintenance.bbb : {};
+  const serverMinutes = bbb.serverMinutes;
+  if (Number.isInteger(serverMinutes) && (serverMinutes as number) >= minutes) {
+    return [
+      {
+        path: ['maintenance', 'bbb', 'serverMinutes'],
+        message: `must be shorter than the window (${minutes} minutes, ${from}-${to}), got ${String(serverMinutes)}: no server could be begun in it`,
+      },
+    ];
   }
   const autoscaler = isRecord(root.autoscaler) ? root.autoscaler : {};
   const schedule = isRecord(autoscaler.schedule) ? autoscaler.schedule : {};

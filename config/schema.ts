@@ -137,6 +137,15 @@ const maintenanceSchema = v.strictObject({
       timezone: v.optional(formatted(timezoneProblem)),
     }),
   ),
+  /** The autoscaler's nightly cycle over the BBB pool; defaults in config/maintenance.ts. */
+  bbb: v.optional(
+    v.strictObject({
+      enabled: v.optional(v.boolean()),
+      everyDays: v.optional(int(1, 7)),
+      maxParallel: v.optional(int(1, 50)),
+      serverMinutes: v.optional(int(10, 240)),
+    }),
+  ),
 });
 
 export const environmentSchema = v.strictObject({

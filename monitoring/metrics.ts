@@ -80,6 +80,15 @@ export const AUTOSCALER_METRICS = [
   'bbb_autoscaler_last_success_timestamp_seconds',
   'bbb_autoscaler_capacity_weighted',
   'bbb_autoscaler_load_weighted',
+  'bbb_autoscaler_maintenance_server_state',
+  'bbb_autoscaler_maintenance_held',
+  'bbb_autoscaler_maintenance_patched_timestamp_seconds',
+  'bbb_autoscaler_maintenance_cycle_servers',
+  'bbb_autoscaler_maintenance_cycle_open',
+  'bbb_autoscaler_maintenance_cycle_active',
+  'bbb_autoscaler_maintenance_cycle_halted',
+  'bbb_autoscaler_maintenance_cycle_end_timestamp_seconds',
+  'bbb_autoscaler_host_key_changed',
 ] as const;
 
 /** Series Prometheus writes itself for every target. */

@@ -1,5 +1,6 @@
 /**
- * npm run simulate -- --trace <file.csv> [--config <env.yaml>] [--json] [--svg <out.svg>] [--boot-delay <min>] [--prices <file.yaml>]
+ * npm run simulate -- --trace <file.csv> [--config <env.yaml>] [--json] [--svg <out.svg>] [--boot-delay <min>]
+ *   [--maintenance-minutes <min>] [--prices <file.yaml>]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -9,17 +10,18 @@ import { chartSvg } from './chart';
 import { loadPrices } from './prices';
 import { progressReporter } from './progress';
 import { jsonReport, tableReport } from './report';
-import { DEFAULT_BOOT_DELAY_MINUTES, simulate, simulationMinutes } from './simulate';
+import { DEFAULT_BOOT_DELAY_MINUTES, DEFAULT_MAINTENANCE_MINUTES, simulate, simulationMinutes } from './simulate';
 import { TraceError, parseTrace } from './trace';
 
-const USAGE = `usage: npm run simulate -- --trace <file.csv> [--config <env.yaml>] [--json] [--svg <out.svg>] [--boot-delay <min>] [--prices <file.yaml>]
+const USAGE = `usage: npm run simulate -- --trace <file.csv> [--config <env.yaml>] [--json] [--svg <out.svg>] [--boot-delay <min>] [--maintenance-minutes <min>] [--prices <file.yaml>]
 
-  --trace       load trace, one row per meeting (start,duration_min,participants,webcams)
-  --config      environment file (default environments/example.yaml)
-  --json        print one JSON object instead of the table
-  --svg         also write a chart of load and capacity per policy
-  --boot-delay  minutes until a started server answers (default ${DEFAULT_BOOT_DELAY_MINUTES})
-  --prices      IONOS prices per core-hour and GB-hour of RAM (default simulator/ionos-prices.yaml)`;
+  --trace                load trace, one row per meeting (start,duration_min,participants,webcams)
+  --config               environment file (default environments/example.yaml)
+  --json                 print one JSON object instead of the table
+  --svg                  also write a chart of load and capacity per policy
+  --boot-delay           minutes until a started server answers (default ${DEFAULT_BOOT_DELAY_MINUTES})
+  --maintenance-minutes  a server's update, reboot and check in the nightly maintenance cycle (default ${DEFAULT_MAINTENANCE_MINUTES})
+  --prices               IONOS prices per core-hour and GB-hour of RAM (default simulator/ionos-prices.yaml)`;
 
 class UsageError extends Error {}
 
@@ -29,6 +31,7 @@ interface Options {
   json: boolean;
   svg?: string;
   bootDelayMinutes: number;
+  maintenanceMinutes: number;
   prices?: string;
 }
 
@@ -43,6 +46,7 @@ function parseOptions(argv: string[]): Options | 'help' {
         json: { type: 'boolean', default: false },
         svg: { type: 'string' },
         'boot-delay': { type: 'string' },
+        'maintenance-minutes': { type: 'string' },
         prices: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -55,14 +59,19 @@ function parseOptions(argv: string[]): Options | 'help' {
   const { values } = parsed;
   if (values.help) return 'help';
   if (!values.trace) throw new UsageError('--trace <file.csv> is required');
-  let bootDelayMinutes = DEFAULT_BOOT_DELAY_MINUTES;
-  if (values['boot-delay'] !== undefined) {
-    bootDelayMinutes = Number(values['boot-delay']);
-    if (!/^\d+$/.test(values['boot-delay']) || bootDelayMinutes < 1 || bootDelayMinutes > 60) {
-      throw new UsageError(`--boot-delay must be a whole number of minutes from 1 to 60, got "${values['boot-delay']}"`);
-    }
+  const bootDelayMinutes = minutesOption('--boot-delay', values['boot-delay'], DEFAULT_BOOT_DELAY_MINUTES, 1, 60);
+  // The update takes what the reboot and the check leave: at least a minute.
+  const maintenanceMinutes = minutesOption('--maintenance-minutes', values['maintenance-minutes'], DEFAULT_MAINTENANCE_MINUTES, 4, 120);
+  return { trace: values.trace, config: values.config!, json: values.json!, svg: values.svg, bootDelayMinutes, maintenanceMinutes, prices: values.prices };
+}
+
+function minutesOption(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const minutes = Number(value);
+  if (!/^\d+$/.test(value) || minutes < min || minutes > max) {
+    throw new UsageError(`${name} must be a whole number of minutes from ${min} to ${max}, got "${value}"`);
   }
-  return { trace: values.trace, config: values.config!, json: values.json!, svg: values.svg, bootDelayMinutes, prices: values.prices };
+  return minutes;
 }
 
 function readTrace(file: string) {
@@ -91,7 +100,7 @@ export async function runSimulate(argv: string[], stdout: Output, stderr: Output
     const prices = loadPrices(options.prices);
     const trace = readTrace(options.trace);
     const progress = progressReporter(stderr, `simulating ${basename(options.trace)}`, simulationMinutes(trace));
-    const simulation = simulate(trace, config, { prices, bootDelayMinutes: options.bootDelayMinutes, onMinute: progress.tick });
+    const simulation = simulate(trace, config, { prices, bootDelayMinutes: options.bootDelayMinutes, maintenanceMinutes: options.maintenanceMinutes, onMinute: progress.tick });
     progress.done();
 
     const title = `${basename(options.trace)} (${trace.meetings.length} meetings, boot delay ${options.bootDelayMinutes} min, configuration ${options.config})`;

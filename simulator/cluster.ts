@@ -26,6 +26,11 @@ export interface ClusterOptions {
   readonly resizeDelayMinutes: number;
   /** Minutes from the guest's power-off command until the VM is off. */
   readonly shutdownMinutes: number;
+  /**
+   * Minutes a server's maintenance takes once it runs: the update, the reboot and the check
+   * (the autoscaler policy's simulated platform agent splits them).
+   */
+  readonly maintenanceMinutes: number;
   /** Weighted participants a server of baseCores carries. */
   readonly capacityPerServer: number;
   readonly baseCores: number;
@@ -66,6 +71,11 @@ export class SimServer {
   powerOffRequestedAt = -Infinity;
   scalelite: ScaleliteState = 'disabled';
   loadMultiplier = 1;
+  /**
+   * In the maintenance cycle's hands: `started` for it from stopped (no capacity the load
+   * had), or `taken` out of rotation while it ran (capacity the others carry).
+   */
+  maintenance: 'none' | 'started' | 'taken' = 'none';
   meetings: SimMeeting[] = [];
   /** Minute of the IONOS stop request; the VM is released from the next minute. */
   private stoppedAt = -Infinity;
@@ -175,15 +185,23 @@ export interface MinuteStats {
   readonly cores: number;
   readonly ramGb: number;
   readonly overloadedServers: number;
+  /** Of serverUnits, those of servers in the maintenance cycle's hands. */
+  readonly maintenanceUnits: number;
+  /** A server taken out of rotation for its maintenance: the others carry its share. */
+  readonly capacityTaken: boolean;
 }
 
 export class Cluster {
   readonly servers: SimServer[];
   meetingsKilled = 0;
   meetingsRejected = 0;
-  /** Servers powered on, and servers taken down (a guest power-off or a forced stop of a running server). */
+  /**
+   * Servers powered on, and servers taken down (a guest power-off or a forced stop of a
+   * running server), for the load; the maintenance cycle's starts and stops apart.
+   */
   starts = 0;
   stops = 0;
+  maintenanceStartsStops = 0;
 
   constructor(
     names: readonly string[],
@@ -200,6 +218,17 @@ export class Cluster {
 
   capacityOf(server: SimServer): number {
     return (this.options.capacityPerServer * server.effectiveCores) / this.options.baseCores;
+  }
+
+  /**
+   * The maintenance cycle is at work: the starts and stops of the moment are its (a server
+   * started to stand in for a running one being patched, and stopped again), not the load's.
+   */
+  maintenanceActive = false;
+
+  private countChange(server: SimServer, kind: 'starts' | 'stops'): void {
+    if (server.maintenance === 'none' && !this.maintenanceActive) this[kind] += 1;
+    else this.maintenanceStartsStops += 1;
   }
 
   /** A server already up when the day begins (answering, enabled). */
@@ -220,7 +249,7 @@ export class Cluster {
     server.lastChangedAt = minute;
     server.effectiveCores = server.cores;
     server.answersAt = minute + this.options.bootDelayMinutes;
-    this.starts += 1;
+    this.countChange(server, 'starts');
     return true;
   }
 
@@ -231,7 +260,7 @@ export class Cluster {
     server.meetings = [];
     server.answersAt = Infinity;
     server.markShuttingDown(minute, this.options.shutdownMinutes);
-    this.stops += 1;
+    this.countChange(server, 'stops');
     return true;
   }
 
@@ -239,7 +268,7 @@ export class Cluster {
   stop(server: SimServer, minute: number): boolean {
     if (server.power === 'stopped' || server.power === 'stopping') return false;
     // A guest that was told to power off was counted then; an off one is only released.
-    if (server.power === 'running' || server.power === 'starting') this.stops += 1;
+    if (server.power === 'running' || server.power === 'starting') this.countChange(server, 'stops');
     this.meetingsKilled += server.meetings.length;
     server.meetings = [];
     server.answersAt = Infinity;
@@ -267,6 +296,18 @@ export class Cluster {
       server.bootedAt = minute;
       server.busyUntil = minute + this.options.resizeDelayMinutes;
     }
+  }
+
+  /**
+   * The guest reboots (shutdown -r): IONOS reports it running throughout, its meetings end,
+   * and its BBB answers again `minutes` later, from a new boot.
+   */
+  reboot(server: SimServer, minute: number, minutes: number): void {
+    if (server.power !== 'running') return;
+    this.meetingsKilled += server.meetings.length;
+    server.meetings = [];
+    server.bootedAt = minute + 1;
+    server.answersAt = minute + minutes;
   }
 
   /** Time passes: power transitions, finished resizes, meetings that end, Scalelite's poller. */
@@ -312,14 +353,19 @@ export class Cluster {
     let cores = 0;
     let ramGb = 0;
     let overloadedServers = 0;
+    let maintenanceCores = 0;
+    let capacityTaken = false;
     for (const server of this.servers) {
+      if (server.maintenance === 'taken') capacityTaken = true;
       if (!server.billed()) continue;
       poweredOn += 1;
       cores += server.cores;
       ramGb += server.ramGb;
+      if (server.maintenance !== 'none') maintenanceCores += server.cores;
       if (server.answering(minute)) capacity += this.capacityOf(server);
       if (server.load() > this.capacityOf(server)) overloadedServers += 1;
     }
-    return { minute, load: this.load(), capacity, poweredOn, serverUnits: cores / this.options.baseCores, cores, ramGb, overloadedServers };
+    const units = (value: number) => value / this.options.baseCores;
+    return { minute, load: this.load(), capacity, poweredOn, serverUnits: units(cores), cores, ramGb, overloadedServers, maintenanceUnits: units(maintenanceCores), capacityTaken };
   }
 }

@@ -11,7 +11,7 @@ import { Cluster, type MinuteStats } from './cluster';
 import { packedServersPerMinute } from './packer';
 import { autoscalerPolicy } from './policies/autoscaler';
 import { hpiThresholdPolicy, reactiveCpuPolicy, staticPolicy } from './policies/baselines';
-import type { SimPolicy } from './policies/types';
+import type { CycleResult, SimPolicy } from './policies/types';
 import { euroPerMinute, type Prices } from './prices';
 import { MINUTES_PER_DAY, type Trace } from './trace';
 
@@ -19,12 +19,20 @@ export const DEFAULT_BOOT_DELAY_MINUTES = 4;
 export const DEFAULT_RESIZE_DELAY_MINUTES = 2;
 /** An Ubuntu guest with BBB's services powers off within a minute or so. */
 export const DEFAULT_SHUTDOWN_MINUTES = 1;
+/**
+ * A server's maintenance once it runs: security updates (a few minutes), a reboot and
+ * BigBlueButton's check afterwards. A night with a new BigBlueButton release takes longer:
+ * --maintenance-minutes.
+ */
+export const DEFAULT_MAINTENANCE_MINUTES = 10;
 
 export interface SimulationOptions {
   readonly prices: Prices;
   readonly bootDelayMinutes?: number;
   readonly resizeDelayMinutes?: number;
   readonly shutdownMinutes?: number;
+  /** A server's update, reboot and check, in minutes. */
+  readonly maintenanceMinutes?: number;
   /** Called after every simulated minute (e.g. for a progress line). */
   readonly onMinute?: (minute: number) => void;
 }
@@ -40,11 +48,21 @@ export interface Tally {
   readonly meetingsKilled: number;
   /** Meetings Scalelite could not place (no enabled server online). */
   readonly meetingsRejected: number;
-  /** Servers powered on, and servers taken down. */
+  /** Servers powered on, and servers taken down, for the load (the maintenance cycle's apart). */
   readonly starts: number;
   readonly stops: number;
   /** The most servers IONOS held at once. */
   readonly peakRunning: number;
+  /** Of serverMinutes, those of servers in the maintenance cycle's hands (started for it, or taken out of rotation). */
+  readonly maintenanceServerMinutes: number;
+  /**
+   * Overloaded server-minutes while a running server was out of rotation for its
+   * maintenance: an overload the cycle may have caused (stopped servers started for it
+   * take nothing the load had). The cycle's goal is none.
+   */
+  readonly maintenanceOverloadedServerMinutes: number;
+  /** Starts and stops of servers in the maintenance cycle's hands (a stopped server started for it, and stopped again). */
+  readonly maintenanceStartsStops: number;
 }
 
 export interface PolicyRun {
@@ -53,6 +71,8 @@ export interface PolicyRun {
   /** One tally per calendar day of the trace. */
   readonly days: readonly Tally[];
   readonly minutes: readonly MinuteStats[];
+  /** The maintenance cycles the policy ran (the autoscaler's). */
+  readonly cycles?: readonly CycleResult[];
 }
 
 export const POLICY_NAMES = ['autoscaler', 'static', 'hpi-threshold', 'reactive-cpu'] as const;
@@ -84,10 +104,11 @@ interface Counters {
   readonly rejected: number;
   readonly starts: number;
   readonly stops: number;
+  readonly maintenance: number;
 }
 
 function counters(cluster: Cluster): Counters {
-  return { killed: cluster.meetingsKilled, rejected: cluster.meetingsRejected, starts: cluster.starts, stops: cluster.stops };
+  return { killed: cluster.meetingsKilled, rejected: cluster.meetingsRejected, starts: cluster.starts, stops: cluster.stops, maintenance: cluster.maintenanceStartsStops };
 }
 
 export function simulatePolicy(trace: Trace, config: EnvironmentConfig, policy: SimPolicy, options: SimulationOptions): PolicyRun {
@@ -95,6 +116,7 @@ export function simulatePolicy(trace: Trace, config: EnvironmentConfig, policy: 
     bootDelayMinutes: options.bootDelayMinutes ?? DEFAULT_BOOT_DELAY_MINUTES,
     resizeDelayMinutes: options.resizeDelayMinutes ?? DEFAULT_RESIZE_DELAY_MINUTES,
     shutdownMinutes: options.shutdownMinutes ?? DEFAULT_SHUTDOWN_MINUTES,
+    maintenanceMinutes: options.maintenanceMinutes ?? DEFAULT_MAINTENANCE_MINUTES,
     capacityPerServer: config.autoscaler.capacityPerServer,
     baseCores: config.bbb.cores,
     baseRamGb: config.bbb.ramGb,
@@ -120,7 +142,8 @@ export function simulatePolicy(trace: Trace, config: EnvironmentConfig, policy: 
     options.onMinute?.(minute);
     if ((minute + 1) % MINUTES_PER_DAY === 0) dayCounters.push(counters(cluster));
   }
-  return summarize(policy.name, minutes, dayCounters, options.prices);
+  const run = summarize(policy.name, minutes, dayCounters, options.prices);
+  return policy.cycles ? { ...run, cycles: policy.cycles() } : run;
 }
 
 function summarize(policy: string, minutes: readonly MinuteStats[], dayCounters: readonly Counters[], prices: Prices): PolicyRun {
@@ -135,6 +158,9 @@ function summarize(policy: string, minutes: readonly MinuteStats[], dayCounters:
       starts: after.starts - before.starts,
       stops: after.stops - before.stops,
       peakRunning: span.reduce((peak, stats) => Math.max(peak, stats.poweredOn), 0),
+      maintenanceServerMinutes: round(span.reduce((total, stats) => total + stats.maintenanceUnits, 0)),
+      maintenanceOverloadedServerMinutes: span.reduce((total, stats) => total + (stats.capacityTaken ? stats.overloadedServers : 0), 0),
+      maintenanceStartsStops: after.maintenance - before.maintenance,
     };
   };
   const days = dayCounters.slice(1).map((after, day) => tally(day * MINUTES_PER_DAY, (day + 1) * MINUTES_PER_DAY, dayCounters[day], after));
@@ -164,15 +190,17 @@ export function packerRun(trace: Trace, config: EnvironmentConfig, prices: Price
     cores: servers * config.bbb.cores,
     ramGb: servers * config.bbb.ramGb,
     overloadedServers: 0,
+    maintenanceUnits: 0,
+    capacityTaken: false,
   }));
   let starts = 0;
   let stops = 0;
-  const dayCounters: Counters[] = [{ killed: 0, rejected: 0, starts: 0, stops: 0 }];
+  const dayCounters: Counters[] = [{ killed: 0, rejected: 0, starts: 0, stops: 0, maintenance: 0 }];
   running.forEach((servers, minute) => {
     const before = minute === 0 ? config.bbb.pool.minRunning : running[minute - 1];
     starts += Math.max(0, servers - before);
     stops += Math.max(0, before - servers);
-    if ((minute + 1) % MINUTES_PER_DAY === 0) dayCounters.push({ killed: 0, rejected: 0, starts, stops });
+    if ((minute + 1) % MINUTES_PER_DAY === 0) dayCounters.push({ killed: 0, rejected: 0, starts, stops, maintenance: 0 });
   });
   return summarize('packer', minutes, dayCounters, prices);
 }

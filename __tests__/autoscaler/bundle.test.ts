@@ -102,6 +102,44 @@ describeWithTool('redis-server', 'bundle', () => {
   });
 
 
+  it('takes an operator\u2019s maintenance request, release and forgotten host key into the store, and names a server that is not the pool\u2019s', async () => {
+    await withWorld({ servers: 2, minRunning: 1, running: 1 }, async (_world, file, store) => {
+      const env = { IONOS_TOKEN };
+      const asked = await runNode(bundle, ['maintain', 'example-bbb-02', '--now', '--inventory', file], env);
+      expect({ status: asked.status, stdout: asked.stdout }).toEqual({ status: 0, stdout: expect.stringMatching(/^maintenance asked for example-bbb-02 at once \(.+Z\); `status` shows its progress\n$/) });
+      expect((await store.maintenance()).request).toMatchObject({ servers: ['example-bbb-02'], now: true });
+      expect((await runNode(bundle, ['maintain', '--all', '--inventory', file], env)).stdout).toMatch(/^maintenance asked for every pool server in the next window/);
+
+      const stranger = await runNode(bundle, ['maintain', 'example-bbb-09', '--inventory', file], env);
+      expect({ status: stranger.status, stderr: stranger.stderr }).toEqual({ status: 2, stderr: 'maintain: example-bbb-09: not an inventory server (the pool: example-bbb-01, example-bbb-02)\n' });
+      for (const [args, message] of [
+        [['maintain'], 'maintain: name the servers, or give --all'],
+        [['maintain', '--all', 'example-bbb-01'], 'maintain: name the servers, or give --all'],
+        [['release'], 'release: name one server'],
+        [['tick', '--now'], '--all and --now belong to maintain'],
+      ] as const) {
+        const refused = await runNode(bundle, [...args, '--inventory', file], env);
+        expect({ args, status: refused.status, stderr: refused.stderr.split('\n')[0] }).toEqual({ args, status: 2, stderr: message });
+      }
+
+      const notHeld = await runNode(bundle, ['release', 'example-bbb-01', '--inventory', file], env);
+      expect({ status: notHeld.status, stderr: notHeld.stderr }).toEqual({ status: 1, stderr: 'release: example-bbb-01 is not held after a failed maintenance\n' });
+      const taken = await store.acquire('test', 60_000);
+      const token = taken.acquired ? taken.token : -1;
+      await store.recordMaintenance(token, 'example-bbb-01', { cycle: '2026-11-24', phase: 'failed', since: new Date(), wasStopped: true, message: 'update: broken' });
+      await store.pinHostKey(token, 'example-bbb-01', 'vm-1', 'SHA256:pinned');
+      await store.release(token);
+      expect((await runNode(bundle, ['release', 'example-bbb-01', '--inventory', file], env)).stdout).toBe(
+        'example-bbb-01 given back: the autoscaler uses it again, and patches it in the next cycle\n',
+      );
+      expect((await store.maintenance()).records.get('example-bbb-01')).toMatchObject({ phase: 'skipped', message: expect.stringMatching(/^released by hand at /) });
+      expect((await runNode(bundle, ['forget-host-key', 'example-bbb-01', '--inventory', file], env)).stdout).toBe(
+        'example-bbb-01: its host key is forgotten; the next connection pins the key it offers\n',
+      );
+      expect((await store.hostKeys()).size).toBe(0);
+    });
+  }, 30_000);
+
   it('prints its usage with --help and rejects an unknown command', async () => {
     const help = await runNode(bundle, ['--help']);
     expect(help.status).toBe(0);
@@ -188,9 +226,9 @@ describeWithTool('redis-server', 'bundle', () => {
       const run = await runNode(bundle, [...args, '--hold', path.join(runDir, 'hold')], { IONOS_TOKEN });
       expect(run.status).toBe(0);
       const lines = run.stdout.split('\n').map((line) => line.split(/\s{2,}/));
-      expect(lines[0]).toEqual(['SERVER', 'POWER', 'SCALELITE', 'MEETINGS', 'PARTICIPANTS', 'RECORDINGS BUSY', 'HELD']);
-      expect(lines[1]).toEqual(['example-bbb-01', 'running', 'enabled', '0', '0', '0', 'yes']);
-      expect(lines[2]).toEqual(['example-bbb-02', 'stopped', 'disabled (offline)', '?', '?', '?', 'no']);
+      expect(lines[0]).toEqual(['SERVER', 'POWER', 'SCALELITE', 'MEETINGS', 'PARTICIPANTS', 'RECORDINGS BUSY', 'HELD', 'MAINTENANCE']);
+      expect(lines[1]).toEqual(['example-bbb-01', 'running', 'enabled', '0', '0', '0', 'yes', '-']);
+      expect(lines[2]).toEqual(['example-bbb-02', 'stopped', 'disabled (offline)', '?', '?', '?', 'no', '-']);
       expect(run.stdout).toContain(`note: ${path.join(runDir, 'hold')}: example-bbb-9 is not an inventory server, ignored`);
       expect(run.stdout).toContain('note: lease: free');
       // Read-only.

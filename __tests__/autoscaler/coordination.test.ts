@@ -1,7 +1,8 @@
 /**
  * The coordination store against the real Redis (Debian's redis-server): the lease is
  * taken once, expires by Redis' clock, keeps a fencing token that only grows, and power-off
- * records are written only for the token that holds it. The Lease measures its own
+ * records, maintenance records and pinned host keys are written only for the token that
+ * holds it. The Lease measures its own
  * validity on a monotonic clock and stops a holder whose lease ran out.
  */
 import { RedisCoordinationStore } from '../../functions/autoscaler/clients/redis';
@@ -94,6 +95,53 @@ describeWithTool('redis-server', 'coordination store in Redis', () => {
     expect(lease.held).toBe(false);
     await other.acquire();
     await other.release();
+  });
+
+  it('keeps maintenance records for the token that holds the lease, and an operator’s request and release at Redis’ time', async () => {
+    const a = store('six');
+    const taken = await a.acquire('host-a', 5_000);
+    const token = taken.acquired ? taken.token : -1;
+    const since = new Date('2026-03-10T00:30:00Z');
+    const record = { cycle: '2026-03-10', phase: 'updating' as const, since, wasStopped: true, job: '1773102600000', patchedAt: since, patchedCycle: '2026-03-09' };
+    expect(await a.recordMaintenance(token + 1, 'example-bbb-03', record)).toBe(false);
+    expect(await a.recordMaintenance(token, 'example-bbb-03', record)).toBe(true);
+    expect(await a.maintenance()).toEqual({ records: new Map([['example-bbb-03', record]]) });
+
+    const request = await a.requestMaintenance(['example-bbb-03'], true);
+    expect(request).toEqual({ servers: ['example-bbb-03'], now: true, at: expect.any(Date) });
+    expect(Math.abs(request.at.getTime() - Date.now())).toBeLessThan(1_000);
+    expect((await a.maintenance()).request).toEqual(request);
+    expect((await a.requestMaintenance('all', false)).servers).toBe('all');
+
+    // Only a held server is released: its failed record becomes skipped, its history kept.
+    expect(await a.releaseMaintenance('example-bbb-03', 'released by ops')).toBe(false);
+    await a.recordMaintenance(token, 'example-bbb-03', { ...record, phase: 'failed', message: 'update: E: broken' });
+    expect(await a.releaseMaintenance('example-bbb-03', 'released by ops')).toBe(true);
+    expect((await a.maintenance()).records.get('example-bbb-03')).toEqual({
+      ...record,
+      phase: 'skipped',
+      since: expect.any(Date),
+      message: 'released by ops',
+    });
+    expect(await a.releaseMaintenance('example-bbb-09', 'released by ops')).toBe(false);
+  });
+
+  it('pins a host key per VM for the token that holds the lease, keeps it, and forgets it when asked', async () => {
+    const a = store('seven');
+    const taken = await a.acquire('host-a', 5_000);
+    const token = taken.acquired ? taken.token : -1;
+    expect(await a.pinHostKey(token + 1, 'example-bbb-01', 'vm-1', 'SHA256:first')).toEqual({ outcome: 'lost' });
+    expect(await a.pinHostKey(token, 'example-bbb-01', 'vm-1', 'SHA256:first')).toEqual({ outcome: 'pinned' });
+    expect(await a.pinHostKey(token, 'example-bbb-01', 'vm-1', 'SHA256:other')).toEqual({
+      outcome: 'kept',
+      pin: { ionosServerId: 'vm-1', fingerprint: 'SHA256:first', pinnedAt: expect.any(Date) },
+    });
+    // A rebuilt server is another VM: its key is pinned afresh.
+    expect(await a.pinHostKey(token, 'example-bbb-01', 'vm-2', 'SHA256:rebuilt')).toEqual({ outcome: 'pinned' });
+    expect((await a.hostKeys()).get('example-bbb-01')).toMatchObject({ ionosServerId: 'vm-2', fingerprint: 'SHA256:rebuilt' });
+    expect(await a.forgetHostKey('example-bbb-01')).toBe(true);
+    expect(await a.forgetHostKey('example-bbb-01')).toBe(false);
+    expect((await a.hostKeys()).size).toBe(0);
   });
 
   it('names an unreachable store', async () => {

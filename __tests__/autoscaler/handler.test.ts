@@ -8,7 +8,7 @@ import { AutoscalerMetrics } from '../../functions/autoscaler/metrics';
 import { observe, readState } from '../../functions/autoscaler/observe';
 import { settingsFromInventoryPolicy, type Decision } from '../../functions/autoscaler/policy';
 import { IONOS_TOKEN, SCALELITE_SECRET, World, bbbSecret, ionosId, privateIp } from './fakes/world';
-import { captureLog, tick, worldSession } from './support';
+import { captureLog, NO_CYCLE, tick, worldSession } from './support';
 
 const classroom = { participantCount: 25, videoCount: 1, voiceParticipantCount: 20, recording: false };
 
@@ -94,7 +94,7 @@ describe('handler', () => {
     const [cordon, ...rest] = log;
     expect(cordon).toMatch(/^[0-4] cordon example-bbb-02$/);
     expect(rest).toEqual(['7 powerOff example-bbb-02', '8 disable example-bbb-02', '8 stop example-bbb-02']);
-    expect(world.agent.calls).toEqual([{ host: privateIp(2), verb: 'poweroff' }]);
+    expect(world.agent.calls).toEqual([{ host: privateIp(2), request: { verb: 'poweroff' } }]);
     expect(world.ionos.forcedStops).toEqual([]);
     expect(world.ionos.servers.get(ionosId(2))).toMatchObject({ vmState: 'SHUTOFF', allocated: false });
     expect(world.store.recordsNow().size).toBe(0);
@@ -175,7 +175,7 @@ async function actionsOn(world: World) {
   const observation = observe(inventory, state, world.now);
   const settings = settingsFromInventoryPolicy(inventory.policy);
   const run = async (actions: Decision['actions'], effectiveMinimum = 1) => {
-    const decision: Decision = { actions, load: 0, desiredCapacity: 0, desiredServers: 0, runningServers: 0, capacity: 0, effectiveMinimum, reasons: [] };
+    const decision: Decision = { actions, load: 0, desiredCapacity: 0, desiredServers: 0, runningServers: 0, capacity: 0, effectiveMinimum, reasons: [], maintenance: NO_CYCLE };
     try {
       return await executeActions(decision, observation, state, inventory, clients, { dryRun: false, logger: captureLog().logger, settings, lease });
     } finally {
@@ -285,7 +285,7 @@ describe('action guards', () => {
     const [outcome] = await run([{ kind: 'powerOff', server: 'example-bbb-02', reason: 'test' }]);
     expect(outcome).toMatchObject({
       status: 'done',
-      detail: `ssh ${privateIp(2)}: the server does not accept the power-off key (set up before the channel existed): IONOS powered it off instead`,
+      detail: `ssh ${privateIp(2)}: the server does not accept the platform agent's key (set up before the channel existed): IONOS powered it off instead`,
     });
     expect(world.ionos.pendingActions(ionosId(2))).toEqual(['stop']);
     expect(world.store.recordsNow().size).toBe(0);

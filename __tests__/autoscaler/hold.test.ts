@@ -12,7 +12,7 @@ import { observe, readState } from '../../functions/autoscaler/observe';
 import { settingsFromInventoryPolicy, type Action, type Decision } from '../../functions/autoscaler/policy';
 import { renderStatus } from '../../functions/autoscaler/status';
 import { World, ionosId, serverName } from './fakes/world';
-import { captureLog, tick, worldSession } from './support';
+import { captureLog, NO_CYCLE, tick, worldSession } from './support';
 
 const classroom = { participantCount: 25, videoCount: 1, voiceParticipantCount: 20, recording: false };
 const holding = (...names: string[]): HoldList => ({ source: '/etc/bbb-autoscaler/hold', names: new Set(names) });
@@ -144,7 +144,7 @@ describe('a held server', () => {
       { kind: 'powerOff', server: serverName(2), reason },
       { kind: 'stop', server: serverName(2), reason },
     ];
-    const decision: Decision = { actions, load: 0, desiredCapacity: 0, desiredServers: 1, runningServers: 2, capacity: 0, effectiveMinimum: 0, reasons: [] };
+    const decision: Decision = { actions, load: 0, desiredCapacity: 0, desiredServers: 1, runningServers: 2, capacity: 0, effectiveMinimum: 0, reasons: [], maintenance: NO_CYCLE };
     const settings = settingsFromInventoryPolicy(inventory.policy);
     const outcomes = await executeActions(decision, observation, state, inventory, clients, { dryRun: false, logger: captureLog().logger, settings, lease });
     await close();
@@ -163,21 +163,32 @@ describe('a held server', () => {
 });
 
 describe('status', () => {
-  it('shows each server with its meetings, recordings and hold', async () => {
+  it('shows each server with its meetings, recordings, hold and maintenance', async () => {
     const world = new World({ servers: 3, minRunning: 2, running: 2 });
     world.host(2).meetings.push({ meetingId: 'maths', ...classroom });
     world.advance(60);
     const inventory = world.inventory();
     const { clients } = worldSession(world, { dryRun: true });
+    const taken = await world.store.acquire('test', 60_000);
+    const since = new Date('2026-11-23T00:40:00Z');
+    await world.store.recordMaintenance(taken.acquired ? taken.token : -1, serverName(3), {
+      cycle: '2026-11-23',
+      phase: 'failed',
+      since,
+      wasStopped: true,
+      message: 'update: E: Sub-process /usr/bin/dpkg returned an error code (1)',
+    });
+    await world.store.release(taken.acquired ? taken.token : -1);
     const state = await readState(inventory, clients, world.now);
     const text = renderStatus(observe(inventory, state, world.now, new Set([serverName(2)])), ['a warning']);
     expect(text.split('\n')).toEqual([
-      'SERVER          POWER    SCALELITE           MEETINGS  PARTICIPANTS  RECORDINGS BUSY  HELD',
-      'example-bbb-01  running  enabled             0         0             0                no',
-      'example-bbb-02  running  enabled             1         25            0                yes',
-      'example-bbb-03  stopped  disabled (offline)  ?         ?             ?                no',
+      'SERVER          POWER    SCALELITE           MEETINGS  PARTICIPANTS  RECORDINGS BUSY  HELD  MAINTENANCE',
+      'example-bbb-01  running  enabled             0         0             0                no    -',
+      'example-bbb-02  running  enabled             1         25            0                yes   -',
+      'example-bbb-03  stopped  disabled (offline)  ?         ?             ?                no    failed 2026-11-23',
       'note: a warning',
       'note: example-bbb-03: VM is SHUTOFF',
+      'note: example-bbb-03: held after its maintenance failed: update: E: Sub-process /usr/bin/dpkg returned an error code (1) (autoscaler.js release example-bbb-03 gives it back)',
       '',
     ]);
   });

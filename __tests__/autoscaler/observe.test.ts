@@ -50,6 +50,7 @@ function state(overrides: Partial<RawState> = {}): RawState {
     bbb: new Map([[serverName(1), answering]]),
     prometheus: prometheus(20),
     powerOffs: ok(new Map()),
+    maintenance: ok({ records: new Map() }),
     errors: [],
     ...overrides,
   };

@@ -1,12 +1,12 @@
-/** The power-off channel's key: read when the first power-off needs it, a missing one named with its path. */
+/** The platform agent's key: read when the first request to a server's agent needs it, a missing one named with its path. */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { AGENT_KEY_PATH } from '../../functions/autoscaler/agent';
-import { readPowerAgentKey } from '../../functions/autoscaler/create-clients';
+import { readAgentKey } from '../../functions/autoscaler/create-clients';
 import { isServiceError } from '../../functions/autoscaler/errors';
 
-describe('the power-off key', () => {
+describe('the platform agent key', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'power-agent-key-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -16,7 +16,7 @@ describe('the power-off key', () => {
     const before = process.env.POWER_AGENT_KEY_PATH;
     try {
       process.env.POWER_AGENT_KEY_PATH = file;
-      expect(readPowerAgentKey()).toBe('key material');
+      expect(readAgentKey()).toBe('key material');
     } finally {
       if (before === undefined) delete process.env.POWER_AGENT_KEY_PATH;
       else process.env.POWER_AGENT_KEY_PATH = before;
@@ -24,15 +24,15 @@ describe('the power-off key', () => {
     expect(AGENT_KEY_PATH).toBe('/etc/bbb-autoscaler/power-agent.key');
   });
 
-  it('fails the power-off that needs it with the path and the reason, as an ssh error the tick reports', () => {
+  it('fails the request that needs it with the path and the reason, as an ssh error the tick reports', () => {
     const missing = path.join(dir, 'missing.key');
     let error: unknown;
     try {
-      readPowerAgentKey(missing);
+      readAgentKey(missing);
     } catch (caught) {
       error = caught;
     }
     expect(isServiceError(error)).toBe(true);
-    expect((error as Error).message).toBe(`ssh ${missing}: cannot read the power-off key: ENOENT`);
+    expect((error as Error).message).toBe(`ssh ${missing}: cannot read the platform agent's key: ENOENT`);
   });
 });

@@ -3,11 +3,12 @@ import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Fetch, HttpSettings } from '../../functions/autoscaler/clients/http';
-import type { PowerAgent } from '../../functions/autoscaler/clients/power-agent';
+import type { HostKeyCheck, PlatformAgent } from '../../functions/autoscaler/clients/platform-agent';
 import type { CoordinationStore } from '../../functions/autoscaler/coordination';
 import { type TickResult, runTick } from '../../functions/autoscaler/handler';
 import type { HoldList } from '../../functions/autoscaler/hold';
 import type { Inventory } from '../../functions/autoscaler/inventory';
+import type { MaintenanceSummary } from '../../functions/autoscaler/policy';
 import { createLogger } from '../../functions/autoscaler/log';
 import type { AutoscalerMetrics } from '../../functions/autoscaler/metrics';
 import { openSession, type Session } from '../../functions/autoscaler/session';
@@ -59,10 +60,10 @@ export interface TickOptions {
   readonly storeClock?: boolean;
   /** In place of the World's coordination store and platform agent (a test that watches each call). */
   readonly coordination?: CoordinationStore;
-  readonly powerAgent?: PowerAgent;
+  readonly agent?: PlatformAgent | ((check: HostKeyCheck) => PlatformAgent);
 }
 
-export type SessionOptions = Pick<TickOptions, 'inventory' | 'fetch' | 'command' | 'dryRun' | 'coordination' | 'powerAgent'>;
+export type SessionOptions = Pick<TickOptions, 'inventory' | 'fetch' | 'command' | 'dryRun' | 'coordination' | 'agent'>;
 
 /** A session on the World's fakes: its IONOS, Scalelite, BBB and Prometheus, its coordination store and platform agent. */
 export function worldSession(world: World, options: SessionOptions = {}): Session {
@@ -73,7 +74,7 @@ export function worldSession(world: World, options: SessionOptions = {}): Sessio
     ionosToken: IONOS_TOKEN,
     http: fastHttp(options.fetch ?? world.fetch()),
     coordination: options.coordination ?? world.store,
-    powerAgent: options.powerAgent ?? world.agent,
+    agent: options.agent ?? ((check) => world.agent.withHostKeyCheck(check)),
     monotonicMs: () => world.now.getTime(),
   });
 }
@@ -104,3 +105,12 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** A decision's maintenance summary when no cycle runs (decisions built by hand for the executor). */
+export const NO_CYCLE: MaintenanceSummary = {
+  open: false,
+  active: false,
+  halted: false,
+  servers: { patched: 0, failed: 0, skipped: 0, inProgress: 0, pending: 0, missed: 0, notDue: 0 },
+  byServer: {},
+};

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
-import { maintenanceWindow, parseEnvironment } from '../../config';
+import { bbbMaintenance, maintenanceWindow, parseEnvironment } from '../../config';
 
 const exampleText = readFileSync(path.resolve(__dirname, '../../environments/example.yaml'), 'utf8');
 
@@ -64,5 +64,27 @@ describe('maintenance.window', () => {
 
   it('leaves the overlap to the operator when the window has a timezone of its own', () => {
     expect(() => parseEnvironment(withMaintenance({ window: { from: '12:00', to: '15:00', timezone: 'America/New_York' } }))).not.toThrow();
+  });
+});
+
+describe('maintenance.bbb', () => {
+  it('runs the cycle every night, four servers at a time, half an hour each, unless told otherwise', () => {
+    expect(bbbMaintenance(parseEnvironment(exampleText))).toEqual({ enabled: true, everyDays: 1, maxParallel: 4, serverMinutes: 30 });
+    const config = parseEnvironment(withMaintenance({ bbb: { everyDays: 7, maxParallel: 10 } }));
+    expect(bbbMaintenance(config)).toEqual({ enabled: true, everyDays: 7, maxParallel: 10, serverMinutes: 30 });
+    expect(bbbMaintenance(parseEnvironment(withMaintenance({ bbb: { enabled: false } })))).toMatchObject({ enabled: false });
+  });
+
+  it.each([
+    ['a cycle every eight days', { bbb: { everyDays: 8 } }, 'maintenance.bbb.everyDays: must be <= 7, got 8'],
+    ['no server at a time', { bbb: { maxParallel: 0 } }, 'maintenance.bbb.maxParallel: must be >= 1, got 0'],
+    ['an unknown key', { bbb: { parallel: 2 } }, 'maintenance.bbb.parallel: unknown key; did you mean maxParallel?'],
+    [
+      'a server that takes longer than the window',
+      { window: { from: '01:00', to: '02:00' }, bbb: { serverMinutes: 60 } },
+      'maintenance.bbb.serverMinutes: must be shorter than the window (60 minutes, 01:00-02:00), got 60: no server could be begun in it',
+    ],
+  ])('rejects %s', (_, maintenance, message) => {
+    expect(() => parseEnvironment(withMaintenance(maintenance), 'test.yaml')).toThrow(onlyProblem(message));
   });
 });

@@ -168,6 +168,23 @@ describeWithTool('prometheus', 'Prometheus with the rendered configuration', () 
     autoscaler.runningServers.set(6);
     autoscaler.capacity.set(1200);
     autoscaler.load.set(95);
+    // Last night's cycle: bbb-01 patched, bbb-02 held after its update failed.
+    const lastNight = new Date(Date.now() - 6 * 3600_000);
+    autoscaler.recordMaintenance(
+      {
+        cycle: '2026-11-24',
+        open: false,
+        active: false,
+        halted: false,
+        endsAt: new Date(Date.now() - 3600_000),
+        servers: { patched: 1, failed: 1, skipped: 0, inProgress: 0, pending: 0, missed: 0, notDue: 0 },
+        byServer: { 'example-bbb-01': 'patched', 'example-bbb-02': 'failed' },
+      },
+      [
+        { name: 'example-bbb-01', maintenance: { cycle: '2026-11-24', phase: 'done', since: lastNight, wasStopped: true, patchedAt: lastNight, patchedCycle: '2026-11-24' } },
+        { name: 'example-bbb-02', maintenance: { cycle: '2026-11-24', phase: 'failed', since: lastNight, wasStopped: true, message: 'update: broken', patchedAt: new Date(lastNight.getTime() - 86_400_000), patchedCycle: '2026-11-23' } },
+      ],
+    );
     ticker = setInterval(() => {
       autoscaler.tickDuration.observe(0.3);
       autoscaler.decisions.inc({ action: 'start' });

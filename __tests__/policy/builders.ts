@@ -1,4 +1,5 @@
 /** Observations and settings for policy tests, with the example environment's numbers. */
+import { DEFAULT_BBB_MAINTENANCE, DEFAULT_MAINTENANCE_WINDOW } from '../../config';
 import type {
   MeetingsView,
   Observation,
@@ -25,6 +26,10 @@ export const SETTINGS: PolicySettings = {
   bootMarginMinutes: 6,
   lookaheadMarginMinutes: 0,
   webcamWeight: 3,
+  maintenance: {
+    ...DEFAULT_BBB_MAINTENANCE,
+    window: { ...DEFAULT_MAINTENANCE_WINDOW, timezone: 'Europe/Berlin' },
+  },
 };
 
 export function settings(overrides: Partial<PolicySettings> = {}): PolicySettings {
@@ -82,6 +87,7 @@ export function observation(servers: ServerObservation[], overrides: Partial<Omi
     pool: overrides.pool ?? servers.map((s) => s.name),
     servers,
     fleet: { load, peakLoad: load, loadTrendPerMinute: 0, metricsFresh: true, ...overrides.fleet },
+    ...(overrides.maintenance && { maintenance: overrides.maintenance }),
   };
 }
 

@@ -43,6 +43,13 @@ const settingsArbitrary: fc.Arbitrary<PolicySettings> = fc.integer({ min: 1, max
     bootMarginMinutes: fc.integer({ min: 0, max: 10 }),
     lookaheadMarginMinutes: fc.integer({ min: 0, max: 6 }),
     webcamWeight: fc.constant(3),
+    maintenance: fc.record({
+      enabled: fc.boolean(),
+      window: fc.record({ from: fc.constantFrom('01:00', '10:00', '22:30'), to: fc.constantFrom('05:00', '13:00', '02:00'), timezone: fc.constantFrom('Europe/Berlin', 'UTC') }),
+      everyDays: fc.integer({ min: 1, max: 7 }),
+      maxParallel: fc.integer({ min: 1, max: 4 }),
+      serverMinutes: fc.constantFrom(10, 30),
+    }),
   }),
 );
 

@@ -34,13 +34,37 @@ describe('policy settings', () => {
       bootMarginMinutes: DEFAULT_BOOT_MARGIN_MINUTES,
       lookaheadMarginMinutes: DEFAULT_LOOKAHEAD_MARGIN_MINUTES,
       webcamWeight: DEFAULT_WEBCAM_WEIGHT,
+      maintenance: { enabled: true, everyDays: 1, maxParallel: 4, serverMinutes: 30, window: { from: '01:00', to: '05:00', timezone: 'Europe/Berlin' } },
     });
   });
 
   it('are the same from the inventory policy block, which survives JSON', () => {
     const block = JSON.parse(JSON.stringify(inventoryPolicyFromEnvironment(example)));
-    expect(block).toEqual({ poolSize: 20, minRunning: 4, baseCores: 8, baseRamGb: 16, autoscaler: example.autoscaler });
+    expect(block).toEqual({
+      poolSize: 20,
+      minRunning: 4,
+      baseCores: 8,
+      baseRamGb: 16,
+      autoscaler: example.autoscaler,
+      maintenance: { enabled: true, everyDays: 1, maxParallel: 4, serverMinutes: 30, window: { from: '01:00', to: '05:00', timezone: 'Europe/Berlin' } },
+    });
     expect(settingsFromInventoryPolicy(block)).toEqual(settingsFromEnvironment(example));
+  });
+
+  it('carry the pinned BigBlueButton version when the release names it', () => {
+    expect(inventoryPolicyFromEnvironment(example, '1:3.0.14-1').maintenance).toMatchObject({ bbbVersion: '1:3.0.14-1' });
+    expect(inventoryPolicyFromEnvironment(example).maintenance).not.toHaveProperty('bbbVersion');
+  });
+
+  it('run no maintenance cycle for an inventory written before the cycle existed', () => {
+    const { maintenance: _maintenance, ...older } = inventoryPolicyFromEnvironment(example);
+    expect(settingsFromInventoryPolicy(older).maintenance).toEqual({
+      enabled: false,
+      everyDays: 1,
+      maxParallel: 4,
+      serverMinutes: 30,
+      window: { from: '01:00', to: '05:00', timezone: 'Europe/Berlin' },
+    });
   });
 
   it('take overrides for what the environment does not configure', () => {

@@ -42,13 +42,27 @@ describe('npm run simulate', () => {
     expect(report.days).toBe(1);
     expect(report.oracleServerMinutes).toBe(4 * 1440);
     expect(report.policies.map((p: { policy: string }) => p.policy)).toEqual(['autoscaler', 'packer', 'static', 'hpi-threshold', 'reactive-cpu']);
-    const keys = ['serverMinutes', 'costEuros', 'overloadedServerMinutes', 'meetingsKilled', 'meetingsRejected', 'starts', 'stops', 'peakRunning'];
+    const keys = [
+      'serverMinutes',
+      'costEuros',
+      'overloadedServerMinutes',
+      'meetingsKilled',
+      'meetingsRejected',
+      'starts',
+      'stops',
+      'peakRunning',
+      'maintenanceServerMinutes',
+      'maintenanceOverloadedServerMinutes',
+      'maintenanceStartsStops',
+    ];
     for (const policy of report.policies) {
-      expect(Object.keys(policy)).toEqual(['policy', ...keys, 'costEurosPerDay', 'perDay']);
+      // Only the autoscaler patches: its maintenance cycles come with it.
+      expect(Object.keys(policy)).toEqual(['policy', ...keys, 'costEurosPerDay', 'perDay', ...(policy.policy === 'autoscaler' ? ['maintenanceCycles'] : [])]);
       for (const key of [...keys, 'costEurosPerDay']) expect(typeof policy[key]).toBe('number');
       expect(policy.perDay).toHaveLength(1);
     }
     expect(report.policies[2]).toMatchObject({ policy: 'static', serverMinutes: 20 * 1440, peakRunning: 20, starts: 0, stops: 0 });
+    expect(report.policies[0]).toMatchObject({ maintenanceOverloadedServerMinutes: 0, maintenanceCycles: [{ cycle: '2026-03-10', servers: { patched: 20 } }] });
     const chart = readFileSync(svg, 'utf8');
     expect(chart).toMatch(/^<svg/);
     expect(chart).toContain('reactive-cpu');
@@ -66,8 +80,10 @@ describe('npm run simulate', () => {
     expect(result.stdout).toMatch(
       new RegExp(`^table\\.csv \\(1 meetings, boot delay 6 min, configuration ${escapedConfig}\\), 1 day: oracle 5760 server-minutes, €[\\d.]+/day\\npolicy +server-min +€/day +x oracle +x packer`),
     );
-    expect(result.stdout).toMatch(/^packer +5760 +[\d.]+ +1\.00 +1\.00 +0 +0\.00% +0 +0 +0 +0 +4$/m);
-    expect(result.stdout).toMatch(/^static +28800 +[\d.]+ +5\.00 +5\.00 +0 +0\.00% +0 +0 +0 +0 +20$/m);
+    expect(result.stdout).toMatch(/^packer +5760 +[\d.]+ +1\.00 +1\.00 +0 +0\.00% +0 +0 +0 +0 +4 +0$/m);
+    expect(result.stdout).toMatch(/^static +28800 +[\d.]+ +5\.00 +5\.00 +0 +0\.00% +0 +0 +0 +0 +20 +0$/m);
+    // The night's cycle: the pool of 20 patched, at a server's boot, update, reboot, check and power-off each.
+    expect(result.stdout).toMatch(/^maintenance: 1 of 1 night\(s\) patched every server due, \d+ server-minutes, 0 overloaded server-minutes while a running server was out for it$/m);
     expect(result.stdout).toMatch(/^autoscaler saves €[\d.]+\/day over static, (saves|costs) €[\d.]+\/day (over|more than) hpi-threshold$/m);
   });
 
@@ -83,6 +99,7 @@ describe('npm run simulate', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^error: --trace <file.csv> is required\n\nusage: npm run simulate/);
     expect((await simulate(['--trace', 'x.csv', '--boot-delay', '0'])).stderr).toMatch(/--boot-delay must be a whole number of minutes from 1 to 60, got "0"/);
+    expect((await simulate(['--trace', 'x.csv', '--maintenance-minutes', '3'])).stderr).toMatch(/--maintenance-minutes must be a whole number of minutes from 4 to 120, got "3"/);
   });
 });
 

@@ -1,7 +1,7 @@
 import { Cluster, type ClusterOptions } from '../../simulator/cluster';
 import type { TraceMeeting } from '../../simulator/trace';
 
-const OPTIONS: ClusterOptions = { bootDelayMinutes: 4, resizeDelayMinutes: 2, shutdownMinutes: 1, capacityPerServer: 100, baseCores: 8, baseRamGb: 16, webcamWeight: 3 };
+const OPTIONS: ClusterOptions = { bootDelayMinutes: 4, resizeDelayMinutes: 2, shutdownMinutes: 1, maintenanceMinutes: 10, capacityPerServer: 100, baseCores: 8, baseRamGb: 16, webcamWeight: 3 };
 
 let line = 1;
 function meeting(startMinute: number, participants: number, durationMin = 60, webcams = 0): TraceMeeting {
@@ -181,6 +181,25 @@ describe('minute statistics', () => {
     c.resize(c.servers[2], 16, 32, 0);
     c.stop(c.servers[1], 0);
     c.advance(1);
-    expect(c.stats(1)).toEqual({ minute: 1, load: 120, capacity: 200, poweredOn: 2, serverUnits: 3, cores: 24, ramGb: 48, overloadedServers: 1 });
+    expect(c.stats(1)).toEqual({ minute: 1, load: 120, capacity: 200, poweredOn: 2, serverUnits: 3, cores: 24, ramGb: 48, overloadedServers: 1, maintenanceUnits: 0, capacityTaken: false });
+  });
+
+  it('count the servers in the maintenance cycle\u2019s hands, and whether one was taken out of rotation', () => {
+    const c = cluster(3);
+    c.servers[1].maintenance = 'started';
+    c.servers[2].maintenance = 'taken';
+    c.resize(c.servers[2], 16, 32, 0);
+    expect(c.stats(0)).toMatchObject({ serverUnits: 4, maintenanceUnits: 3, capacityTaken: true });
+  });
+
+  it('reboot a guest: its meetings end, it answers again from a new boot, IONOS reports it running throughout', () => {
+    const c = cluster(1);
+    c.place(meeting(0, 30), 0);
+    c.reboot(c.servers[0], 10, 2);
+    expect(c.meetingsKilled).toBe(1);
+    expect(c.servers[0]).toMatchObject({ bootedAt: 11, answersAt: 12 });
+    expect(c.servers[0].answering(11)).toBe(false);
+    expect(c.servers[0].answering(12)).toBe(true);
+    expect(c.servers[0].ionosState(11)).toEqual({ vmState: 'RUNNING', provisioningState: 'AVAILABLE' });
   });
 });

@@ -13,12 +13,13 @@ const bench = loadEnvironmentFile(join(__dirname, '../../bench/config.yaml'));
 const prices = loadPrices();
 const options = { prices };
 
-/** A 3-server pool of 100-participant servers, one always on. */
-function tinyConfig(overrides: Partial<EnvironmentConfig['autoscaler']> = {}): EnvironmentConfig {
+/** A 3-server pool of 100-participant servers, one always on; no maintenance cycle unless a test asks for it. */
+function tinyConfig(overrides: Partial<EnvironmentConfig['autoscaler']> = {}, maintenance: EnvironmentConfig['maintenance'] = { bbb: { enabled: false } }): EnvironmentConfig {
   return {
     ...bench,
     bbb: { ...bench.bbb, pool: { size: 3, minRunning: 1 } },
     autoscaler: { ...bench.autoscaler, capacityPerServer: 100, schedule: { timezone: 'Europe/Berlin', rules: [] }, ...overrides },
+    maintenance,
   };
 }
 
@@ -65,6 +66,43 @@ describe('baselines', () => {
   });
 });
 
+describe('the maintenance cycle in the simulator', () => {
+  const patching = (overrides: Partial<EnvironmentConfig['autoscaler']> = {}) => tinyConfig(overrides, {});
+  const twoDays = trace('2026-03-10T08:00:00+01:00,60,120,10', '2026-03-11T08:00:00+01:00,60,120,10');
+
+  it('patches every server each night, and bills each server\u2019s boot, update, reboot, check and power-off', () => {
+    const run = simulatePolicy(twoDays, patching(), autoscalerPolicy(), options);
+    expect(run.cycles).toEqual([
+      { cycle: '2026-03-10', servers: { patched: 3, failed: 0, skipped: 0, inProgress: 0, pending: 0, missed: 0, notDue: 0 } },
+      { cycle: '2026-03-11', servers: { patched: 3, failed: 0, skipped: 0, inProgress: 0, pending: 0, missed: 0, notDue: 0 } },
+    ]);
+    // Each night one stopped server is started for it and stopped again, the other is started to
+    // stand in for the running one (and patched itself) and one of the two stopped again once
+    // done: counted apart from the starts and stops for the load.
+    expect(run.total).toMatchObject({ meetingsKilled: 0, meetingsRejected: 0, maintenanceOverloadedServerMinutes: 0, maintenanceStartsStops: 2 * 4 });
+    // Two nights: the two stopped servers a boot (4) and their maintenance (10) each, the running one its maintenance.
+    expect(run.total.maintenanceServerMinutes).toBeGreaterThanOrEqual(2 * (2 * 14 + 10));
+    expect(run.total.maintenanceServerMinutes).toBeLessThan(2 * 3 * 30);
+    const longer = simulatePolicy(twoDays, patching(), autoscalerPolicy(), { ...options, maintenanceMinutes: 30 });
+    expect(longer.total.maintenanceServerMinutes - run.total.maintenanceServerMinutes).toBeGreaterThanOrEqual(2 * 3 * 20);
+    // Without the cycle the same days cost those minutes less, and those of the server started
+    // to take the running one's place while it was patched (one a night, kept a while).
+    const without = simulatePolicy(twoDays, tinyConfig(), autoscalerPolicy(), options);
+    expect(without.total.maintenanceServerMinutes).toBe(0);
+    const extra = run.total.serverMinutes - without.total.serverMinutes - run.total.maintenanceServerMinutes;
+    expect(extra).toBeGreaterThan(0);
+    expect(extra).toBeLessThanOrEqual(2 * 30);
+  });
+
+  it('takes no capacity a night\u2019s load needs: the running server\u2019s meeting stays, another takes new ones, nothing is overloaded', () => {
+    const night = trace('2026-03-10T01:30:00+01:00,150,60,4', '2026-03-10T02:30:00+01:00,60,30,0');
+    const run = simulatePolicy(night, patching(), autoscalerPolicy(), options);
+    expect(run.total).toMatchObject({ meetingsKilled: 0, meetingsRejected: 0, overloadedServerMinutes: 0, maintenanceOverloadedServerMinutes: 0 });
+    // The running server's meeting outlasts its drain: it is skipped tonight, the stopped ones are patched.
+    expect(run.cycles).toEqual([{ cycle: '2026-03-10', servers: { patched: 2, failed: 0, skipped: 1, inProgress: 0, pending: 0, missed: 0, notDue: 0 } }]);
+  });
+});
+
 describe('autoscaler in the simulator', () => {
   const rise = Array.from({ length: 12 }, (_, index) => `2026-03-10T08:${String(index * 2).padStart(2, '0')}:00+01:00,60,20,0`);
 
@@ -92,7 +130,7 @@ describe('autoscaler in the simulator', () => {
 
   it('observes power states the way the handler does: a start or stop in progress is BUSY in the old state', () => {
     const config = tinyConfig();
-    const cluster = new Cluster(['s1', 's2'], { bootDelayMinutes: 4, resizeDelayMinutes: 2, shutdownMinutes: 1, capacityPerServer: 100, baseCores: 8, baseRamGb: 16, webcamWeight: 3 });
+    const cluster = new Cluster(['s1', 's2'], { bootDelayMinutes: 4, resizeDelayMinutes: 2, shutdownMinutes: 1, maintenanceMinutes: 10, capacityPerServer: 100, baseCores: 8, baseRamGb: 16, webcamWeight: 3 });
     cluster.bootInstantly(cluster.servers[1]);
     const dayStart = new Date('2026-03-10T00:00:00+01:00');
     const context = { config, dayStart, loadHistory: [0] };

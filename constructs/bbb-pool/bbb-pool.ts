@@ -11,6 +11,7 @@ import { ApplySize } from './apply-size';
 import { renderBbbCloudConfig, type RecordingsShare, type TurnEndpoint } from './bbb-cloud-config';
 import { bbbInboundRules } from './firewall';
 import { bbbApiUrl, type CoordinationRedis, type Inventory, type InventoryServer } from './inventory';
+import { bbbRelease } from './release';
 import { powerAgentKey } from './power-agent';
 
 /** What the pool needs from Scalelite: the server API the autoscaler registers servers with. */
@@ -117,7 +118,7 @@ export class BbbPool extends Construct {
       prometheusUrl: props.prometheusUrl ?? 'http://prometheus:9090',
       scalelite: { apiUrl: props.scalelite.apiUrl, secret: props.scalelite.secret },
       coordination: { redis: coordinationRedis(props.coordination) },
-      policy: inventoryPolicyFromEnvironment(config),
+      policy: inventoryPolicyFromEnvironment(config, bbbRelease(config.bbb.version).packageVersion),
       servers: members.map((member) => member.entry),
     };
     // One local in this stack: a reader in another stack then costs one cross-stack

@@ -16,6 +16,16 @@ export interface BbbRelease {
    * specific release, pass `-v jammy-300-3.0.NN`"; `-v jammy-300` follows every 3.0 release.
    */
   readonly installVersion: string;
+  /**
+   * The Debian version of the `bigbluebutton` package this release installs, as its
+   * repository lists it (`apt-cache policy bigbluebutton` on a server of the release). When
+   * named, the nightly maintenance cycle installs exactly it on every server and checks for
+   * it (`--bbb-version`); unnamed, the cycle leaves BigBlueButton at what the installer put
+   * there. BigBlueButton's package versions are build numbers of its CI, not derived from the
+   * release's name (bigbluebutton/bigbluebutton issue 11554), so it is named only once read
+   * from the release's repository.
+   */
+  readonly packageVersion?: string;
 }
 
 export const BBB_RELEASES: Readonly<Record<EnvironmentConfig['bbb']['version'], BbbRelease>> = {

@@ -12,14 +12,16 @@
  * new meetings off it. An acting tick renews its lease before every action.
  */
 import type { Logger } from 'pino';
-import { NoChannelError } from './clients/power-agent';
+import { NoChannelError, UnknownVerbError, type AgentTarget } from './clients/platform-agent';
 import { describeError, isServiceError } from './errors';
 import type { Inventory, InventoryServer } from './inventory';
 import { LeaseLostError, type Lease } from './lease';
 import type { Clients, RawState } from './observe';
 import { canonicalEntry, entriesFor } from './observe';
-import type { Action, Decision, Observation, PolicySettings, ServerObservation } from './policy';
-import { mayBePoweredOn, powerOffPending, staysRunning, takesMeetings } from './policy/classify';
+import type { Action, Decision, MaintenanceRecord, Observation, PolicySettings, ServerObservation } from './policy';
+import { drained, mayBePoweredOn, powerOffPending, staysRunning, takesMeetings } from './policy/classify';
+import { heldByMaintenance, inHand, isActive, isReturning } from './policy/maintenance/cycle';
+import { recordAfter, type StepOutcome as AgentOutcome } from './policy/maintenance/steps';
 import type { StepOutcome } from './register';
 
 export type ActionOutcome = StepOutcome<Action>;
@@ -60,18 +62,65 @@ function drainedRefusal(server: ServerObservation): string | undefined {
   return undefined;
 }
 
+/**
+ * A server started for its maintenance goes back to stopped without waiting for its
+ * recording metrics: it was drained before it was stopped, and no meeting could reach it
+ * since (Scalelite has not sent it any), which getMeetings confirms.
+ */
+function returningRefusal(server: ServerObservation): string | undefined {
+  const { scalelite, meetings } = server;
+  if (!scalelite.known || scalelite.state === 'enabled') return 'Scalelite still sends it meetings (cordon first)';
+  if (!meetings.known || meetings.meetings > 0) return 'meetings not known to be finished';
+  return undefined;
+}
+
 interface GuardContext {
   readonly decision: Decision;
   readonly poolSize: number;
   readonly settings: PolicySettings;
   readonly now: Date;
   readonly tally: Tally;
+  /** The maintenance records were read this tick. */
+  readonly recordsKnown: boolean;
 }
 
-function guard(action: Action, server: ServerObservation, { decision, poolSize, settings, now, tally }: GuardContext): string | undefined {
+/**
+ * A maintenance step only on a server that is in hand for it (its record says so), running,
+ * not taking meetings and holding none that getMeetings shows. A running server's update
+ * starts only once its meetings and recordings are known to be finished; a server started
+ * for its maintenance was drained before it was stopped and has not been enabled since, so
+ * it is not kept waiting for its BigBlueButton or its metrics.
+ */
+function maintenanceRefusal(action: Extract<Action, { kind: 'maintain' }>, server: ServerObservation, { tally, poolSize, recordsKnown }: GuardContext): string | undefined {
+  const { scalelite, power } = server;
+  if (!recordsKnown) return 'the maintenance records could not be read this tick';
+  if (action.step === 'hold' || action.step === 'skip') return undefined;
+  if (action.step === 'begin') {
+    if (server.maintenance && isActive(server.maintenance)) return `already in maintenance (${server.maintenance.phase})`;
+    if (server.busy) return PENDING_REQUEST;
+    if (power === 'stopped') return tally.poweredOnAtMost >= poolSize ? `would exceed the pool of ${poolSize} powered-on servers` : undefined;
+    if (power !== 'running') return `server is ${power}`;
+    if (!scalelite.known) return 'not registered in Scalelite';
+    if (scalelite.state === 'enabled' && tally.enabled <= 1) return 'the last enabled server';
+    return undefined;
+  }
+  if (!server.maintenance || !isActive(server.maintenance)) return 'not in maintenance';
+  if (power !== 'running') return `server is ${power}`;
+  if (server.busy) return PENDING_REQUEST;
+  if (!scalelite.known || scalelite.state === 'enabled') return 'Scalelite may send it meetings (cordon first)';
+  if (server.meetings.known && server.meetings.meetings > 0) return `${server.meetings.meetings} meeting(s) on it`;
+  if (action.step === 'update' && server.maintenance.phase === 'draining' && !drained(server)) return 'meetings or recordings not known to be finished';
+  return undefined;
+}
+
+function guard(action: Action, server: ServerObservation, context: GuardContext): string | undefined {
+  const { decision, poolSize, settings, now, tally } = context;
   const { scalelite, meetings, power } = server;
   if (server.held && !(action.kind === 'cordon' && scalelite.known && scalelite.state === 'enabled')) {
     return 'held by the operator (hold file): only a cordon of an enabled server is allowed';
+  }
+  if (heldByMaintenance(server) && !(action.kind === 'cordon' || (action.kind === 'maintain' && action.step === 'hold'))) {
+    return 'held after a failed maintenance: only a cordon is allowed (autoscaler.js release gives it back)';
   }
   switch (action.kind) {
     case 'start':
@@ -83,10 +132,15 @@ function guard(action: Action, server: ServerObservation, { decision, poolSize, 
     case 'powerOff': {
       if (server.busy) return PENDING_REQUEST;
       if (power !== 'running') return `server is ${power}`;
+      if (!context.recordsKnown) return 'the maintenance records could not be read this tick: it may be in the middle of an update';
+      if (server.maintenance && isActive(server.maintenance)) return `in maintenance (${server.maintenance.phase})`;
       const minutes = powerOffMinutes(server, now);
       if (minutes !== undefined && minutes < settings.shutdownTimeoutMinutes) return `told to power off ${Math.round(minutes)} min ago already`;
-      if (minutes === undefined && tally.runningAtLeast - 1 < decision.effectiveMinimum) return `would leave fewer than ${decision.effectiveMinimum} servers running`;
-      return drainedRefusal(server);
+      // A server started for its maintenance and done with it goes back to stopped; it was never counted.
+      if (minutes === undefined && !isReturning(server) && tally.runningAtLeast - 1 < decision.effectiveMinimum) {
+        return `would leave fewer than ${decision.effectiveMinimum} servers running`;
+      }
+      return isReturning(server) ? returningRefusal(server) : drainedRefusal(server);
     }
     case 'stop': {
       // IONOS' stop powers a VM that is still on off by force: only a guest that was told to
@@ -102,6 +156,8 @@ function guard(action: Action, server: ServerObservation, { decision, poolSize, 
     }
     case 'enable':
       if (power !== 'running') return `server is ${power}`;
+      if (!context.recordsKnown) return 'the maintenance records could not be read this tick: it may be in the middle of an update';
+      if (server.maintenance && inHand(server)) return `in maintenance (${server.maintenance.phase})`;
       // A BUSY server may be powering off: Scalelite would send new meetings to it.
       if (server.busy) return PENDING_REQUEST;
       if (powerOffPending(server)) return 'its guest was told to power off';
@@ -127,6 +183,8 @@ function guard(action: Action, server: ServerObservation, { decision, poolSize, 
       if (!scalelite.known) return 'not registered in Scalelite';
       if (!(action.loadMultiplier > 0)) return `load_multiplier must be positive, got ${action.loadMultiplier}`;
       return undefined;
+    case 'maintain':
+      return maintenanceRefusal(action, server, context);
   }
 }
 
@@ -147,6 +205,11 @@ function account(action: Action, server: ServerObservation, tally: Tally, result
       return;
     case 'enable':
       if (certain) tally.enabled++;
+      return;
+    case 'maintain':
+      // A begin starts a stopped server, or cordons a running one.
+      if (action.step === 'begin' && server.power === 'stopped') tally.poweredOnAtMost++;
+      if (action.step === 'begin' && server.power === 'running' && takesMeetings(server)) tally.enabled--;
       return;
     case 'cordon':
     case 'disable':
@@ -182,16 +245,18 @@ export async function executeActions(
   const inPool = new Map(inventory.servers.map((server) => [server.name, server]));
   const tally: Tally = {
     poweredOnAtMost: observation.servers.filter(mayBePoweredOn).length,
-    // A held server may be stopped by its operator at any moment, and a busy one that takes
-    // no meetings may be stopping: neither counts towards the minimum.
-    runningAtLeast: observation.servers.filter((s) => !s.held && staysRunning(s)).length,
+    // A held server may be stopped by its operator at any moment, a busy one that takes no
+    // meetings may be stopping, and one in maintenance reboots or goes back to stopped:
+    // none counts towards the minimum.
+    runningAtLeast: observation.servers.filter((s) => !s.held && !heldByMaintenance(s) && !inHand(s) && staysRunning(s)).length,
     enabled: observation.servers.filter((s) => s.power === 'running' && takesMeetings(s)).length,
   };
   const scaleliteId = (name: string) => {
     const server = inPool.get(name);
     return server && state.scalelite.ok ? canonicalEntry(entriesFor(server, state.scalelite.value))?.id : undefined;
   };
-  const context = { decision, poolSize: inventory.policy.poolSize, settings: options.settings, now: observation.now, tally };
+  const recordsKnown = observation.maintenance?.known !== false;
+  const context = { decision, poolSize: inventory.policy.poolSize, settings: options.settings, now: observation.now, tally, recordsKnown };
 
   for (const action of decision.actions) {
     const target = inPool.get(action.server);
@@ -216,7 +281,7 @@ export async function executeActions(
     try {
       // The lease may have run out (a slow tick, a paused process): no action without it.
       await options.lease?.renew();
-      const result = await perform(action, server, target, { clients, scaleliteId: scaleliteId(action.server), lease: options.lease });
+      const result = await perform(action, server, target, { clients, scaleliteId: scaleliteId(action.server), lease: options.lease, now: observation.now, settings: options.settings });
       if (result.skipped) {
         options.logger.warn({ event: 'action', action, status: 'skipped', detail: result.skipped }, `skipped ${action.kind} ${action.server}: ${result.skipped}`);
         outcomes.push({ step: action, status: 'skipped', detail: result.skipped });
@@ -241,6 +306,9 @@ interface PerformContext {
   readonly clients: Clients;
   readonly scaleliteId: string | undefined;
   readonly lease: Lease | undefined;
+  /** The tick's time: what maintenance records are written with. */
+  readonly now: Date;
+  readonly settings: PolicySettings;
 }
 
 interface Performed {
@@ -286,7 +354,66 @@ async function perform(action: Action, server: ServerObservation, target: Invent
       if (!scaleliteId) return { skipped: 'not registered in Scalelite' };
       await clients.scalelite.updateServer(scaleliteId, { loadMultiplier: action.loadMultiplier });
       return {};
+    case 'maintain':
+      return maintain(action, server, target, context);
   }
+}
+
+function agentTarget(target: InventoryServer): AgentTarget {
+  return { name: target.name, host: target.privateIp, ionosServerId: target.ionosServerId };
+}
+
+async function writeRecord(clients: Clients, lease: Lease | undefined, name: string, record: MaintenanceRecord): Promise<void> {
+  if (lease && !(await clients.coordination.recordMaintenance(lease.fencingToken, name, record))) {
+    throw new LeaseLostError('the store refused a maintenance record for its fencing token');
+  }
+}
+
+/**
+ * A maintenance step. A begin writes the server's record first, so that a crash before the
+ * start or the cordon leaves a record the next tick continues from; a step asks the
+ * server's agent and records where its answer leaves the server. The first request of an
+ * update, and the reboot, come only after a last look: Scalelite does not send the server
+ * meetings, and, for a running server taken out of rotation, none runs on it.
+ */
+async function maintain(action: Extract<Action, { kind: 'maintain' }>, server: ServerObservation, target: InventoryServer, context: PerformContext): Promise<Performed> {
+  const { clients, lease, now, settings } = context;
+  if ('record' in action) {
+    await writeRecord(clients, lease, server.name, action.record);
+    if (action.step !== 'begin') return {};
+    if (server.power === 'stopped') {
+      await clients.ionos.startServer(target.ionosServerId);
+      if (server.powerOffRequestedAt) await forgetPowerOff(clients, lease, server.name);
+    } else if (context.scaleliteId && server.scalelite.known && server.scalelite.state === 'enabled') {
+      await clients.scalelite.updateServer(context.scaleliteId, { state: 'cordon' });
+    }
+    return {};
+  }
+  const record = server.maintenance as MaintenanceRecord;
+  if ((action.step === 'update' && record.phase !== 'updating') || action.step === 'reboot') {
+    const entry = canonicalEntry(entriesFor(target, await clients.scalelite.getServers()));
+    if (!entry) return { skipped: 'no longer registered in Scalelite' };
+    if (entry.state === 'enabled') return { skipped: 'Scalelite has it enabled again since the tick began' };
+    // A running server's meetings may have changed since the tick began; one started for its update had none.
+    const late = record.phase === 'draining' ? await meetingsSinceTickBegan(clients, target) : undefined;
+    if (late) return { skipped: late };
+  }
+  const { bbbVersion } = settings.maintenance;
+  const request =
+    action.step === 'reboot'
+      ? ({ verb: 'reboot-if-required' } as const)
+      : ({ verb: action.step, job: action.job ?? String(now.getTime()), ...(bbbVersion && { bbbVersion }) } as const);
+  let outcome: AgentOutcome;
+  try {
+    outcome = { kind: 'answer', answer: await clients.agent.send(agentTarget(target), request) };
+  } catch (error) {
+    if (error instanceof NoChannelError || error instanceof UnknownVerbError) outcome = { kind: 'unsupported', error: error.message };
+    else throw error;
+  }
+  const next = recordAfter(record, action.step, 'job' in request ? request.job : undefined, outcome, now);
+  if (next !== record) await writeRecord(clients, lease, server.name, next);
+  const said = outcome.kind === 'answer' ? `${outcome.answer.result}${outcome.answer.message ? `: ${outcome.answer.message}` : ''}` : outcome.error;
+  return { detail: `${request.verb} answered ${said}; now ${next.phase}` };
 }
 
 /**
@@ -310,7 +437,7 @@ async function powerOff(server: ServerObservation, target: InventoryServer, { cl
     throw new LeaseLostError('the store refused the power-off record for its fencing token');
   }
   try {
-    await clients.powerAgent.send(target.privateIp, 'poweroff');
+    await clients.agent.send(agentTarget(target), { verb: 'poweroff' });
     return {};
   } catch (error) {
     if (!(error instanceof NoChannelError)) throw error;

@@ -5,6 +5,7 @@
  * it out, holding the lease that lets one autoscaler act at a time.
  */
 import type { Logger } from 'pino';
+import { HOST_KEY_CHANGED } from './clients/platform-agent';
 import { describeError, isServiceError } from './errors';
 import { type ActionOutcome, executeActions } from './execute';
 import { DEFAULT_HOLD_PATH, type HoldList, loadHoldList, holdWarnings } from './hold';
@@ -16,6 +17,11 @@ import { type Clients, type RawState, type SourceError, observe, readState } fro
 import { type Decision, type Observation, decide, settingsFromInventoryPolicy } from './policy';
 import { type RegistrationStep, type StepOutcome, applyRegistration, planRegistration } from './register';
 import { openSession } from './session';
+
+/** The action asked a server's platform agent (a power-off, or a maintenance step). */
+function usesAgent(action: ActionOutcome['step']): boolean {
+  return action.kind === 'powerOff' || (action.kind === 'maintain' && !('record' in action));
+}
 
 export interface TickEvent {
   /** Tick time (ISO 8601); defaults to now. */
@@ -141,6 +147,11 @@ export async function runTick(event: TickEvent, context: TickContext): Promise<T
       for (const outcome of [...registration, ...actions]) {
         if (outcome.source) metrics.errors.inc({ source: outcome.source });
       }
+      metrics.recordMaintenance(decision.maintenance, observation.servers);
+      for (const { step, status, detail } of actions) {
+        if (!usesAgent(step) || (status !== 'done' && status !== 'failed')) continue;
+        metrics.hostKeyChanged.set({ server: step.server }, Number(status === 'failed' && (detail ?? '').includes(HOST_KEY_CHANGED)));
+      }
       metrics.tickDuration.observe(durationSeconds);
       metrics.lastSuccess.set(Date.now() / 1000);
     }
@@ -166,7 +177,7 @@ export async function runTick(event: TickEvent, context: TickContext): Promise<T
 
 /**
  * Entry point for a function runtime: inventory from INVENTORY_PATH, hold list from
- * HOLD_PATH, token from IONOS_TOKEN, the power-off key from POWER_AGENT_KEY_PATH. A tick
+ * HOLD_PATH, token from IONOS_TOKEN, the platform agent's key from POWER_AGENT_KEY_PATH. A tick
  * that acts takes the lease first and gives it back at the end; while another autoscaler
  * holds it, the invocation fails with LeaseHeldError, which names the holder.
  */

@@ -15,6 +15,21 @@ const positiveInt = v.pipe(v.number(), v.integer(), v.minValue(1));
 const nonEmpty = v.pipe(v.string(), v.minLength(1));
 const secret = (message: string) => v.pipe(v.string(), v.check((text) => text.length >= 8, message));
 
+const integer = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
+const localTime = v.pipe(v.string(), v.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time HH:MM'));
+const autoscalerEntries = environmentSchema.entries.autoscaler.entries;
+
+/** The maintenance cycle (policy/types.ts MaintenanceSettings); an inventory from before it has none. */
+const maintenanceSchema = v.strictObject({
+  enabled: v.boolean(),
+  window: v.strictObject({ from: localTime, to: localTime, timezone: autoscalerEntries.schedule.entries.timezone }),
+  everyDays: integer(1, 7),
+  maxParallel: integer(1, 50),
+  serverMinutes: integer(10, 240),
+  /** The Debian version of `bigbluebutton` the pinned release installs (deb-version(7)). */
+  bbbVersion: v.optional(v.pipe(v.string(), v.regex(/^([0-9]+:)?[0-9][A-Za-z0-9.+~-]*$/, 'must be a Debian package version such as 1:3.0.14-1'))),
+});
+
 const serverSchema = v.strictObject({
   name: v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{1,62}$/, 'must be an IONOS server name such as example-bbb-01')),
   ionosServerId: nonEmpty,
@@ -52,6 +67,7 @@ export const inventorySchema = v.strictObject({
     baseCores: positiveInt,
     baseRamGb: positiveInt,
     autoscaler: environmentSchema.entries.autoscaler,
+    maintenance: v.optional(maintenanceSchema),
   }),
   servers: v.pipe(
     v.array(serverSchema),

@@ -4,6 +4,8 @@
  *   tick [--dry-run]      one tick, result as JSON on stdout
  *   register [--dry-run]  only the Scalelite registration reconcile
  *   status                each pool server's state, read-only
+ *   maintain <server>...|--all [--now], release <server>, forget-host-key <server>
+ *                         an operator's request, written to the coordination store
  * Options: --inventory <path> (default /etc/bbb-autoscaler/inventory.json),
  * --hold <path> (default /etc/bbb-autoscaler/hold), --help.
  * The bundle also exports the function-runtime entry point, `handler(event)`.
@@ -13,7 +15,7 @@ import { AGENT_KEY_PATH } from './agent';
 import { createClients } from './create-clients';
 import { runTick } from './handler';
 import { DEFAULT_HOLD_PATH, HoldFileError, loadHoldList, holdWarnings } from './hold';
-import { DEFAULT_INVENTORY_PATH, InventoryError, ionosTokenFromEnv, loadInventory } from './inventory';
+import { DEFAULT_INVENTORY_PATH, type Inventory, InventoryError, ionosTokenFromEnv, loadInventory } from './inventory';
 import { LeaseHeldError } from './lease';
 import { createLogger } from './log';
 import { AutoscalerMetrics } from './metrics';
@@ -36,7 +38,15 @@ Commands:
   tick [--dry-run]      run one tick and print its result as JSON
   register [--dry-run]  reconcile the Scalelite registration of every inventory server
   status                print each pool server's power, Scalelite state, meetings,
-                        busy recordings and whether it is held (changes nothing)
+                        busy recordings, whether it is held and its maintenance (changes nothing)
+  maintain <server>...|--all [--now]
+                        ask for maintenance of these servers: in the next window even if
+                        they are not due, or with --now at once; the acting autoscaler runs
+                        it under its lease, a running server only when the others carry the load
+  release <server>      give back a server held after a failed maintenance (due again next cycle)
+  forget-host-key <server>
+                        forget a server's pinned SSH host key (its disk was set up again);
+                        the next connection pins the key it offers
 
 Options:
   --inventory <path>    inventory JSON (default ${DEFAULT_INVENTORY_PATH})
@@ -45,15 +55,18 @@ Options:
   --port <number>       metrics port for serve (default ${METRICS_PORT})
   --host <address>      address serve listens on (default 0.0.0.0)
   --dry-run             log what would change, change nothing (needs no lease)
+  --all                 maintain: every pool server
+  --now                 maintain: at once, not in the next window
   --help                show this text
 
 serve, tick and register act only while they hold the lease in the coordination store
 (the platform's Redis, the inventory's coordination.redis): one autoscaler acts at a time. serve waits for
-it; tick and register exit ${LEASE_HELD_EXIT_CODE} naming its holder.
+it; tick and register exit ${LEASE_HELD_EXIT_CODE} naming its holder. maintain, release and forget-host-key
+only write to that store (they take no lease): the acting autoscaler carries them out.
 
 Environment:
   IONOS_TOKEN           IONOS Cloud API token (required)
-  POWER_AGENT_KEY_PATH  private key of the BBB servers' power-off channel (default ${AGENT_KEY_PATH})
+  POWER_AGENT_KEY_PATH  private key of the BBB servers' platform agent (default ${AGENT_KEY_PATH})
   LOG_LEVEL             pino level (default info)
 `;
 
@@ -70,12 +83,25 @@ function parse(argv: string[]) {
         port: { type: 'string', default: String(METRICS_PORT) },
         host: { type: 'string', default: '0.0.0.0' },
         'dry-run': { type: 'boolean', default: false },
+        all: { type: 'boolean', default: false },
+        now: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     });
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: must be a port number, got ${values.port}`);
-    return { command: positionals[0], extra: positionals.slice(1), inventoryPath: values.inventory, holdPath: values.hold, port, host: values.host, dryRun: values['dry-run'], help: values.help };
+    return {
+      command: positionals[0],
+      extra: positionals.slice(1),
+      inventoryPath: values.inventory,
+      holdPath: values.hold,
+      port,
+      host: values.host,
+      dryRun: values['dry-run'],
+      all: values.all,
+      now: values.now,
+      help: values.help,
+    };
   } catch (error) {
     throw error instanceof UsageError ? error : new UsageError((error as Error).message);
   }
@@ -89,9 +115,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return 0;
     }
-    if (!args.command || !['serve', 'tick', 'register', 'status'].includes(args.command) || args.extra.length > 0) {
-      throw new UsageError(args.command ? `unknown command: ${[args.command, ...args.extra].join(' ')}` : 'missing command');
-    }
+    checkArguments(args);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
     return 2;
@@ -102,6 +126,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (args.command === 'serve') return await serveCommand(args, logger);
     const inventory = loadInventory(args.inventoryPath);
+    if (OPERATOR_COMMANDS.includes(args.command as (typeof OPERATOR_COMMANDS)[number])) return await operatorCommand(args, inventory);
     const hold = loadHoldList(args.holdPath);
     const acting = !args.dryRun && args.command !== 'status' && inventory.policy.autoscaler.enabled;
     const session = openSession(inventory, { command: args.command, acting });
@@ -140,6 +165,62 @@ export async function main(argv: string[]): Promise<number> {
     }
     logger.error({ event: 'error', source: 'tick', detail: (error as Error).message }, 'autoscaler failed');
     return 1;
+  }
+}
+
+const COMMANDS = ['serve', 'tick', 'register', 'status'] as const;
+/** Commands that ask the acting autoscaler for something through the coordination store. */
+const OPERATOR_COMMANDS = ['maintain', 'release', 'forget-host-key'] as const;
+
+function checkArguments(args: ReturnType<typeof parse>): void {
+  const { command, extra } = args;
+  if (!command) throw new UsageError('missing command');
+  if ((COMMANDS as readonly string[]).includes(command)) {
+    if (extra.length > 0) throw new UsageError(`unknown command: ${[command, ...extra].join(' ')}`);
+  } else if (command === 'maintain') {
+    if (args.all === extra.length > 0) throw new UsageError('maintain: name the servers, or give --all');
+  } else if (command === 'release' || command === 'forget-host-key') {
+    if (extra.length !== 1) throw new UsageError(`${command}: name one server`);
+  } else {
+    throw new UsageError(`unknown command: ${[command, ...extra].join(' ')}`);
+  }
+  if ((args.all || args.now) && command !== 'maintain') throw new UsageError('--all and --now belong to maintain');
+}
+
+/**
+ * maintain, release, forget-host-key: one write to the coordination store, which the
+ * acting autoscaler reads every tick. Server names must be the inventory's.
+ */
+async function operatorCommand(args: ReturnType<typeof parse>, inventory: Inventory): Promise<number> {
+  const names = inventory.servers.map((server) => server.name);
+  const unknown = args.extra.filter((name) => !names.includes(name));
+  if (unknown.length > 0) {
+    process.stderr.write(`${args.command}: ${unknown.join(', ')}: not an inventory server (the pool: ${names.join(', ')})\n`);
+    return 2;
+  }
+  const session = openSession(inventory, { command: args.command as string, acting: false });
+  try {
+    const store = session.clients.coordination;
+    if (args.command === 'maintain') {
+      const request = await store.requestMaintenance(args.all ? 'all' : args.extra, args.now);
+      const which = request.servers === 'all' ? 'every pool server' : request.servers.join(', ');
+      process.stdout.write(`maintenance asked for ${which} ${request.now ? 'at once' : 'in the next window'} (${request.at.toISOString()}); \`status\` shows its progress\n`);
+      return 0;
+    }
+    const [server] = args.extra;
+    if (args.command === 'release') {
+      if (!(await store.releaseMaintenance(server, `released by hand at ${new Date().toISOString()}`))) {
+        process.stderr.write(`release: ${server} is not held after a failed maintenance\n`);
+        return 1;
+      }
+      process.stdout.write(`${server} given back: the autoscaler uses it again, and patches it in the next cycle\n`);
+      return 0;
+    }
+    const forgotten = await store.forgetHostKey(server);
+    process.stdout.write(forgotten ? `${server}: its host key is forgotten; the next connection pins the key it offers\n` : `${server}: no host key was pinned\n`);
+    return 0;
+  } finally {
+    await session.close();
   }
 }
 
@@ -189,7 +270,7 @@ async function serveCommand(args: ReturnType<typeof parse>, logger: ReturnType<t
           return undefined;
         }
       }
-      const clients = createClients(inventory, ionosTokenFromEnv(), { coordination: lease.store, beforeChange: () => lease.assertHeld() });
+      const clients = createClients(inventory, ionosTokenFromEnv(), { coordination: lease.store, beforeChange: () => lease.assertHeld(), fencingToken: () => lease.fencingToken });
       return runTick({}, { inventory, hold, clients, logger, metrics, lease });
     },
     intervalSeconds: () => retrySeconds ?? intervalSeconds,

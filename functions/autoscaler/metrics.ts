@@ -1,6 +1,7 @@
 /** The autoscaler's own metrics (job `autoscaler`, :9464), read by Grafana and alerts. */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Service } from './errors';
+import type { MaintenanceStatus, MaintenanceSummary, ServerObservation } from './policy';
 
 export class AutoscalerMetrics {
   readonly registry = new Registry();
@@ -47,6 +48,73 @@ export class AutoscalerMetrics {
     help: 'Weighted load the last decision planned for',
     registers: [this.registry],
   });
+
+  readonly maintenanceServer = new Gauge({
+    name: 'bbb_autoscaler_maintenance_server_state',
+    help: 'Each pool server in the maintenance cycle now or last (1 for its state: patched, failed, skipped, inProgress, pending, missed, notDue); a stopped server too',
+    labelNames: ['server', 'state'] as const,
+    registers: [this.registry],
+  });
+  readonly maintenanceHeld = new Gauge({
+    name: 'bbb_autoscaler_maintenance_held',
+    help: 'Whether the server is held after its maintenance failed (its update or check failed, or it did not come back)',
+    labelNames: ['server'] as const,
+    registers: [this.registry],
+  });
+  readonly maintenancePatched = new Gauge({
+    name: 'bbb_autoscaler_maintenance_patched_timestamp_seconds',
+    help: 'When the maintenance cycle last patched the server (once it has)',
+    labelNames: ['server'] as const,
+    registers: [this.registry],
+  });
+  readonly cycleServers = new Gauge({
+    name: 'bbb_autoscaler_maintenance_cycle_servers',
+    help: 'Pool servers by their state in the maintenance cycle now or last',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+  readonly cycleOpen = new Gauge({
+    name: 'bbb_autoscaler_maintenance_cycle_open',
+    help: 'Whether servers may be begun now (the window is open before its last start, or a request runs)',
+    registers: [this.registry],
+  });
+  readonly cycleActive = new Gauge({
+    name: 'bbb_autoscaler_maintenance_cycle_active',
+    help: 'Whether the maintenance cycle is under way (open, or a server still in maintenance)',
+    registers: [this.registry],
+  });
+  readonly cycleHalted = new Gauge({
+    name: 'bbb_autoscaler_maintenance_cycle_halted',
+    help: 'Whether the cycle stopped beginning servers after two failures',
+    registers: [this.registry],
+  });
+  readonly cycleEnd = new Gauge({
+    name: 'bbb_autoscaler_maintenance_cycle_end_timestamp_seconds',
+    help: 'When the window of the maintenance cycle now or last closes (closed)',
+    registers: [this.registry],
+  });
+  readonly hostKeyChanged = new Gauge({
+    name: 'bbb_autoscaler_host_key_changed',
+    help: 'Whether the last request to the server was refused because it offered another host key than the one pinned for its VM',
+    labelNames: ['server'] as const,
+    registers: [this.registry],
+  });
+
+  /** The maintenance cycle as this tick saw it: every pool server, stopped ones included. */
+  recordMaintenance(summary: MaintenanceSummary, servers: readonly Pick<ServerObservation, 'name' | 'maintenance'>[]): void {
+    this.maintenanceServer.reset();
+    for (const [server, state] of Object.entries(summary.byServer)) this.maintenanceServer.set({ server, state }, 1);
+    for (const state of Object.keys(summary.servers) as MaintenanceStatus[]) this.cycleServers.set({ state }, summary.servers[state]);
+    this.cycleOpen.set(Number(summary.open));
+    this.cycleActive.set(Number(summary.active));
+    this.cycleHalted.set(Number(summary.halted));
+    if (summary.endsAt) this.cycleEnd.set(summary.endsAt.getTime() / 1000);
+    for (const server of servers) {
+      if (!(server.name in summary.byServer)) continue;
+      this.maintenanceHeld.set({ server: server.name }, Number(server.maintenance?.phase === 'failed'));
+      if (server.maintenance?.patchedAt) this.maintenancePatched.set({ server: server.name }, server.maintenance.patchedAt.getTime() / 1000);
+    }
+  }
 
   constructor() {
     // Every source exists from the start so rate() and alerts see a zero, not an absent series.

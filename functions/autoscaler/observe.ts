@@ -4,14 +4,22 @@
  */
 import type { BbbClient, BbbMeeting } from './clients/bbb';
 import type { IonosClient, IonosServer } from './clients/ionos';
-import type { PowerAgent } from './clients/power-agent';
+import type { PlatformAgent } from './clients/platform-agent';
 import type { PrometheusClient, Sample } from './clients/prometheus';
 import type { ScaleliteClient, ScaleliteServer } from './clients/scalelite';
 import { mapLimited } from './concurrency';
-import type { CoordinationStore } from './coordination';
+import type { CoordinationStore, MaintenanceState } from './coordination';
 import { describeError, isServiceError, type Service } from './errors';
 import { type Inventory, type InventoryServer, normalizeUrl } from './inventory';
-import { settingsFromInventoryPolicy, type FleetObservation, type LoadHistory, type Observation, type ServerObservation } from './policy';
+import {
+  settingsFromInventoryPolicy,
+  type FleetObservation,
+  type LoadHistory,
+  type MaintenanceRecord,
+  type MaintenanceView,
+  type Observation,
+  type ServerObservation,
+} from './policy';
 import { endOfLocalDay, historyWindowMinutes, sameTimeWeeksAgo } from './policy/history';
 import { FRESHNESS_LIMIT_SECONDS, QUERIES, RECORDINGS_SETTLE_MINUTES } from './queries';
 import { bootedAt, isBusy, powerOf } from './server-state';
@@ -22,7 +30,7 @@ export interface Clients {
   readonly scalelite: ScaleliteClient;
   readonly bbb: (server: InventoryServer) => BbbClient;
   readonly coordination: CoordinationStore;
-  readonly powerAgent: PowerAgent;
+  readonly agent: PlatformAgent;
 }
 
 export interface SourceError {
@@ -61,6 +69,8 @@ export interface RawState {
   readonly prometheus: PrometheusState;
   /** Guests told to power off (the coordination store): server name -> when. */
   readonly powerOffs: Outcome<ReadonlyMap<string, Date>>;
+  /** Maintenance records and the operator's request (the coordination store). */
+  readonly maintenance: Outcome<MaintenanceState>;
   readonly errors: readonly SourceError[];
 }
 
@@ -107,11 +117,12 @@ export async function readState(inventory: Inventory, clients: Clients, now: Dat
   const cooldown = inventory.policy.autoscaler.scaleInCooldownMinutes;
   const query = (promql: string) => attempt(() => clients.prometheus.query(promql, now), note('prometheus'));
 
-  const [ionos, scalelite, powerOffs, load, loadTimestamp, peakLoad, loadTrendPerMinute, recentTrendPerMinute, serverLoadTimestamps, cpu, recordingsBacklog, recentMeetings, bootTime, history] =
+  const [ionos, scalelite, powerOffs, maintenance, load, loadTimestamp, peakLoad, loadTrendPerMinute, recentTrendPerMinute, serverLoadTimestamps, cpu, recordingsBacklog, recentMeetings, bootTime, history] =
     await Promise.all([
       attempt(() => clients.ionos.listServers(), note('ionos')),
       attempt(() => clients.scalelite.getServers(), note('scalelite')),
       attempt(() => clients.coordination.powerOffs(), note('redis')),
+      attempt(() => clients.coordination.maintenance(), note('redis')),
       query(QUERIES.load),
       query(QUERIES.loadTimestamp),
       query(QUERIES.peakLoad(cooldown)),
@@ -144,6 +155,7 @@ export async function readState(inventory: Inventory, clients: Clients, now: Dat
     bbb: new Map(answers),
     prometheus: { load, loadTimestamp, peakLoad, loadTrendPerMinute, recentTrendPerMinute, history, serverLoadTimestamps, cpu, recordingsBacklog, recentMeetings, bootTime },
     powerOffs,
+    maintenance,
     errors,
   };
 }
@@ -193,6 +205,7 @@ export function observe(inventory: Inventory, state: RawState, now: Date, held: 
   const serverStamps = byInstance(state.prometheus.serverLoadTimestamps);
   const bootTimes = byInstance(state.prometheus.bootTime);
   const powerOffs = state.powerOffs.ok ? state.powerOffs.value : new Map<string, Date>();
+  const records = state.maintenance.ok ? state.maintenance.value.records : new Map<string, MaintenanceRecord>();
 
   const servers: ServerObservation[] = inventory.servers.map((server) => {
     const vm = ionosById?.get(server.ionosServerId);
@@ -250,6 +263,7 @@ export function observe(inventory: Inventory, state: RawState, now: Date, held: 
       cpuUtilisation: cpu.get(server.name),
       ...(held.has(server.name) && { held: true }),
       ...(powerOffs.has(server.name) && { powerOffRequestedAt: powerOffs.get(server.name) }),
+      ...(records.has(server.name) && { maintenance: records.get(server.name) }),
     };
   });
 
@@ -268,5 +282,8 @@ export function observe(inventory: Inventory, state: RawState, now: Date, held: 
     ...(state.prometheus.history?.ok && { history: state.prometheus.history.value }),
   };
 
-  return { now, pool: inventory.servers.map((server) => server.name), servers, fleet };
+  const maintenance: MaintenanceView = state.maintenance.ok
+    ? { known: true, ...(state.maintenance.value.request && { request: state.maintenance.value.request }) }
+    : { known: false, error: state.maintenance.error };
+  return { now, pool: inventory.servers.map((server) => server.name), servers, fleet, maintenance };
 }

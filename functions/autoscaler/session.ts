@@ -6,7 +6,7 @@
 import type { CoordinationStore } from './coordination';
 import { type ClientOptions, createClients } from './create-clients';
 import { ionosTokenFromEnv, type Inventory } from './inventory';
-import { holderName, Lease } from './lease';
+import { holderName, Lease, LeaseLostError } from './lease';
 import type { Clients } from './observe';
 
 export interface Session {
@@ -17,7 +17,7 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export interface SessionOptions extends Pick<ClientOptions, 'http' | 'powerAgent' | 'powerAgentKey'> {
+export interface SessionOptions extends Pick<ClientOptions, 'http' | 'agent' | 'agentKey'> {
   /** Names the holder in the store: host, process and this command. */
   readonly command: string;
   readonly acting: boolean;
@@ -30,10 +30,14 @@ export function openSession(inventory: Inventory, options: SessionOptions): Sess
   let lease: Lease | undefined;
   const clients = createClients(inventory, options.ionosToken ?? ionosTokenFromEnv(), {
     http: options.http,
-    powerAgent: options.powerAgent,
-    powerAgentKey: options.powerAgentKey,
+    agent: options.agent,
+    agentKey: options.agentKey,
     coordination: options.coordination,
     beforeChange: () => lease?.assertHeld(),
+    fencingToken: () => {
+      if (!lease) throw new LeaseLostError('this command does not act');
+      return lease.fencingToken;
+    },
   });
   if (options.acting) {
     lease = new Lease(clients.coordination, {

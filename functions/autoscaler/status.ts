@@ -1,11 +1,12 @@
 /**
  * `autoscaler.js status`: one line per pool server, read-only, from the same observation
  * a tick makes. It tells an operator when a held server has no meetings and no
- * unfinished recordings left, so it can be worked on.
+ * unfinished recordings left, so it can be worked on, and where each server stands in
+ * the maintenance cycle (its record's phase and cycle).
  */
 import type { Observation, ServerObservation } from './policy';
 
-const COLUMNS = ['SERVER', 'POWER', 'SCALELITE', 'MEETINGS', 'PARTICIPANTS', 'RECORDINGS BUSY', 'HELD'] as const;
+const COLUMNS = ['SERVER', 'POWER', 'SCALELITE', 'MEETINGS', 'PARTICIPANTS', 'RECORDINGS BUSY', 'HELD', 'MAINTENANCE'] as const;
 
 function row(server: ServerObservation): string[] {
   const { scalelite, meetings, recordings } = server;
@@ -18,6 +19,7 @@ function row(server: ServerObservation): string[] {
     meetings.known ? String(meetings.participants) : unknown,
     recordings.known ? String(recordings.busy) : unknown,
     server.held ? 'yes' : 'no',
+    server.maintenance ? `${server.maintenance.phase} ${server.maintenance.cycle}` : '-',
   ];
 }
 
@@ -31,6 +33,10 @@ export function renderStatus(observation: Observation, warnings: readonly string
     for (const view of [server.scalelite, server.meetings, server.recordings]) {
       if (!view.known) notes.push(`${server.name}: ${view.error}`);
     }
+    if (server.maintenance?.phase === 'failed') {
+      notes.push(`${server.name}: held after its maintenance failed: ${server.maintenance.message ?? 'no reason recorded'} (autoscaler.js release ${server.name} gives it back)`);
+    }
   }
+  if (observation.maintenance && !observation.maintenance.known) notes.push(`maintenance records: ${observation.maintenance.error}`);
   return [...lines, ...[...new Set(notes)].map((note) => `note: ${note}`)].join('\n') + '\n';
 }

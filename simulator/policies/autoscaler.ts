@@ -2,8 +2,9 @@
  * The real autoscaler policy in the simulated cluster: each tick builds the observation
  * the deployed handler would build (IONOS power state and pending requests through the
  * handler's own mapping, boot time, Scalelite state, getMeetings, the coordination
- * store's power-off records, Prometheus figures and the learned timetable from the load
- * history) and applies the decision's actions.
+ * store's power-off and maintenance records, Prometheus figures and the learned timetable
+ * from the load history) and applies the decision's actions, the maintenance steps
+ * against a simulated platform agent (maintenance-agent.ts).
  */
 import {
   decide,
@@ -11,15 +12,19 @@ import {
   type Action,
   type Decision,
   type LoadHistory,
+  type MaintenanceRecord,
   type Observation,
   type PolicySettings,
   type ServerObservation,
   type SettingsOverrides,
 } from '../../functions/autoscaler/policy';
 import { endOfLocalDay, historyWindowMinutes, sameTimeWeeksAgo } from '../../functions/autoscaler/policy/history';
+import { inHand } from '../../functions/autoscaler/policy/maintenance/cycle';
+import { recordAfter } from '../../functions/autoscaler/policy/maintenance/steps';
 import { bootedAt, isBusy, powerOf } from '../../functions/autoscaler/server-state';
 import type { Cluster, SimServer } from '../cluster';
-import type { PolicyContext, SimPolicy } from './types';
+import { SimAgent } from '../maintenance-agent';
+import type { CycleResult, PolicyContext, SimPolicy } from './types';
 
 /** Prometheus' deriv() window the handler uses for the load trend. */
 const TREND_WINDOW_MINUTES = 5;
@@ -36,23 +41,44 @@ export interface AutoscalerPolicyOptions {
 
 export function autoscalerPolicy(options: AutoscalerPolicyOptions = {}): SimPolicy {
   let settings: PolicySettings | undefined;
+  let agent: SimAgent | undefined;
+  /** The coordination store's maintenance records. */
+  const records = new Map<string, MaintenanceRecord>();
+  /** Each cycle's summary as the last tick that saw it left it. */
+  const cycles = new Map<string, CycleResult>();
   return {
     name: 'autoscaler',
     setUp(cluster, context) {
       // The operator sets the policy's boot time to what the platform's servers take.
       settings = settingsFromEnvironment(context.config, { bootMinutes: cluster.options.bootDelayMinutes, ...options.overrides });
+      agent = new SimAgent(cluster);
       for (const server of cluster.servers.slice(0, context.config.bbb.pool.minRunning)) cluster.bootInstantly(server);
     },
     tick(minute, cluster, context) {
-      if (!settings) throw new Error('autoscaler policy ticked before setUp');
+      if (!settings || !agent) throw new Error('autoscaler policy ticked before setUp');
       // The simulation steps in minutes; a shorter interval still ticks once a minute.
       const every = Math.max(1, Math.round(settings.intervalSeconds / 60));
       if (minute % every !== 0) return;
-      const decision = decide(observe(minute, cluster, context, settings), settings);
+      const observation = observe(minute, cluster, context, settings, records);
+      markMaintenance(observation.servers, cluster);
+      const decision = decide(observation, settings);
       options.onDecision?.(minute, decision);
-      for (const action of decision.actions) apply(action, cluster, minute);
+      cluster.maintenanceActive = decision.maintenance.active;
+      // A window that opened before the simulated days began is none of theirs.
+      const { cycle, servers, startsAt } = decision.maintenance;
+      if (cycle !== undefined && (startsAt === undefined || startsAt.getTime() >= context.dayStart.getTime())) cycles.set(cycle, { cycle, servers });
+      for (const action of decision.actions) apply(action, cluster, minute, { agent, records, now: observation.now });
     },
+    cycles: () => [...cycles.values()],
   };
+}
+
+/** Which servers the cycle has in hand, for the minutes it costs and the capacity it takes. */
+function markMaintenance(servers: readonly ServerObservation[], cluster: Cluster): void {
+  for (const observed of servers) {
+    const server = cluster.server(observed.name);
+    server.maintenance = !inHand(observed) ? 'none' : observed.maintenance?.wasStopped ? 'started' : 'taken';
+  }
 }
 
 function trend(history: readonly number[], minute: number, load: number, window: number): number {
@@ -64,7 +90,7 @@ function recentTrend(history: readonly number[], minute: number, load: number): 
   return Math.min(...slopes);
 }
 
-export function observe(minute: number, cluster: Cluster, context: PolicyContext, settings: PolicySettings): Observation {
+export function observe(minute: number, cluster: Cluster, context: PolicyContext, settings: PolicySettings, records: ReadonlyMap<string, MaintenanceRecord> = new Map()): Observation {
   const history = context.loadHistory;
   const load = history[minute] ?? cluster.load();
   const windowStart = Math.max(0, minute - settings.scaleInCooldownMinutes);
@@ -73,7 +99,8 @@ export function observe(minute: number, cluster: Cluster, context: PolicyContext
   return {
     now,
     pool: cluster.servers.map((server) => server.name),
-    servers: cluster.servers.map((server) => observeServer(server, minute, cluster, context.dayStart)),
+    servers: cluster.servers.map((server) => observeServer(server, minute, cluster, context.dayStart, records.get(server.name))),
+    maintenance: { known: true },
     fleet: {
       load,
       peakLoad,
@@ -104,7 +131,7 @@ function loadHistory(now: Date, context: PolicyContext, settings: PolicySettings
   return { weeks, dayPeaks };
 }
 
-function observeServer(server: SimServer, minute: number, cluster: Cluster, dayStart: Date): ServerObservation {
+function observeServer(server: SimServer, minute: number, cluster: Cluster, dayStart: Date, record: MaintenanceRecord | undefined): ServerObservation {
   const answering = server.answering(minute);
   const unreachable = { known: false as const, error: server.power === 'stopped' ? 'server is stopped' : 'connection refused' };
   const capacity = cluster.capacityOf(server);
@@ -130,12 +157,23 @@ function observeServer(server: SimServer, minute: number, cluster: Cluster, dayS
     recordings: answering ? { known: true, busy: 0 } : unreachable,
     cpuUtilisation: answering ? Math.min(1, server.load() / capacity) : undefined,
     ...(powerOffRequested && { powerOffRequestedAt: at(server.powerOffRequestedAt) }),
+    ...(record && { maintenance: record }),
   };
 }
 
-function apply(action: Action, cluster: Cluster, minute: number): void {
+interface ApplyContext {
+  readonly agent: SimAgent;
+  readonly records: Map<string, MaintenanceRecord>;
+  /** The tick's time, what records are written with. */
+  readonly now: Date;
+}
+
+function apply(action: Action, cluster: Cluster, minute: number, context: ApplyContext): void {
   const server = cluster.server(action.server);
   switch (action.kind) {
+    case 'maintain':
+      maintain(action, server, cluster, minute, context);
+      return;
     case 'start':
       if (action.cores !== server.cores || action.ramGb !== server.ramGb) cluster.resize(server, action.cores, action.ramGb, minute);
       cluster.start(server, minute);
@@ -164,4 +202,24 @@ function apply(action: Action, cluster: Cluster, minute: number): void {
       server.loadMultiplier = action.loadMultiplier;
       return;
   }
+}
+
+/** What the executor does for a maintenance step (functions/autoscaler/execute.ts), against the simulated agent. */
+function maintain(action: Extract<Action, { kind: 'maintain' }>, server: SimServer, cluster: Cluster, minute: number, { agent, records, now }: ApplyContext): void {
+  if ('record' in action) {
+    records.set(server.name, action.record);
+    if (action.step !== 'begin') return;
+    if (server.power === 'stopped' || server.power === 'off') {
+      if (server.cores !== server.baseCores || server.ramGb !== server.baseRamGb) cluster.resize(server, server.baseCores, server.baseRamGb, minute);
+      server.maintenance = 'started';
+      cluster.start(server, minute);
+    } else if (server.scalelite === 'enabled') {
+      server.scalelite = 'cordoned';
+    }
+    return;
+  }
+  const record = records.get(server.name);
+  if (!record) return;
+  const job = action.step === 'reboot' ? undefined : (action.job ?? String(now.getTime()));
+  records.set(server.name, recordAfter(record, action.step, job, agent.answer(server, action.step, job, minute), now));
 }

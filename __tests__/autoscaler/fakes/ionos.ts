@@ -37,10 +37,12 @@ export interface FakeIonosServer {
   bootedAt?: Date;
   /** IONOS holds its cores and RAM (and bills them): running, or a guest that powered itself off. */
   allocated?: boolean;
-  /** The operating system: up, powering itself off (sshd and BBB already gone), or off. */
-  guest?: 'up' | 'poweringOff' | 'off';
+  /** The operating system: up, powering itself off (sshd and BBB already gone), rebooting, or off. */
+  guest?: 'up' | 'poweringOff' | 'rebooting' | 'off';
   /** Advances left until a powering-off guest is off; Infinity for one whose shutdown hangs. */
   guestOffIn?: number;
+  /** Advances left until a rebooting guest is up again; Infinity for one that never comes back. */
+  guestBackIn?: number;
   /** Its public address, and whether it is a reserved one (kept across stop and start). */
   publicIp?: string;
   reservedIp?: boolean;
@@ -127,6 +129,17 @@ export class FakeIonos {
     this.guestPoweringOffSince.set(serverId, this.now());
   }
 
+  /**
+   * The guest reboots (shutdown -r): IONOS reports it RUNNING throughout, sshd and BBB are
+   * gone until it is up again after `advances`, with a new boot (Infinity: it never comes back).
+   */
+  guestReboot(serverId: string, advances: number): void {
+    const server = this.servers.get(serverId);
+    if (!server || server.vmState !== 'RUNNING' || server.guest !== 'up') return;
+    server.guest = 'rebooting';
+    server.guestBackIn = advances;
+  }
+
   /** When the server's guest was told to power off, while it is shutting down or off and still held. */
   poweringOffSince(serverId: string): Date | undefined {
     return this.guestPoweringOffSince.get(serverId);
@@ -169,6 +182,10 @@ export class FakeIonos {
         server.guest = 'off';
         server.vmState = 'SHUTOFF';
         server.bootedAt = undefined;
+      }
+      if (server.guest === 'rebooting' && server.vmState === 'RUNNING' && --(server.guestBackIn as number) <= 0) {
+        server.guest = 'up';
+        server.bootedAt = this.now();
       }
     }
     for (const [serverId, queue] of this.pending) {

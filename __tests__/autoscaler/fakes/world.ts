@@ -5,14 +5,15 @@
  * Prometheus that scrapes them. Hooks on the fakes record every state-changing call so
  * tests can check safety at the moment it happens, not only afterwards.
  */
-import type { ScheduleRule } from '../../../config';
+import { DEFAULT_BBB_MAINTENANCE, DEFAULT_MAINTENANCE_WINDOW, type ScheduleRule } from '../../../config';
 import type { Fetch } from '../../../functions/autoscaler/clients/http';
 import type { Inventory } from '../../../functions/autoscaler/inventory';
+import type { MaintenanceSettings } from '../../../functions/autoscaler/policy';
 import { QUERIES, RECORDINGS_SETTLE_MINUTES } from '../../../functions/autoscaler/queries';
 import { FakeBbbFleet, type FakeBbbHost, type FakeMeeting } from './bbb';
 import { FakeCoordinationStore } from './coordination';
 import { FakeIonos } from './ionos';
-import { FakePowerAgent } from './power-agent';
+import { FakePlatformAgent } from './platform-agent';
 import { FakePrometheus, type FakeSeries } from './prometheus';
 import { FakeScalelite } from './scalelite';
 import { type FakeEndpoint, type LoopbackServer, inProcessFetch, serveOnLoopback } from './transport';
@@ -32,6 +33,8 @@ export interface WorldOptions {
   readonly start?: Date;
   readonly keepStartedMinutes?: number;
   readonly shutdownTimeoutMinutes?: number;
+  /** The maintenance cycle; by default as deployed: every night 01:00-05:00 in Berlin. */
+  readonly maintenance?: Partial<MaintenanceSettings>;
 }
 
 /** The lease's time to live in the tests: a few minutes of the World's time. */
@@ -85,10 +88,16 @@ export class World {
   /** How far the coordination store's clock is off the World's (a jump of its host's clock). */
   storeSkewMs = 0;
   readonly store = new FakeCoordinationStore(() => new Date(this.now.getTime() + this.storeSkewMs));
-  readonly agent = new FakePowerAgent(this.ionos, (host) => {
-    const index = Number(/^10\.20\.1\.(\d+)$/.exec(host)?.[1]);
-    return index >= 1 && index <= this.options.servers ? ionosId(index) : undefined;
-  });
+  readonly agent = new FakePlatformAgent(
+    this.ionos,
+    (host) => {
+      const index = Number(/^10\.20\.1\.(\d+)$/.exec(host)?.[1]);
+      return index >= 1 && index <= this.options.servers ? ionosId(index) : undefined;
+    },
+    () => this.now,
+    Math.random,
+    (serverId) => !this.brokenBbb.has(Number(serverId.slice(-12))),
+  );
   /** Meetings that ended because their server went off under them (a guest power-off or a forced stop). */
   meetingsLost = 0;
   readonly scalelite = new FakeScalelite(SCALELITE_SECRET);
@@ -208,6 +217,11 @@ export class World {
           leaseSeconds: LEASE_SECONDS,
           schedule: { timezone: 'Europe/Berlin', rules: this.options.schedule ?? [] },
           vertical: { enabled: this.options.verticalEnabled ?? false, maxCores: 16, maxRamGb: 32 },
+        },
+        maintenance: {
+          ...DEFAULT_BBB_MAINTENANCE,
+          window: { ...DEFAULT_MAINTENANCE_WINDOW, timezone: 'Europe/Berlin' },
+          ...this.options.maintenance,
         },
       },
       servers: Array.from({ length: servers }, (_, i) => ({

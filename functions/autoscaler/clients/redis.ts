@@ -3,13 +3,17 @@
  * LAN, which Scalelite needs anyway (no meeting starts while it is down). Each operation
  * that must be atomic is one Lua script, which Redis runs without interleaving: the lease
  * is a key set only if absent (with a time to live, `PX`, kept by Redis' own clock), its
- * fencing token comes from a counter that only grows, and power-off records are written
- * only while the given token holds the lease. Keys share one hash tag, so a cluster keeps
- * them on one node.
+ * fencing token comes from a counter that only grows, and power-off records, maintenance
+ * records and pinned host keys are written only while the given token holds the lease
+ * (an operator's request, release and forgetting a key are not: they ask, the holder
+ * acts). Keys share one hash tag, so a cluster keeps them on one node. Redis' Lua has
+ * cjson (Redis' scripting documentation, "Available libraries").
  */
 import Redis from 'ioredis';
-import type { Acquired, CoordinationStore } from '../coordination';
-import { NetworkError, TimeoutError } from '../errors';
+import type { Acquired, CoordinationStore, MaintenanceState, PinOutcome } from '../coordination';
+import { NetworkError, ResponseShapeError, TimeoutError } from '../errors';
+import { decodePin, decodeRecord, decodeRequest, encodeRecord, type PinnedHostKey } from '../maintenance-records';
+import type { MaintenanceRecord, MaintenanceRequest } from '../policy';
 
 /** Redis' TIME in milliseconds. */
 const NOW = `local t = redis.call('TIME') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
@@ -54,6 +58,48 @@ return 1`,
 if held ~= ARGV[1] then return 0 end
 redis.call('HDEL', KEYS[2], ARGV[2])
 return 1`,
+  /** KEYS: maintenance records, request. -> {now ms, request or nil, name, record, name, record, ...} */
+  maintenance: `${NOW}
+local result = {now, redis.call('GET', KEYS[2])}
+for _, value in ipairs(redis.call('HGETALL', KEYS[1])) do table.insert(result, value) end
+return result`,
+  /** KEYS: lease, maintenance records. ARGV: token, server, record (JSON). -> 1 or 0 */
+  recordMaintenance: `${HOLDER_TOKEN}
+if held ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+return 1`,
+  /** KEYS: request. ARGV: servers (JSON), now (true|false). -> the request (JSON) */
+  requestMaintenance: `${NOW}
+local request = '{"servers":' .. ARGV[1] .. ',"now":' .. ARGV[2] .. ',"at":' .. now .. '}'
+redis.call('SET', KEYS[1], request)
+return request`,
+  /** KEYS: maintenance records. ARGV: server, message. -> 1 when a failed record became skipped, else 0 */
+  releaseMaintenance: `${NOW}
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return 0 end
+local ok, record = pcall(cjson.decode, raw)
+if ok and type(record) == 'table' and record.phase ~= 'failed' then return 0 end
+if not ok or type(record) ~= 'table' then record = {cycle = 'request-0', wasStopped = false} end
+record.phase = 'skipped'
+record.since = now
+record.message = ARGV[2]
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(record))
+return 1`,
+  /** KEYS: host keys. -> {name, pin, name, pin, ...} */
+  hostKeys: `return redis.call('HGETALL', KEYS[1])`,
+  /** KEYS: lease, host keys. ARGV: token, server, IONOS server id, fingerprint. -> {1} pinned, {2, pin} kept, {0} lease lost */
+  pinHostKey: `${HOLDER_TOKEN}
+if held ~= ARGV[1] then return {0} end
+local raw = redis.call('HGET', KEYS[2], ARGV[2])
+if raw then
+  local ok, pin = pcall(cjson.decode, raw)
+  if ok and type(pin) == 'table' and pin.ionosServerId == ARGV[3] then return {2, raw} end
+end
+${NOW}
+redis.call('HSET', KEYS[2], ARGV[2], cjson.encode({ionosServerId = ARGV[3], fingerprint = ARGV[4], pinnedAt = now}))
+return {1}`,
+  /** KEYS: host keys. ARGV: server. -> 1 when a key was pinned */
+  forgetHostKey: `return redis.call('HDEL', KEYS[1], ARGV[1])`,
 } as const;
 
 export interface RedisStoreOptions {
@@ -70,10 +116,11 @@ const PATH = 'coordination store';
 
 export class RedisCoordinationStore implements CoordinationStore {
   private readonly redis: Redis;
-  private readonly keys: { readonly lease: string; readonly fence: string; readonly powerOffs: string };
+  private readonly keys: Readonly<Record<'lease' | 'fence' | 'powerOffs' | 'maintenance' | 'request' | 'hostKeys', string>>;
   private readonly timeoutMs: number;
   /** Why the connection failed last, which a command on a closed connection does not say. */
   private connectionError: string | undefined;
+  private connecting: Promise<void> | undefined;
 
   constructor(options: RedisStoreOptions) {
     this.timeoutMs = options.timeoutMs ?? 5_000;
@@ -101,12 +148,19 @@ export class RedisCoordinationStore implements CoordinationStore {
       this.connectionError = undefined;
     });
     const prefix = `{bbb-autoscaler:${options.environment}}`;
-    this.keys = { lease: `${prefix}:lease`, fence: `${prefix}:fence`, powerOffs: `${prefix}:power-offs` };
+    this.keys = {
+      lease: `${prefix}:lease`,
+      fence: `${prefix}:fence`,
+      powerOffs: `${prefix}:power-offs`,
+      maintenance: `${prefix}:maintenance`,
+      request: `${prefix}:maintenance-request`,
+      hostKeys: `${prefix}:host-keys`,
+    };
   }
 
   private async run(script: keyof typeof SCRIPTS, keys: readonly string[], args: readonly (string | number)[] = []): Promise<unknown> {
     try {
-      if (this.redis.status === 'wait' || this.redis.status === 'end' || this.redis.status === 'close') await this.connect();
+      if (this.redis.status !== 'ready') await this.connect();
       return await this.redis.eval(SCRIPTS[script], keys.length, ...keys, ...args.map(String));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -115,9 +169,15 @@ export class RedisCoordinationStore implements CoordinationStore {
     }
   }
 
-  private async connect(): Promise<void> {
-    if (this.redis.status === 'end' || this.redis.status === 'close') this.redis.disconnect();
-    await this.redis.connect();
+  /** One connection attempt at a time: commands sent side by side (a tick's reads) wait for the same one. */
+  private connect(): Promise<void> {
+    this.connecting ??= (async () => {
+      if (this.redis.status === 'end' || this.redis.status === 'close') this.redis.disconnect();
+      await this.redis.connect();
+    })().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
   }
 
   async acquire(holder: string, ttlMs: number): Promise<Acquired> {
@@ -155,6 +215,52 @@ export class RedisCoordinationStore implements CoordinationStore {
 
   async clearPowerOff(token: number, server: string): Promise<boolean> {
     return (await this.run('clearPowerOff', [this.keys.lease, this.keys.powerOffs], [token, server])) === 1;
+  }
+
+  async maintenance(): Promise<MaintenanceState> {
+    const [now, request, ...pairs] = (await this.run('maintenance', [this.keys.maintenance, this.keys.request])) as unknown[];
+    const records = new Map<string, MaintenanceRecord>();
+    for (let index = 0; index + 1 < pairs.length; index += 2) records.set(String(pairs[index]), decodeRecord(String(pairs[index + 1]), new Date(Number(now))));
+    const decoded = decodeRequest(typeof request === 'string' ? request : undefined);
+    return { records, ...(decoded && { request: decoded }) };
+  }
+
+  async recordMaintenance(token: number, server: string, record: MaintenanceRecord): Promise<boolean> {
+    return (await this.run('recordMaintenance', [this.keys.lease, this.keys.maintenance], [token, server, encodeRecord(record)])) === 1;
+  }
+
+  async requestMaintenance(servers: readonly string[] | 'all', now: boolean): Promise<MaintenanceRequest> {
+    const stored = String(await this.run('requestMaintenance', [this.keys.request], [JSON.stringify(servers), String(now)]));
+    const request = decodeRequest(stored);
+    if (!request) throw new ResponseShapeError('redis', PATH, `the request did not read back: ${stored}`);
+    return request;
+  }
+
+  async releaseMaintenance(server: string, message: string): Promise<boolean> {
+    return (await this.run('releaseMaintenance', [this.keys.maintenance], [server, message])) === 1;
+  }
+
+  async hostKeys(): Promise<ReadonlyMap<string, PinnedHostKey>> {
+    const pairs = (await this.run('hostKeys', [this.keys.hostKeys])) as unknown[];
+    const pins = new Map<string, PinnedHostKey>();
+    for (let index = 0; index + 1 < pairs.length; index += 2) {
+      const pin = decodePin(String(pairs[index + 1]));
+      if (pin) pins.set(String(pairs[index]), pin);
+    }
+    return pins;
+  }
+
+  async pinHostKey(token: number, server: string, ionosServerId: string, fingerprint: string): Promise<PinOutcome> {
+    const [code, raw] = (await this.run('pinHostKey', [this.keys.lease, this.keys.hostKeys], [token, server, ionosServerId, fingerprint])) as [number, string?];
+    if (code === 0) return { outcome: 'lost' };
+    if (code === 1) return { outcome: 'pinned' };
+    const pin = decodePin(String(raw));
+    if (!pin) throw new ResponseShapeError('redis', PATH, `the pinned host key of ${server} does not read back`);
+    return { outcome: 'kept', pin };
+  }
+
+  async forgetHostKey(server: string): Promise<boolean> {
+    return (await this.run('forgetHostKey', [this.keys.hostKeys], [server])) === 1;
   }
 
   async close(): Promise<void> {

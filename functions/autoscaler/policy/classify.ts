@@ -164,6 +164,9 @@ export function recentlyStarted(view: ServerView, now: Date, settings: Pick<Poli
 
 /** Meetings and recordings are known to be finished: the server may be stopped. */
 export function isDrained(view: ServerView): boolean {
-  const { meetings, recordings } = view.observed;
+  return drained(view.observed);
+}
+
+export function drained({ meetings, recordings }: ServerObservation): boolean {
   return meetings.known && meetings.meetings === 0 && recordings.known && recordings.busy === 0;
 }

@@ -7,11 +7,13 @@
 import { mayBePoweredOn, viewServer, type ServerView } from './classify';
 import { learnedTimetable, type Forecast } from './forecast';
 import { enableStandby, multipliers, release, stoppedHousekeeping } from './housekeeping';
-import { round, sum, type Plan, type Targets } from './plan';
+import { EPSILON, round, sum, type Plan, type Targets } from './plan';
 import { scaleIn } from './scale-in';
 import { scaleOut } from './scale-out';
 import { scheduledMinimum } from './schedule';
-import type { Action, Decision, Observation, PolicySettings, ServerObservation } from './types';
+import { currentCycle, heldByMaintenance, inHand as inMaintenance, summarize } from './maintenance/cycle';
+import { maintenanceActions, runningServerTurn } from './maintenance/tick';
+import type { Action, Decision, Observation, PolicySettings, ServerObservation, Unknown } from './types';
 
 /**
  * Booted servers are enabled for the load expected within this many minutes: at a bell,
@@ -22,17 +24,27 @@ export const ENABLE_AHEAD_MINUTES = 3;
 
 export function decide(observation: Observation, settings: PolicySettings): Decision {
   const reasons: string[] = [];
-  const { views, held } = poolViews(observation, settings, reasons);
-  const unobserved = new Set(observation.pool).size - views.length - held.length;
+  const { views, held, inHand } = poolViews(observation, settings, reasons);
+  const unobserved = new Set(observation.pool).size - views.length - held.length - inHand.length;
   const forecast = learnedTimetable(observation.fleet.history, settings);
+  // Unknown maintenance records: a server in the middle of its update would look like any
+  // other, so no server is enabled, drained or powered off this tick (starts go on).
+  const recordsKnown = observation.maintenance?.known !== false;
+  if (!recordsKnown) reasons.push(`maintenance records unknown (${(observation.maintenance as Unknown).error}): nothing is enabled, drained or begun`);
 
   // Capped at the servers the policy may use: a minimum it cannot reach would have it
   // re-enable and drain the same server in turn. With a learned timetable, servers are
   // started ahead of each rise instead of held by the schedule's flat minimums.
-  const usable = Math.min(settings.poolSize, new Set(observation.pool).size - held.length);
+  const usable = Math.min(settings.poolSize, new Set(observation.pool).size - held.length - inHand.length);
   const scheduled = forecast ? 0 : scheduledMinimum(observation.now, settings);
-  const minimum = Math.min(usable, Math.max(settings.minRunning, scheduled));
-  const targets = plannedLoad(observation, views, settings, minimum, forecast);
+  const baseMinimum = Math.min(usable, Math.max(settings.minRunning, scheduled));
+  const cycle = currentCycle(observation, settings.maintenance);
+  const maintenance = { observation, settings, cycle, views, inHand, forecast, targets: plannedLoad(observation, views, settings, baseMinimum, forecast) };
+  // A running server whose turn has come goes only once another can take its place.
+  const turn = recordsKnown ? runningServerTurn(maintenance) : { reserve: 0, now: false };
+  const reserve = turn.reserve;
+  const minimum = Math.min(usable, baseMinimum + reserve);
+  const targets = { ...maintenance.targets, minimum };
 
   const enabled = views.filter((view) => view.role === 'active' || view.role === 'booting');
   const rightSizing = views.filter((view) => view.role === 'draining' && view.oversized).length;
@@ -41,29 +53,37 @@ export function decide(observation: Observation, settings: PolicySettings): Deci
     required: targets.projected / settings.targetUtilization,
     servers: enabled.length + rightSizing,
     rightSizing,
-    // Unobserved and held pool servers may be on: they count against the pool size.
-    poweredOn: views.filter((view) => view.role !== 'stopped').length + held.filter(mayBePoweredOn).length + unobserved,
+    // Unobserved, held and maintained pool servers may be on: they count against the pool size.
+    poweredOn: views.filter((view) => view.role !== 'stopped').length + [...held, ...inHand].filter(mayBePoweredOn).length + unobserved,
     actions: [],
     reasons,
     stopped: new Set(),
     started: new Set(),
     withheld: new Set(),
+    patched: new Set(views.filter((view) => view.observed.maintenance?.patchedCycle === cycle.id).map((view) => view.observed.name)),
   };
   const capacityBefore = plan.capacity;
   const requiredBefore = plan.required;
   reasons.push(
     `load ${round(targets.load)} (planned ${round(targets.projected)}${forecast ? `, learned from ${forecast.weeks} week(s)` : ''}) ` +
-      `needs capacity ${round(requiredBefore)}, have ${round(capacityBefore)} on ${enabled.length} servers; minimum ${minimum}`,
+      `needs capacity ${round(requiredBefore)}, have ${round(capacityBefore)} on ${enabled.length} servers; minimum ${minimum}` +
+      (reserve ? ' (one more while a running server waits for its maintenance)' : ''),
   );
 
-  if (!scaleOut(views, plan, targets, settings)) scaleIn(observation, views, plan, targets, settings);
+  const loadShort = plan.capacity < plan.required - EPSILON;
+  if (!scaleOut(views, plan, targets, settings, recordsKnown) && recordsKnown) {
+    // The servers that stand in for a running server taken for its maintenance this tick stay.
+    if (turn.now) reasons.push('scale-in waits: a running server is taken for its maintenance');
+    else scaleIn(observation, views, plan, targets, settings);
+  }
   const housekeeping = [...stoppedHousekeeping(views, plan), ...release(views, plan, settings)];
-  const enables = enableStandby(views, plan, targets, settings);
+  const enables = recordsKnown ? enableStandby(views, plan, targets, settings) : [];
+  const maintenanceSteps = recordsKnown ? maintenanceActions({ ...maintenance, targets }, plan, enables, loadShort) : [];
   const multiplierActions = multipliers(views, plan.actions, settings);
-  const holdCordons = cordonHeld(held, views, [...enables, ...plan.actions], reasons);
+  const holdCordons = cordonHeld(held, views, [...enables, ...plan.actions, ...maintenanceSteps], reasons);
 
   return {
-    actions: [...housekeeping, ...enables, ...plan.actions, ...holdCordons, ...multiplierActions],
+    actions: [...housekeeping, ...enables, ...plan.actions, ...maintenanceSteps, ...holdCordons, ...multiplierActions],
     load: targets.load,
     desiredCapacity: Math.max(requiredBefore, minimum * settings.capacityPerServer),
     desiredServers: plan.servers,
@@ -71,18 +91,21 @@ export function decide(observation: Observation, settings: PolicySettings): Deci
     capacity: capacityBefore,
     effectiveMinimum: minimum,
     reasons,
+    maintenance: summarize(observation, cycle, settings.maintenance),
   };
 }
 
 /**
  * Only servers of the pool, each once; anything else is named in the reasons and left
- * alone. Held servers are set apart: the policy plans as if they were not in the pool.
+ * alone. Held servers (the operator's hold file, or a failed maintenance) and those the
+ * maintenance cycle has in hand are set apart: the policy plans as if they were not in the pool.
  */
 function poolViews(observation: Observation, settings: PolicySettings, reasons: string[]) {
   const pool = new Set(observation.pool);
   const seen = new Set<string>();
   const views: ServerView[] = [];
   const held: ServerObservation[] = [];
+  const inHand: ServerObservation[] = [];
   for (const server of observation.servers) {
     if (!pool.has(server.name)) {
       reasons.push(`${server.name}: not in the pool, left alone`);
@@ -90,18 +113,19 @@ function poolViews(observation: Observation, settings: PolicySettings, reasons: 
       reasons.push(`${server.name}: observed twice, the first observation counts`);
     } else {
       seen.add(server.name);
-      if (server.held) held.push(server);
+      if (server.held || heldByMaintenance(server)) held.push(server);
+      else if (inMaintenance(server)) inHand.push(server);
       else views.push(viewServer(server, observation.now, settings));
     }
   }
   for (const name of pool) {
     if (!seen.has(name)) reasons.push(`${name}: not observed, counted as powered on and left alone`);
   }
-  return { views, held };
+  return { views, held, inHand };
 }
 
 /**
- * A held server gets no new meetings: it is cordoned while Scalelite has it enabled, and
+ * A held server (by the operator, or after a failed maintenance) gets no new meetings: it is cordoned while Scalelite has it enabled, and
  * otherwise left exactly as it is. A running one waits for another server to take new
  * meetings (Scalelite with no enabled server turns every meeting away).
  */
@@ -115,12 +139,13 @@ function cordonHeld(held: readonly ServerObservation[], views: readonly ServerVi
   const actions: Action[] = [];
   for (const server of held) {
     const { name, scalelite, power } = server;
+    const by = server.held ? 'held by the operator' : `held after its maintenance failed (${server.maintenance?.message ?? 'no reason recorded'})`;
     if (!scalelite.known || scalelite.state !== 'enabled') {
-      reasons.push(`${name}: held by the operator, left alone`);
+      reasons.push(`${name}: ${by}, left alone`);
     } else if (power === 'running' && enabled.size === 0) {
-      reasons.push(`${name}: held by the operator, cordon waits for another enabled server`);
+      reasons.push(`${name}: ${by}, cordon waits for another enabled server`);
     } else {
-      actions.push({ kind: 'cordon', server: name, reason: 'held by the operator: no new meetings' });
+      actions.push({ kind: 'cordon', server: name, reason: `${by}: no new meetings` });
     }
   }
   return actions;

@@ -27,6 +27,8 @@ export interface Plan {
   readonly started: Set<string>;
   /** Servers that must not be enabled this tick (powered off or resized down). */
   readonly withheld: Set<string>;
+  /** Stopped servers patched in the current maintenance cycle: started first. */
+  readonly patched: ReadonlySet<string>;
 }
 
 export interface Targets {

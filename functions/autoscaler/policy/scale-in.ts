@@ -27,9 +27,12 @@ export function scaleIn(observation: Observation, views: readonly ServerView[], 
 
   const keep = Math.max(plan.required, targets.keepLoad / settings.targetUtilization);
   // A server still booting carries nothing yet: only servers that answer make room for a drain.
-  const ready = plan.capacity - sum(views.filter((view) => view.role === 'booting').map((view) => view.capacity));
+  const booting = views.filter((view) => view.role === 'booting');
+  const ready = plan.capacity - sum(booting.map((view) => view.capacity));
   const why = `peak ${round(targets.keepLoad)} fits`;
-  const canRemove = plan.servers - 1 >= minimum;
+  // Nor do they count towards the minimum here: one may be a server IONOS is stopping,
+  // which looks like a boot for a tick, and a boot may fail.
+  const canRemove = plan.servers - booting.length - 1 >= minimum;
   // Scalelite needs an enabled, answering server for the next meeting, even with a minimum
   // of 0: with none, no meeting can start, so no load would ever call for a server again.
   const serving = views.filter(

@@ -6,11 +6,12 @@ import type { PolicySettings } from './types';
 import { startSize } from './vertical';
 
 /**
- * Adds capacity in one tick: re-enable cordoned servers (instant), then start stopped
- * servers, larger than base size only when too few are left (vertical.ts). Returns
- * whether anything was added (scale-in then waits for a later tick).
+ * Adds capacity in one tick: re-enable cordoned servers (instant; not while the maintenance
+ * records are unknown, `reenable`: a cordoned server may be one in the middle of its
+ * update), then start stopped servers, larger than base size only when too few are left
+ * (vertical.ts). Returns whether anything was added (scale-in then waits for a later tick).
  */
-export function scaleOut(views: readonly ServerView[], plan: Plan, targets: Targets, settings: PolicySettings): boolean {
+export function scaleOut(views: readonly ServerView[], plan: Plan, targets: Targets, settings: PolicySettings, reenable = true): boolean {
   const { minimum } = targets;
   const short = () => plan.capacity < plan.required - EPSILON || plan.servers < minimum;
   if (!short()) return false;
@@ -20,7 +21,7 @@ export function scaleOut(views: readonly ServerView[], plan: Plan, targets: Targ
   // servers whose BBB API answers: Scalelite would send meetings to a broken one. Its
   // meetings come back with it into the load the enabled servers carry.
   const cordoned = views
-    .filter((view) => view.role === 'draining' && view.observed.scalelite.known && view.answering)
+    .filter((view) => reenable && view.role === 'draining' && view.observed.scalelite.known && view.answering)
     .sort((a, b) => (b.load ?? Infinity) - (a.load ?? Infinity) || a.observed.name.localeCompare(b.observed.name));
   for (const view of cordoned) {
     if (!short()) break;
@@ -32,13 +33,16 @@ export function scaleOut(views: readonly ServerView[], plan: Plan, targets: Targ
   }
   if (!short()) return plan.actions.length > before;
 
-  // Guests that powered off are still billed until IONOS stops them: started first.
+  // Guests that powered off are still billed until IONOS stops them: started first. Then
+  // servers patched in this maintenance cycle, so that a server started to take a patched
+  // one's place is not one the cycle still has to patch.
   const stopped = views
     .filter((view) => view.role === 'stopped')
     .sort(
       (a, b) =>
         Number(a.powerOffMinutes === undefined) - Number(b.powerOffMinutes === undefined) ||
         Number(a.oversized) - Number(b.oversized) ||
+        Number(!plan.patched.has(a.observed.name)) - Number(!plan.patched.has(b.observed.name)) ||
         a.observed.name.localeCompare(b.observed.name),
     );
   const startable = Math.max(0, Math.min(stopped.length, settings.poolSize - plan.poweredOn));

@@ -5,30 +5,14 @@
  */
 import { WEEKDAYS } from '../../../config';
 import type { PolicySettings } from './types';
+import { zoneParts } from './zone-clock';
 
 const MINUTES_PER_DAY = 24 * 60;
 const MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timezone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timezone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      weekday: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timezone, formatter);
-  }
-  return formatter;
-}
-
 /** Minutes since Monday 00:00 local time in `timezone`. */
 export function minuteOfWeek(now: Date, timezone: string): number {
-  const parts = formatterFor(timezone).formatToParts(now);
+  const parts = zoneParts(now, timezone, 'weekTime');
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   const day = WEEKDAYS.indexOf(part('weekday').toLowerCase().slice(0, 3) as (typeof WEEKDAYS)[number]);
   return day * MINUTES_PER_DAY + Number(part('hour')) * 60 + Number(part('minute'));

@@ -2,8 +2,8 @@
  * Builds the policy settings from the environment config (simulator, tests) or from
  * the inventory's `policy` block (the deployed function). Both carry the same content.
  */
-import type { EnvironmentConfig } from '../../../config';
-import type { InventoryPolicy, PolicySettings } from './types';
+import { bbbMaintenance, DEFAULT_BBB_MAINTENANCE, DEFAULT_MAINTENANCE_WINDOW, maintenanceWindow, type EnvironmentConfig } from '../../../config';
+import type { InventoryPolicy, MaintenanceSettings, PolicySettings } from './types';
 
 /** Minutes a schedule rule is applied before its `from`: a boot plus Scalelite's health checks, with margin. */
 export const DEFAULT_PREWARM_MINUTES = 10;
@@ -43,17 +43,28 @@ export function settingsFromInventoryPolicy(policy: InventoryPolicy, overrides: 
     bootMarginMinutes: overrides.bootMarginMinutes ?? DEFAULT_BOOT_MARGIN_MINUTES,
     lookaheadMarginMinutes: overrides.lookaheadMarginMinutes ?? DEFAULT_LOOKAHEAD_MARGIN_MINUTES,
     webcamWeight: overrides.webcamWeight ?? DEFAULT_WEBCAM_WEIGHT,
+    maintenance: policy.maintenance ?? noMaintenance(autoscaler.schedule.timezone),
   };
 }
 
-/** The inventory `policy` block for an environment; the pool construct writes exactly this. */
-export function inventoryPolicyFromEnvironment(config: EnvironmentConfig): InventoryPolicy {
+/** An inventory written before the cycle existed: none runs. */
+function noMaintenance(timezone: string): MaintenanceSettings {
+  return { ...DEFAULT_BBB_MAINTENANCE, enabled: false, window: { ...DEFAULT_MAINTENANCE_WINDOW, timezone } };
+}
+
+/**
+ * The inventory `policy` block for an environment; the pool construct writes exactly this.
+ * `bbbVersion`: the Debian version of `bigbluebutton` the pinned release installs, when the pin names it.
+ */
+export function inventoryPolicyFromEnvironment(config: EnvironmentConfig, bbbVersion?: string): InventoryPolicy {
+  const { from, to, timezone } = maintenanceWindow(config);
   return {
     poolSize: config.bbb.pool.size,
     minRunning: config.bbb.pool.minRunning,
     baseCores: config.bbb.cores,
     baseRamGb: config.bbb.ramGb,
     autoscaler: config.autoscaler,
+    maintenance: { ...bbbMaintenance(config), window: { from, to, timezone }, ...(bbbVersion !== undefined && { bbbVersion }) },
   };
 }
 

@@ -3,7 +3,7 @@
  * and the decision it returns. Everything here is plain data so the policy stays a pure
  * function that the handler and the simulator call the same way.
  */
-import type { ScheduleRule } from '../../../config';
+import type { BbbMaintenance, ScheduleRule } from '../../../config';
 
 /**
  * IONOS power state of a server: its vmState (RUNNING, SHUTOFF/SHUTDOWN, anything else
@@ -89,6 +89,80 @@ export interface ServerObservation {
    * its cores and RAM: only this record tells the two apart.
    */
   readonly powerOffRequestedAt?: Date;
+  /** The server's progress in the maintenance cycle, by the coordination store's record; undefined without one (or while unknown). */
+  readonly maintenance?: MaintenanceRecord;
+}
+
+/**
+ * Where a server stands in the maintenance cycle (policy/maintenance/):
+ * - booting: a stopped server was started for the cycle; its agent is asked to update once it runs
+ * - draining: a running server was taken out of rotation for the cycle; it waits for its meetings to end
+ * - updating: platform-update runs on it, as a job of the platform agent
+ * - rebooting: an update asked for a reboot; the check waits for the next boot
+ * - checking: bbb-platform-check runs, and is repeated while BigBlueButton settles
+ * - done: patched in this cycle (a server that was stopped is powered off again)
+ * - skipped: not patched in this cycle (busy, not ready, not drained in time, or its agent
+ *   predates the maintenance verbs); due again in the next one
+ * - failed: the update or the check failed, or it did not come back: held for a person
+ */
+export type MaintenancePhase = 'booting' | 'draining' | 'updating' | 'rebooting' | 'checking' | 'done' | 'skipped' | 'failed';
+
+/** One server's maintenance, as the coordination store keeps it (written only by the lease's holder). */
+export interface MaintenanceRecord {
+  /** The cycle the record belongs to: the local date its window opened (2026-11-24), or `request-<ms>` for one asked for by hand. */
+  readonly cycle: string;
+  readonly phase: MaintenancePhase;
+  /** When the phase began (the store's clock). */
+  readonly since: Date;
+  /** The server was stopped when the cycle took it, and is powered off again once done. */
+  readonly wasStopped: boolean;
+  /** The agent's job for the phase (update, check) once it runs; a retry gets a new one. */
+  readonly job?: string;
+  /** Nothing is asked of the server before this time (it was busy or not ready). */
+  readonly retryAt?: Date;
+  /** Why the last step did not go on: the server was busy or not ready (retried), or the check's finding. */
+  readonly waiting?: string;
+  /** The boot (its boot id) the reboot was scheduled from; the check must run in another. */
+  readonly bootId?: string;
+  /** Why the server failed or was skipped. */
+  readonly message?: string;
+  /** Its agent does not know the maintenance verbs (set up before they existed). */
+  readonly unsupported?: boolean;
+  /** What the update did: security updates installed, BigBlueButton's version after it, and whether it rebooted. */
+  readonly securityUpdates?: number;
+  readonly bbbVersion?: string;
+  readonly rebooted?: boolean;
+  /** The last time a cycle patched the server, and which; kept from record to record. */
+  readonly patchedAt?: Date;
+  readonly patchedCycle?: string;
+}
+
+/** Maintenance asked for by an operator (`autoscaler.js maintain`). */
+export interface MaintenanceRequest {
+  /** Servers named, or every pool server. */
+  readonly servers: readonly string[] | 'all';
+  /** At once, outside the window; otherwise in the next window even if the servers are not due. */
+  readonly now: boolean;
+  /** When it was asked for (the store's clock): a server patched since then is done with. */
+  readonly at: Date;
+}
+
+/** What the coordination store says about maintenance beyond each server's record. */
+export type MaintenanceView = { readonly known: true; readonly request?: MaintenanceRequest } | Unknown;
+
+/** The answer of a BBB server's platform agent to a maintenance verb (the command's result line). */
+export interface AgentAnswer {
+  readonly verb: string;
+  /** ok, failed, usage, busy, not-ready; `started`/`running` while a job runs. */
+  readonly result: string;
+  readonly job?: string;
+  /** The boot the answer came from (/proc/sys/kernel/random/boot_id). */
+  readonly bootId?: string;
+  readonly message?: string;
+  readonly security?: number;
+  readonly bbbVersion?: string;
+  readonly rebootRequired?: boolean;
+  readonly rebooting?: boolean;
 }
 
 /**
@@ -138,6 +212,8 @@ export interface Observation {
   readonly pool: readonly string[];
   readonly servers: readonly ServerObservation[];
   readonly fleet: FleetObservation;
+  /** The maintenance request and whether the records could be read; absent: none and known (tests, simulator). */
+  readonly maintenance?: MaintenanceView;
 }
 
 export interface AutoscalerSection {
@@ -154,6 +230,14 @@ export interface AutoscalerSection {
   readonly vertical: { readonly enabled: boolean; readonly maxCores: number; readonly maxRamGb: number };
 }
 
+/** The nightly maintenance cycle over the pool (config/maintenance.ts, the pinned release). */
+export interface MaintenanceSettings extends BbbMaintenance {
+  /** maintenanceWindow(config): from, to (HH:MM) and timezone. */
+  readonly window: { readonly from: string; readonly to: string; readonly timezone: string };
+  /** The Debian version of `bigbluebutton` the pinned release installs, when the pin names it: passed as --bbb-version. */
+  readonly bbbVersion?: string;
+}
+
 /** The inventory's `policy` block (written at synth from the environment config). */
 export interface InventoryPolicy {
   readonly poolSize: number;
@@ -161,6 +245,8 @@ export interface InventoryPolicy {
   readonly baseCores: number;
   readonly baseRamGb: number;
   readonly autoscaler: AutoscalerSection;
+  /** Absent in an inventory written before the cycle existed: no cycle runs. */
+  readonly maintenance?: MaintenanceSettings;
 }
 
 export interface PolicySettings {
@@ -210,6 +296,8 @@ export interface PolicySettings {
   readonly lookaheadMarginMinutes: number;
   /** Weight of one webcam stream in weighted participants. */
   readonly webcamWeight: number;
+  /** The maintenance cycle; `enabled: false` runs none (records already begun are finished). */
+  readonly maintenance: MaintenanceSettings;
 }
 
 interface ActionBase {
@@ -229,7 +317,18 @@ export type Action =
   | (ActionBase & { readonly kind: 'cordon' })
   | (ActionBase & { readonly kind: 'disable' })
   | (ActionBase & { readonly kind: 'resize'; readonly cores: number; readonly ramGb: number })
-  | (ActionBase & { readonly kind: 'setLoadMultiplier'; readonly loadMultiplier: number });
+  | (ActionBase & { readonly kind: 'setLoadMultiplier'; readonly loadMultiplier: number })
+  /**
+   * A maintenance step (policy/maintenance/). `begin`, `hold` and `skip` write `record`
+   * (a begin then starts a stopped server or cordons a running one); `update`, `reboot`
+   * and `check` ask the server's platform agent and record what it answers (`job`: the
+   * agent's job to start or ask about).
+   */
+  | (ActionBase & { readonly kind: 'maintain'; readonly step: 'begin' | 'hold' | 'skip'; readonly record: MaintenanceRecord })
+  | (ActionBase & { readonly kind: 'maintain'; readonly step: MaintenanceStep; readonly job?: string });
+
+/** What a maintenance step asks of a server's platform agent. */
+export type MaintenanceStep = 'update' | 'reboot' | 'check';
 
 export type ActionKind = Action['kind'];
 
@@ -249,4 +348,27 @@ export interface Decision {
   /** max(bbb.pool.minRunning, active schedule rule), capped at the pool size. */
   readonly effectiveMinimum: number;
   readonly reasons: readonly string[];
+  /** The maintenance cycle now, or the last one. */
+  readonly maintenance: MaintenanceSummary;
+}
+
+/** A pool server's state in a cycle. */
+export type MaintenanceStatus = 'patched' | 'failed' | 'skipped' | 'inProgress' | 'pending' | 'missed' | 'notDue';
+
+export interface MaintenanceSummary {
+  /** The cycle now or last: its window's local date, or `request-<ms>`; undefined before the first window. */
+  readonly cycle?: string;
+  /** Servers may be begun now (in the window before its last start, or a request runs). */
+  readonly open: boolean;
+  /** Work is under way or may begin: the window is open, a request runs, or a server is still in maintenance. */
+  readonly active: boolean;
+  /** Two servers failed in this cycle: no more are begun. */
+  readonly halted: boolean;
+  /** When the cycle's window opens and closes (a request has none). */
+  readonly startsAt?: Date;
+  readonly endsAt?: Date;
+  /** Pool servers by their state in the cycle (pending: due, not begun yet; missed: due, never begun before the window closed). */
+  readonly servers: Readonly<Record<MaintenanceStatus, number>>;
+  /** Each pool server's state in the cycle. */
+  readonly byServer: Readonly<Record<string, MaintenanceStatus>>;
 }

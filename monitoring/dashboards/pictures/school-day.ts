@@ -3,7 +3,8 @@
  * Prometheus would have scraped them (same names and labels), one sample a minute.
  * Lessons start at 08:00 local time; the schedule pre-warms 12 servers from 07:15;
  * load follows lessons and breaks; the autoscaler adds servers as load grows and
- * drains them in the afternoon.
+ * drains them in the afternoon. Last night's maintenance cycle patched the pool but two
+ * servers, one of them held after its update failed.
  */
 
 export interface SchoolDay {
@@ -35,6 +36,19 @@ function users(hour: number): number {
 
 function scheduledMinimum(hour: number): number {
   return hour >= 7.25 && hour < 13.5 ? 12 : 4;
+}
+
+/** Last night's maintenance cycle: this server's update failed and it is held; that one was busy all along. */
+const HELD_SERVER = 13;
+const SKIPPED_SERVER = 20;
+
+/**
+ * When the cycle patched server `slot`: last night from 01:05 local time, five minutes
+ * apart; a slot beyond the pool, the night before (a server not patched last night).
+ */
+function patchedAt(slot: number, start: number): number {
+  const lastNight = start - 5 * 3600 + 5 * 60 + (slot % POOL_SIZE) * 5 * 60;
+  return slot > POOL_SIZE ? lastNight - 86400 : lastNight;
 }
 
 /** A stable pseudo-random share per server and minute, so pictures do not change between runs. */
@@ -137,13 +151,12 @@ export function schoolDay(date = '2026-03-02'): SchoolDay {
       received.set(instance, rx);
       series.add('node_network_receive_bytes_total', { ...node, device: 'ens6' }, rx, time);
       series.add('node_network_transmit_bytes_total', { ...node, device: 'ens6' }, rx * 1.8, time);
-      // Servers 1-8 were patched two nights ago; the others have not run since a security fix came out.
-      series.add('platform_security_updates_pending', node, i <= 8 ? 0 : 3, time);
-      series.add('platform_reboot_required', node, i === 9 ? 1 : 0, time);
-      if (i <= 8) {
-        series.add('platform_maintenance_last_run_success', node, 1, time);
-        series.add('platform_maintenance_last_success_timestamp_seconds', node, start - 2 * 86400 - 3 * 3600 + i * 600, time);
-      }
+      // Last night's cycle patched every server but bbb-13, whose update failed (it is held).
+      const failed = i === HELD_SERVER;
+      series.add('platform_security_updates_pending', node, failed ? 3 : 0, time);
+      series.add('platform_reboot_required', node, 0, time);
+      series.add('platform_maintenance_last_run_success', node, failed ? 0 : 1, time);
+      series.add('platform_maintenance_last_success_timestamp_seconds', node, patchedAt(failed ? i + POOL_SIZE : i, start), time);
     }
     for (const [instance, role] of [
       ['example-scalelite-01', 'scalelite'],
@@ -171,6 +184,23 @@ export function schoolDay(date = '2026-03-02'): SchoolDay {
     for (const source of ['prometheus', 'ionos', 'scalelite', 'bbb', 'tick']) {
       series.add('bbb_autoscaler_errors_total', { ...autoscaler, source }, source === 'ionos' ? errors : 0, time);
     }
+    // Last night's maintenance cycle, as the autoscaler exports it for every pool server.
+    for (let i = 1; i <= POOL_SIZE; i++) {
+      const server = `example-bbb-${String(i).padStart(2, '0')}`;
+      const state = i === HELD_SERVER ? 'failed' : i === SKIPPED_SERVER ? 'skipped' : 'patched';
+      series.add('bbb_autoscaler_maintenance_server_state', { ...autoscaler, server, state }, 1, time);
+      series.add('bbb_autoscaler_maintenance_held', { ...autoscaler, server }, i === HELD_SERVER ? 1 : 0, time);
+      series.add('bbb_autoscaler_maintenance_patched_timestamp_seconds', { ...autoscaler, server }, patchedAt(i === HELD_SERVER || i === SKIPPED_SERVER ? i + POOL_SIZE : i, start), time);
+    }
+    for (const [state, count] of Object.entries({ patched: POOL_SIZE - 2, failed: 1, skipped: 1, inProgress: 0, pending: 0, missed: 0, notDue: 0 })) {
+      series.add('bbb_autoscaler_maintenance_cycle_servers', { ...autoscaler, state }, count, time);
+    }
+    series.add('bbb_autoscaler_maintenance_cycle_open', autoscaler, 0, time);
+    series.add('bbb_autoscaler_maintenance_cycle_active', autoscaler, 0, time);
+    series.add('bbb_autoscaler_maintenance_cycle_halted', autoscaler, 0, time);
+    // The window closed at 05:00 local time, an hour before the day's first sample.
+    series.add('bbb_autoscaler_maintenance_cycle_end_timestamp_seconds', autoscaler, start - 3600, time);
+
     const tick = 0.4 + 0.6 * (running / POOL_SIZE) + (running !== previous ? 1.5 : 0);
     tickSum += tick;
     tickBuckets.forEach((le, index) => (tickCounts[index] += tick <= le ? 1 : 0));

@@ -1,4 +1,4 @@
-/** What the autoscaler decided and why: desired against running, load, errors, tick time. */
+/** What the autoscaler decided and why: desired against running, load, errors, the maintenance cycle, tick time. */
 import { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { graph, stat } from './panels';
 
@@ -45,6 +45,39 @@ export function autoscalerDashboard(): DashboardBuilder {
     )
     .withPanel(
       graph('Errors by source', [{ expr: 'sum by (source) (increase(bbb_autoscaler_errors_total[$__rate_interval]))', legend: '{{source}}' }], { min: 0 }),
+    )
+    .withPanel(
+      stat('Patched in the last cycle', { expr: 'max(bbb_autoscaler_maintenance_cycle_servers{state="patched"})', legend: 'servers' }, {
+        width: 6,
+        description: 'BBB servers the last maintenance cycle patched (updated, rebooted when required, checked), stopped ones included.',
+      }),
+    )
+    .withPanel(
+      stat('Not patched in the last cycle', { expr: 'sum(max by (state) (bbb_autoscaler_maintenance_cycle_servers{state=~"failed|skipped|missed"}))', legend: 'servers' }, {
+        width: 6,
+        description: 'Servers due that the last cycle did not patch: failed, skipped (busy, not ready, no maintenance verbs) or never begun; MaintenanceCycleIncomplete names them.',
+      }),
+    )
+    .withPanel(
+      stat('Held after a failed maintenance', { expr: 'sum(max by (server) (bbb_autoscaler_maintenance_held))', legend: 'servers' }, {
+        width: 6,
+        description: 'Servers the autoscaler keeps out of rotation until an operator releases them (autoscaler.js release).',
+      }),
+    )
+    .withPanel(
+      stat('Since the last window closed', { expr: 'time() - max(bbb_autoscaler_maintenance_cycle_end_timestamp_seconds)', legend: 'age' }, { width: 6, unit: 's' }),
+    )
+    .withPanel(
+      graph('Maintenance cycle', [{ expr: 'max by (state) (bbb_autoscaler_maintenance_cycle_servers)', legend: '{{state}}' }], {
+        min: 0,
+        description: 'Pool servers by their state in the maintenance cycle now or last.',
+      }),
+    )
+    .withPanel(
+      graph('Days since each server was patched', [{ expr: '(time() - max by (server) (bbb_autoscaler_maintenance_patched_timestamp_seconds)) / 86400', legend: '{{server}}' }], {
+        min: 0,
+        description: 'From the autoscaler, so stopped servers show too.',
+      }),
     )
     .withPanel(
       graph(
