@@ -29,6 +29,11 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed in ${cwd}`);
 }
 
+/** The prebuilt provider packages the project depends on: each pins cdktf as a peer. */
+function prebuiltProviders(manifest: Json): string[] {
+  return Object.keys({ ...manifest.dependencies, ...manifest.devDependencies }).filter((name) => name.startsWith('@cdktf/provider-') && name !== '@cdktf/provider-generator');
+}
+
 /** package.json on cdktn: the alias, its constructs, its generator and CLI, and the prebuilt providers' peer on cdktf. */
 function onCdktn(manifest: Json): Json {
   return {
@@ -39,7 +44,7 @@ function onCdktn(manifest: Json): Json {
       '@cdktf/provider-generator': `npm:@cdktn/provider-generator@${CDKTN_VERSION}`,
       'cdktf-cli': `npm:cdktn-cli@${CDKTN_VERSION}`,
     },
-    overrides: { '@cdktf/provider-null': { cdktf: '$cdktf' }, '@cdktf/provider-random': { cdktf: '$cdktf' } },
+    overrides: Object.fromEntries(prebuiltProviders(manifest).map((name) => [name, { cdktf: '$cdktf' }])),
   };
 }
 
