@@ -302,71 +302,40 @@ describe('action guards', () => {
   }
   const toBase = (server: string) => ({ kind: 'resize' as const, server, cores: 8, ramGb: 16, reason: 'test' });
 
-  it('shrinks a running server only when it is cordoned or disabled, empty and its recordings are finished', async () => {
+  it('resizes only a stopped server: a running one keeps its size, enabled, cordoned or disabled and empty', async () => {
     const world = grownFleet();
+    // Server 4 went all the way down: its guest powered off and IONOS released it.
+    Object.assign(world.ionos.servers.get(ionosId(4)) ?? {}, { vmState: 'SHUTOFF', guest: 'off', allocated: false, bootedAt: undefined });
     world.advance(60);
     const { run } = await setup(world);
     const outcomes = await run([toBase('example-bbb-02'), toBase('example-bbb-03'), toBase('example-bbb-04')]);
     expect(outcomes.map((o) => `${o.step.server} ${o.status}${o.detail ? `: ${o.detail}` : ''}`)).toEqual([
-      'example-bbb-02 skipped: Scalelite still sends it meetings (cordon first)',
-      'example-bbb-03 done',
+      'example-bbb-02 skipped: cores and RAM change only while a server is stopped',
+      'example-bbb-03 skipped: cores and RAM change only while a server is stopped',
       'example-bbb-04 done',
     ]);
-    // IONOS restarts a server it cannot hot-unplug; both were empty.
-    expect([2, 3, 4].map((index) => world.ionos.servers.get(ionosId(index))?.restarts ?? 0)).toEqual([0, 1, 1]);
-    expect(world.ionos.servers.get(ionosId(3))).toMatchObject({ vmState: 'RUNNING', cores: 8, ramMb: 16384 });
+    // IONOS would restart a running server to take cores away: none was.
+    expect([2, 3, 4].map((index) => world.ionos.servers.get(ionosId(index))?.restarts ?? 0)).toEqual([0, 0, 0]);
+    expect(stateChanges(world)).toEqual([`ionos patch ${ionosId(4)}`]);
   });
 
-  it('keeps a drained-looking running server at its size while meetings or recordings are not known to be finished', async () => {
-    const world = grownFleet();
-    world.host(3).meetings.push({ meetingId: 'overrun', ...classroom });
-    world.host(4).queuedRecordings = 1;
+  it('counts a server it starts towards the minimum only once it is up: a power-off in the same tick waits', async () => {
+    const world = new World({ servers: 4, minRunning: 1, running: 3 });
+    // Server 3 booted and is not needed: disabled, answering, empty; server 4 is stopped.
+    world.scalelite.byUrl(world.inventory().servers[2].bbbApiUrl)[0].state = 'disabled';
     world.advance(60);
-    const { run, observation } = await setup(world);
-    const outcomes = await run([toBase('example-bbb-03'), toBase('example-bbb-04')]);
-    expect(outcomes.map((o) => `${o.step.server} ${o.status}: ${o.detail}`)).toEqual([
-      'example-bbb-03 skipped: meetings not known to be finished',
-      'example-bbb-04 skipped: recordings not known to be finished',
-    ]);
-
-    // getMeetings failed this tick: an unknown is never "no meetings".
-    world.host(3).meetings.length = 0;
-    world.host(4).queuedRecordings = 0;
-    world.advance(60);
-    world.bbb.faults.setRates({ serverError: 1 });
-    const failing = await setup(world);
-    expect(failing.observation.servers[2].meetings.known).toBe(false);
-    const [unknown] = await failing.run([toBase('example-bbb-03')]);
-    expect(unknown).toMatchObject({ status: 'skipped', detail: 'meetings not known to be finished' });
-    expect(observation.servers[2].scalelite).toMatchObject({ known: true, state: 'cordoned' });
-    expect(stateChanges(world)).toEqual([]);
-  });
-
-  it('counts a running server it shrinks as not running for the rest of the tick (IONOS restarts it)', async () => {
-    const world = grownFleet();
-    world.advance(60);
-    const { run } = await setup(world);
-    const stop = { kind: 'powerOff' as const, server: 'example-bbb-04', reason: 'test' };
-    const outcomes = await run([toBase('example-bbb-03'), stop], 3);
+    const powerOff = { kind: 'powerOff' as const, server: 'example-bbb-03', reason: 'test' };
+    const outcomes = await (await setup(world)).run([start('example-bbb-04'), powerOff], 3);
     expect(outcomes.map((o) => `${o.step.kind} ${o.step.server} ${o.status}${o.detail ? `: ${o.detail}` : ''}`)).toEqual([
-      'resize example-bbb-03 done',
-      'powerOff example-bbb-04 skipped: would leave fewer than 3 servers running',
+      'start example-bbb-04 done',
+      'powerOff example-bbb-03 skipped: would leave fewer than 3 servers running',
     ]);
-    // Once the restart is over, the same stop keeps the minimum.
+    expect(world.agent.calls).toEqual([]);
+    // Once the started server is up, the same power-off keeps the minimum.
     world.ionos.finishRequests();
-    const [alone] = await (await setup(world)).run([stop], 3);
-    expect(alone.status).toBe('done');
-  });
-
-  it('looks at getMeetings again right before shrinking a running server', async () => {
-    const world = grownFleet();
     world.advance(60);
-    const { run } = await setup(world);
-    world.host(3).meetings.push({ meetingId: 'late', ...classroom });
-    const [outcome] = await run([toBase('example-bbb-03')]);
-    expect(outcome).toMatchObject({ status: 'skipped', detail: '1 meeting(s) started since the tick began' });
-    expect(world.ionos.servers.get(ionosId(3))?.cores).toBe(16);
-    expect(world.ionos.calls.filter((call) => call.action === 'patch')).toEqual([]);
+    const [later] = await (await setup(world)).run([powerOff], 3);
+    expect(later.status).toBe('done');
   });
 
   it('leaves a server alone while IONOS still carries out a request on it', async () => {

@@ -29,7 +29,7 @@ function entriesPerInventoryUrl(world: World): Record<string, string[]> {
 }
 
 describe('registration reconcile', () => {
-  it('adds missing servers: enabled when running and answering, disabled otherwise', async () => {
+  it('adds missing servers: enabled when running, answering and free for meetings, disabled otherwise', async () => {
     const world = new World({ servers: 4, minRunning: 2, running: 3 });
     // bbb-03 runs and answers, but IONOS is still stopping it.
     Object.assign(world.ionos.servers.get(ionosId(3)) ?? {}, { busy: true });
@@ -52,6 +52,38 @@ describe('registration reconcile', () => {
       'example-bbb-04': ['disabled:secret-ok:1'],
     });
     expect(world.scalelite.servers.has(legacy?.id ?? '')).toBe(true);
+  });
+
+  it('adds a server the store keeps from meetings disabled: in maintenance, held after it, told to power off, or unknown', async () => {
+    const world = new World({ servers: 5, minRunning: 1, running: 5 });
+    world.scalelite.servers.clear();
+    const lease = await world.store.acquire('test', 60_000);
+    if (!lease.acquired) throw new Error('the test could not take the lease');
+    const since = world.now;
+    await world.store.recordMaintenance(lease.token, 'example-bbb-01', { cycle: '2026-11-24', phase: 'booting', since, wasStopped: true });
+    await world.store.recordMaintenance(lease.token, 'example-bbb-02', { cycle: '2026-11-24', phase: 'failed', since, wasStopped: false, message: 'update: failed' });
+    await world.store.recordMaintenance(lease.token, 'example-bbb-04', { cycle: '2026-11-24', phase: 'done', since, wasStopped: false, patchedAt: since });
+    await world.store.recordPowerOff(lease.token, 'example-bbb-03');
+    await world.store.release(lease.token);
+
+    const inventory = world.inventory();
+    const session = worldSession(world, { command: 'register', dryRun: true });
+    try {
+      const state = await readState(inventory, session.clients, world.now);
+      const enabled = (steps: ReturnType<typeof planRegistration>) => steps.map((step) => `${step.server} ${step.kind === 'add' && step.enable ? 'enabled' : 'disabled'}`);
+      expect(enabled(planRegistration(inventory, state, settingsFromInventoryPolicy(inventory.policy)))).toEqual([
+        'example-bbb-01 disabled',
+        'example-bbb-02 disabled',
+        'example-bbb-03 disabled',
+        'example-bbb-04 enabled',
+        'example-bbb-05 enabled',
+      ]);
+      // The store could not be read: nobody knows, so nothing is enabled.
+      const unknown = { ...state, maintenance: { ok: false as const, error: 'redis: read ECONNRESET' } };
+      expect(enabled(planRegistration(inventory, unknown, settingsFromInventoryPolicy(inventory.policy)))).toEqual(inventory.servers.map((server) => `${server.name} disabled`));
+    } finally {
+      await session.close();
+    }
   });
 
   it('matches URLs without case or trailing slash, fixes secrets and multipliers, and converges', async () => {

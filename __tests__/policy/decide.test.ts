@@ -204,6 +204,15 @@ describe('scale-in', () => {
     expect(kinds(decide(observation([server('a'), server('b')]), settings({ minRunning: 0 })).actions)).toEqual(['cordon a']);
   });
 
+  it('counts a server IONOS is starting towards the minimum only once it is up', () => {
+    // c is being started: it keeps scale-out from starting another, but the idle b stays (and is enabled for the minimum).
+    const standby = server('b', { scalelite: { ...disabled, online: true } });
+    const starting = stopped('c', { busy: true, bootedAt: minutesBefore(1) });
+    const decision = decide(observation([server('a', { meetings: meetings(1, 20) }), standby, starting]), settings({ minRunning: 2 }));
+    expect(kinds(decision.actions)).toEqual(['enable b']);
+    expect(kinds(decide(observation([server('a', { meetings: meetings(1, 20) }), standby, server('c')]), settings({ minRunning: 2 })).actions)).toEqual(['powerOff b']);
+  });
+
   it('keeps one server taking meetings while others boot', () => {
     const booting = server('b', { scalelite: disabled, meetings: notAnswering, bootedAt: minutesBefore(1) });
     const decision = decide(observation([server('a'), booting]), settings({ minRunning: 1 }));
@@ -397,19 +406,47 @@ describe('vertical scaling', () => {
     expect(kinds(decision.actions)).toEqual(['enable b']);
   });
 
-  it('replaces a drained grown server at the minimum with a stopped base-size one', () => {
-    const big = { cores: 16, ramGb: 32, scalelite: { known: true as const, state: 'cordoned' as const, online: true, loadMultiplier: 0.5 } };
-    const decision = decide(observation([cordoned('a', big), server('b', { meetings: meetings(1, 20) }), stopped('c')]), vertical);
-    expect(kinds(decision.actions)).toEqual(['start c', 'powerOff a']);
-  });
-
-  it('drains a grown server at the minimum before resizing it down where it runs', () => {
+  describe('a grown server at the minimum', () => {
     const big = { cores: 16, ramGb: 32, scalelite: { known: true as const, state: 'enabled' as const, online: true, loadMultiplier: 0.5 } };
-    const busy = decide(observation([server('a', { ...big, meetings: meetings(1, 20) }), server('b', { meetings: meetings(1, 20) })]), vertical);
-    expect(kinds(busy.actions)).toEqual(['cordon a']);
+    const busy = server('b', { meetings: meetings(1, 20) });
+    /** c as IONOS starts it (off, BUSY, changed a minute ago), then up and answering, disabled. */
+    const starting = stopped('c', { busy: true, bootedAt: minutesBefore(1) });
+    const up = server('c', { scalelite: { ...disabled, online: true }, bootedAt: minutesBefore(3) });
 
-    const drained = decide(observation([cordoned('a', { ...big, scalelite: { ...big.scalelite, state: 'cordoned' } }), server('b', { meetings: meetings(1, 20) })]), vertical);
-    expect(kinds(drained.actions)).toEqual(['resize a', 'disable a']);
-    expect(drained.actions[0]).toMatchObject({ cores: 8, ramGb: 16 });
+    it('makes way for a base-size server: it is powered off only once that one is up', () => {
+      // Start first, cordon in the same tick: the running servers keep the minimum of 2 throughout.
+      const first = decide(observation([server('a', big), busy, stopped('c')]), vertical);
+      expect(kinds(first.actions)).toEqual(['start c', 'cordon a']);
+      expect(first.actions[0]).toMatchObject({ cores: 8, ramGb: 16 });
+
+      const draining = cordoned('a', { ...big, scalelite: { ...big.scalelite, state: 'cordoned' } });
+      const booting = decide(observation([draining, busy, starting]), vertical);
+      expect(booting.actions).toEqual([]);
+      expect(booting.reasons).toContain('a: drained, kept running for the minimum of 2 until another server is up');
+
+      expect(kinds(decide(observation([draining, busy, up]), vertical).actions)).toEqual(['enable c', 'powerOff a']);
+    });
+
+    it('does the same when it was never enabled, and stays out of rotation meanwhile', () => {
+      const standby = server('a', { ...big, scalelite: { ...disabled, online: true, loadMultiplier: 0.5 } });
+      // Were a counted with c while c is started, powering it off would leave b alone up.
+      expect(kinds(decide(observation([standby, busy, stopped('c')]), vertical).actions)).toEqual(['start c']);
+      const waiting = decide(observation([standby, busy, starting]), vertical);
+      expect(waiting.actions).toEqual([]);
+      expect(waiting.reasons.join('\n')).toContain('a: larger than needed, waits for the server coming up in its place');
+      expect(kinds(decide(observation([standby, busy, up]), vertical).actions)).toEqual(['enable c', 'powerOff a']);
+    });
+
+    it('stays as it is when no stopped server can take its place: a running server is never resized', () => {
+      const decision = decide(observation([server('a', { ...big, meetings: meetings(1, 20) }), busy]), vertical);
+      expect(decision.actions).toEqual([]);
+      expect(decision.reasons).toContain('a: larger than needed, but no stopped server can take its place');
+    });
+
+    it('is enabled again when the server taking its place does not come up', () => {
+      const draining = cordoned('a', { ...big, scalelite: { ...big.scalelite, state: 'cordoned' } });
+      const broken = server('c', { scalelite: disabled, meetings: notAnswering, bootedAt: minutesBefore(11) });
+      expect(kinds(decide(observation([draining, busy, broken]), { ...vertical, poolSize: 3 }).actions)).toEqual(['enable a']);
+    });
   });
 });

@@ -203,6 +203,14 @@ describe('a server in maintenance', () => {
     expect(steps([rebooting], at(NIGHT, 3))).toEqual([expect.objectContaining({ step: 'check' })]);
   });
 
+  it('goes on when its record is from a clock ahead of this one (the clock was stepped back)', () => {
+    // Written two hours ahead: neither its reboot's settling time nor its retry is waited for.
+    const ahead = inMaintenance(started('b'), { phase: 'rebooting', bootId: 'boot-1', since: at(NIGHT, 120), retryAt: at(NIGHT, 121) });
+    expect(steps([ahead], at(NIGHT, 1))).toEqual([expect.objectContaining({ step: 'check' })]);
+    // A retry a minute or two ahead is an ordinary one.
+    expect(steps([inMaintenance(started('b'), { phase: 'checking', retryAt: at(NIGHT, 2) })], at(NIGHT, 1))).toEqual([]);
+  });
+
   it('is held when a step takes too long or it goes away, and skipped when busy for too long', () => {
     const held = (servers: ServerObservation[], now: Date) => steps(servers, now).map((action) => action.kind === 'maintain' && 'record' in action && [action.step, action.record.message]);
     expect(held([inMaintenance(started('b', { meetings: { known: false, error: 'refused' } }))], at(NIGHT, AGENT_TIMEOUT_MINUTES + 1))).toEqual([
@@ -280,6 +288,15 @@ describe('what the agent answers moves the record on', () => {
     expect(recordAfter(record(), 'update', '5', { kind: 'unsupported', error: "unknown verb 'update'" }, now)).toEqual(
       record({ phase: 'skipped', since: now, unsupported: true, message: "no maintenance channel: unknown verb 'update'" }),
     );
+  });
+
+  it('counts a phase stamped by a clock ahead of this one from now, so that its time limits still end it', () => {
+    const ahead = record({ phase: 'checking', since: at(now, 120), job: '9' });
+    expect(recordAfter(ahead, 'check', '9', answer('failed', { bootId: 'boot-2', message: 'FreeSWITCH is not running' }), now)).toMatchObject({ phase: 'checking', since: now, retryAt: at(now, 1) });
+    expect(recordAfter(ahead, 'check', '9', answer('running', { job: '9' }), now)).toMatchObject({ phase: 'checking', since: now });
+    expect(recordAfter(record({ phase: 'updating', since: at(now, 120) }), 'update', '5', answer('busy'), now)).toMatchObject({ since: now, retryAt: at(now, 2) });
+    // An ordinary retry keeps the phase's start.
+    expect(recordAfter(record({ phase: 'checking', since: at(now, -3) }), 'check', '9', answer('failed'), now)).toMatchObject({ since: at(now, -3) });
   });
 
   it('knows a check from before the reboot by its boot, and records the patch when it passes', () => {

@@ -5,11 +5,12 @@
  * policy already follows, because the cost of a bug here is a dropped lesson: no power-off
  * without a fresh look at Scalelite and an empty getMeetings; no enable without an
  * answering BBB API; nothing outside the pool; never more powered-on servers than the
- * pool, never fewer running than the minimum, never the last enabled server cordoned; no
- * shrinking of a running server (which may restart it) unless it is out of Scalelite's
- * rotation and empty; no start, stop, enable or resize while IONOS still carries out a
- * request on the server; nothing on a server an operator holds but the cordon that keeps
- * new meetings off it. An acting tick renews its lease before every action.
+ * pool, never fewer up than the minimum (a server it starts is not up yet), never the
+ * last enabled server cordoned; no resize of a running server (IONOS would restart it to
+ * take cores away, and hot-plugged ones go unused); no start, stop, enable or resize while
+ * IONOS still carries out a request on the server; nothing on a server an operator holds
+ * but the cordon that keeps new meetings off it. An acting tick renews its lease before
+ * every action.
  */
 import type { Logger } from 'pino';
 import { NoChannelError, UnknownVerbError, type AgentTarget } from './clients/platform-agent';
@@ -19,7 +20,7 @@ import { LeaseLostError, type Lease } from './lease';
 import type { Clients, RawState } from './observe';
 import { canonicalEntry, entriesFor } from './observe';
 import type { Action, Decision, MaintenanceRecord, Observation, PolicySettings, ServerObservation } from './policy';
-import { drained, mayBePoweredOn, powerOffPending, staysRunning, takesMeetings } from './policy/classify';
+import { drained, keepsMinimum, mayBePoweredOn, powerOffPending, takesMeetings, viewServer } from './policy/classify';
 import { heldByMaintenance, inHand, isActive, isReturning } from './policy/maintenance/cycle';
 import { recordAfter, type StepOutcome as AgentOutcome } from './policy/maintenance/steps';
 import type { StepOutcome } from './register';
@@ -29,8 +30,11 @@ export type ActionOutcome = StepOutcome<Action>;
 interface Tally {
   /** Servers that may be on (unknown counts): the pool bound. */
   poweredOnAtMost: number;
-  /** Servers certainly on: the minimum bound. */
-  runningAtLeast: number;
+  /**
+   * Servers up (keepsMinimum): the minimum bound. A server this tick starts is not among
+   * them: it takes minutes to come up, and may not.
+   */
+  readonly up: Set<string>;
   enabled: number;
 }
 
@@ -40,19 +44,14 @@ interface Tally {
  */
 const PENDING_REQUEST = 'IONOS is still carrying out an earlier request on it';
 
-function shrinks(action: { cores: number; ramGb: number }, server: ServerObservation): boolean {
-  return action.cores < server.cores || action.ramGb < server.ramGb;
-}
-
 /** Minutes since the guest was told to power off, while that request stands. */
 function powerOffMinutes(server: ServerObservation, now: Date): number | undefined {
   return powerOffPending(server) && server.powerOffRequestedAt ? (now.getTime() - server.powerOffRequestedAt.getTime()) / 60_000 : undefined;
 }
 
 /**
- * IONOS restarts a running server when cores or RAM cannot be unplugged, so a running
- * server shrinks only when Scalelite sends it nothing (cordoned or disabled) and its
- * meetings and recordings are known to be finished.
+ * A running server is powered off only when Scalelite sends it nothing (cordoned or
+ * disabled) and its meetings and recordings are known to be finished.
  */
 function drainedRefusal(server: ServerObservation): string | undefined {
   const { scalelite, meetings, recordings } = server;
@@ -137,7 +136,7 @@ function guard(action: Action, server: ServerObservation, context: GuardContext)
       const minutes = powerOffMinutes(server, now);
       if (minutes !== undefined && minutes < settings.shutdownTimeoutMinutes) return `told to power off ${Math.round(minutes)} min ago already`;
       // A server started for its maintenance and done with it goes back to stopped; it was never counted.
-      if (minutes === undefined && !isReturning(server) && tally.runningAtLeast - 1 < decision.effectiveMinimum) {
+      if (minutes === undefined && !isReturning(server) && tally.up.size - (tally.up.has(server.name) ? 1 : 0) < decision.effectiveMinimum) {
         return `would leave fewer than ${decision.effectiveMinimum} servers running`;
       }
       return isReturning(server) ? returningRefusal(server) : drainedRefusal(server);
@@ -177,8 +176,8 @@ function guard(action: Action, server: ServerObservation, context: GuardContext)
       if (!Number.isInteger(action.ramGb * 4)) return `RAM ${action.ramGb} GB is not a multiple of 256 MB`;
       if (server.busy) return PENDING_REQUEST;
       if (power === 'stopped') return undefined;
-      if (!shrinks(action, server)) return 'cores are added to a stopped server only: a running one would not use them';
-      return power === 'running' ? drainedRefusal(server) : `server is ${power}`;
+      // Hot-plugged cores would stay unused, and IONOS restarts a server to take them away.
+      return power === 'running' ? 'cores and RAM change only while a server is stopped' : `server is ${power}`;
     case 'setLoadMultiplier':
       if (!scalelite.known) return 'not registered in Scalelite';
       if (!(action.loadMultiplier > 0)) return `load_multiplier must be positive, got ${action.loadMultiplier}`;
@@ -197,10 +196,9 @@ function account(action: Action, server: ServerObservation, tally: Tally, result
   switch (action.kind) {
     case 'start':
       tally.poweredOnAtMost++;
-      if (certain) tally.runningAtLeast++;
       return;
     case 'powerOff':
-      if (staysRunning(server)) tally.runningAtLeast--;
+      tally.up.delete(server.name);
       if (takesMeetings(server)) tally.enabled--;
       return;
     case 'enable':
@@ -214,10 +212,6 @@ function account(action: Action, server: ServerObservation, tally: Tally, result
     case 'cordon':
     case 'disable':
       if (server.power === 'running' && takesMeetings(server)) tally.enabled--;
-      return;
-    case 'resize':
-      // IONOS restarts a running server to shrink it: for a while it is not running.
-      if (server.power === 'running' && shrinks(action, server)) tally.runningAtLeast--;
       return;
     default:
       return;
@@ -245,10 +239,13 @@ export async function executeActions(
   const inPool = new Map(inventory.servers.map((server) => [server.name, server]));
   const tally: Tally = {
     poweredOnAtMost: observation.servers.filter(mayBePoweredOn).length,
-    // A held server may be stopped by its operator at any moment, a busy one that takes no
-    // meetings may be stopping, and one in maintenance reboots or goes back to stopped:
-    // none counts towards the minimum.
-    runningAtLeast: observation.servers.filter((s) => !s.held && !heldByMaintenance(s) && !inHand(s) && staysRunning(s)).length,
+    // A held server may be stopped by its operator at any moment, and one in maintenance
+    // reboots or goes back to stopped: neither counts towards the minimum.
+    up: new Set(
+      observation.servers
+        .filter((s) => !s.held && !heldByMaintenance(s) && !inHand(s) && keepsMinimum(viewServer(s, observation.now, options.settings)))
+        .map((s) => s.name),
+    ),
     enabled: observation.servers.filter((s) => s.power === 'running' && takesMeetings(s)).length,
   };
   const scaleliteId = (name: string) => {
@@ -337,13 +334,9 @@ async function perform(action: Action, server: ServerObservation, target: Invent
       await clients.ionos.stopServer(ionosId);
       await forgetPowerOff(clients, lease, server.name);
       return server.power === 'running' ? { detail: 'the guest did not power off in time: IONOS powered it off' } : {};
-    case 'resize': {
-      // Shrinking a running server may restart it: the same last look as before a power-off.
-      const late = shrinks(action, server) && server.power !== 'stopped' ? await meetingsSinceTickBegan(clients, target) : undefined;
-      if (late) return { skipped: late };
+    case 'resize':
       await clients.ionos.resizeServer(ionosId, { cores: action.cores, ramMb: Math.round(action.ramGb * 1024) });
       return {};
-    }
     case 'enable':
     case 'cordon':
     case 'disable':

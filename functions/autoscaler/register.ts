@@ -45,6 +45,20 @@ function isHealthy(server: InventoryServer, state: RawState): boolean {
   return powerOf(vm) === 'running' && !isBusy(vm) && state.bbb.get(server.name)?.meetings.ok === true;
 }
 
+/**
+ * Nothing in the store keeps the server from meetings: its guest was not told to power
+ * off, and the maintenance cycle neither has it in hand (updating, or started only for its
+ * update) nor holds it after a failure. Unknown keeps it too. Such a server is added
+ * disabled, and the policy enables it once it may take meetings.
+ */
+function freeForMeetings(server: InventoryServer, state: RawState): boolean {
+  if (!state.powerOffs.ok || state.powerOffs.value.has(server.name)) return false;
+  if (!state.maintenance.ok) return false;
+  const record = state.maintenance.value.records.get(server.name);
+  if (!record) return true;
+  return (record.phase === 'done' || record.phase === 'skipped') && !record.wasStopped;
+}
+
 /** No meeting can be lost by removing an entry: BBB says none run there, or the VM is off. */
 function certainlyIdle(server: InventoryServer, state: RawState): boolean {
   const vm = state.ionos.ok ? state.ionos.value.find((candidate) => candidate.id === server.ionosServerId) : undefined;
@@ -72,18 +86,18 @@ export function planRegistration(
     const entries = entriesFor(server, scalelite);
     const keep = canonicalEntry(entries);
     if (!keep) {
-      const enable = isHealthy(server, state);
+      const enable = isHealthy(server, state) && freeForMeetings(server, state);
       steps.push({
         kind: 'add',
         server: server.name,
         loadMultiplier,
         enable,
-        reason: enable ? 'missing in Scalelite; running and answering, so enabled' : 'missing in Scalelite; added disabled',
+        reason: enable ? 'missing in Scalelite; running, answering and free for meetings, so enabled' : 'missing in Scalelite; added disabled',
       });
       continue;
     }
     const secretDiffers = keep.secret !== server.bbbSecret;
-    // While IONOS still applies a hot-plug, the cores it shows are not in the VM yet.
+    // While IONOS still applies a resize, the cores it shows are not the ones the server booted with.
     const sizePending = isBusy(vm);
     const multiplierDiffers = !sizePending && Math.abs(keep.loadMultiplier - loadMultiplier) > MULTIPLIER_TOLERANCE;
     if (secretDiffers || multiplierDiffers) {

@@ -1,6 +1,6 @@
 /**
  * The part of the IONOS Cloud API v6 the autoscaler needs: list a data center's
- * servers, power them on and off, and hot-plug cores and RAM. Every change is
+ * servers, power them on and off, and resize stopped ones. Every change is
  * asynchronous at IONOS (202 Accepted plus a Location header naming the request).
  */
 import * as v from 'valibot';

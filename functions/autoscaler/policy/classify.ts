@@ -75,15 +75,6 @@ export function powerOffPending(server: ServerObservation): boolean {
 }
 
 /**
- * Running, and not possibly on its way down: a busy server that takes no meetings may be
- * stopping or restarting, and one told to power off is going. What the minimum counts,
- * in the policy and in the executor.
- */
-export function staysRunning(server: ServerObservation): boolean {
-  return server.power === 'running' && (!server.busy || takesMeetings(server)) && !powerOffPending(server);
-}
-
-/**
  * A disabled server that does not answer is booting only while its boot is recent: one
  * whose BBB does not come up after a start, a restart or a resize would otherwise count
  * as capacity to come forever and keep any replacement from being started.
@@ -154,6 +145,18 @@ export function viewServer(server: ServerObservation, now: Date, settings: Polic
     oversized: server.cores > server.baseCores || server.ramGb > server.baseRamGb,
     ...(powerOffPending(server) && { powerOffMinutes: (now.getTime() - (server.powerOffRequestedAt as Date).getTime()) / 60_000 }),
   };
+}
+
+/**
+ * Up: running, nothing taking it down, and its BBB answered or Scalelite has it online
+ * (taking meetings, ready to, or finishing its own). What keeps the minimum when a server is
+ * taken away, in the policy and in the executor. A server IONOS is starting, or whose BBB
+ * is still coming up, is capacity to come: scale-out counts it so as not to start another
+ * for the same need, but it makes no room for a power-off until it is up (a boot takes
+ * minutes and may fail, and a server IONOS is stopping can look like one).
+ */
+export function keepsMinimum(view: ServerView): boolean {
+  return view.role === 'active' || view.role === 'draining';
 }
 
 /** Booted within `keepStartedMinutes`: kept, so a load that goes up and down does not start and stop it in turn. */

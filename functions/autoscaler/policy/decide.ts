@@ -47,12 +47,10 @@ export function decide(observation: Observation, settings: PolicySettings): Deci
   const targets = { ...maintenance.targets, minimum };
 
   const enabled = views.filter((view) => view.role === 'active' || view.role === 'booting');
-  const rightSizing = views.filter((view) => view.role === 'draining' && view.oversized).length;
   const plan: Plan = {
     capacity: sum(enabled.map((view) => view.capacity)),
     required: targets.projected / settings.targetUtilization,
-    servers: enabled.length + rightSizing,
-    rightSizing,
+    servers: enabled.length,
     // Unobserved, held and maintained pool servers may be on: they count against the pool size.
     poweredOn: views.filter((view) => view.role !== 'stopped').length + [...held, ...inHand].filter(mayBePoweredOn).length + unobserved,
     actions: [],

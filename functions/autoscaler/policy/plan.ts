@@ -1,5 +1,5 @@
 /** The plan one tick builds up: what it has decided so far and what that adds or removes. */
-import { staysRunning, type ServerView } from './classify';
+import { keepsMinimum, type ServerView } from './classify';
 import type { Action } from './types';
 
 /** Capacity comparisons ignore rounding noise. */
@@ -13,10 +13,8 @@ export interface Plan {
    * when a cordoned server is enabled again, because its meetings come back with it.
    */
   required: number;
-  /** Servers counted against the minimum: enabled or about to be, plus cordoned ones being resized down. */
+  /** Servers enabled or about to be (booting ones included): what scale-out holds at the minimum. */
   servers: number;
-  /** Of those, the grown servers cordoned to be resized down. */
-  rightSizing: number;
   /** Pool servers that may be powered on; never more than the pool size. */
   poweredOn: number;
   readonly actions: Action[];
@@ -50,16 +48,27 @@ export function powerOff(plan: Plan, view: ServerView, reason: string): void {
   plan.withheld.add(view.observed.name);
 }
 
-/** Only ever for a drained server: shrinking cores or RAM may restart the VM. */
-export function resizeToBase(plan: Plan, view: ServerView, reason: string): void {
-  const { name, baseCores, baseRamGb } = view.observed;
-  plan.actions.push({ kind: 'resize', server: name, cores: baseCores, ramGb: baseRamGb, reason });
-  plan.withheld.add(name);
+/**
+ * Stopped servers not started this tick, in the order they are started: guests that powered
+ * off first (IONOS still holds and bills them), then base-size ones, then those patched in
+ * this maintenance cycle, so that a server started to take a patched one's place is not one
+ * the cycle still has to patch.
+ */
+export function startOrder(views: readonly ServerView[], plan: Plan): ServerView[] {
+  return views
+    .filter((view) => view.role === 'stopped' && !plan.started.has(view.observed.name))
+    .sort(
+      (a, b) =>
+        Number(a.powerOffMinutes === undefined) - Number(b.powerOffMinutes === undefined) ||
+        Number(a.oversized) - Number(b.oversized) ||
+        Number(!plan.patched.has(a.observed.name)) - Number(!plan.patched.has(b.observed.name)) ||
+        a.observed.name.localeCompare(b.observed.name),
+    );
 }
 
-/** Servers that stay running after this tick's power-offs (a busy server that takes no meetings may be stopping already). */
-export function runningAfterStops(views: readonly ServerView[], plan: Plan): number {
-  return views.filter((view) => staysRunning(view.observed) && !plan.stopped.has(view.observed.name)).length;
+/** Servers up after this tick's power-offs: what a power-off must leave at the minimum (keepsMinimum). */
+export function upAfterStops(views: readonly ServerView[], plan: Plan): number {
+  return views.filter((view) => keepsMinimum(view) && !plan.stopped.has(view.observed.name)).length;
 }
 
 export function sum(values: readonly number[]): number {

@@ -1,15 +1,17 @@
 /** Scale-in: at most one server out of service per tick, and the drain sequence. */
 import { serverCapacity } from './capacity';
 import { isDrained, recentlyStarted, type ServerView } from './classify';
-import { EPSILON, powerOff, resizeToBase, round, runningAfterStops, sum, type Plan, type Targets } from './plan';
+import { EPSILON, powerOff, round, startOrder, sum, upAfterStops, type Plan, type Targets } from './plan';
 import type { Observation, PolicySettings } from './types';
 
 /**
  * Takes at most one server out of service per tick, and only when the peak load of the
  * cooldown window (and the learned timetable's next one) fits without it; powers off
  * cordoned servers once their meetings and recordings are known to be finished. A server
- * booted within `keepStartedMinutes` stays. Servers started larger than base size go back
- * to it the same way: drained first, then powered off and resized while stopped.
+ * booted within `keepStartedMinutes` stays. A power-off leaves at least the minimum up
+ * (keepsMinimum): a server that is still starting or booting makes no room for it. A
+ * server started larger than base size goes back to it by making way for a base-size one
+ * (makeWay): it is powered off once that one is up, and resized while stopped.
  */
 export function scaleIn(observation: Observation, views: readonly ServerView[], plan: Plan, targets: Targets, settings: PolicySettings): void {
   const { metricsFresh, peakLoad } = observation.fleet;
@@ -23,16 +25,15 @@ export function scaleIn(observation: Observation, views: readonly ServerView[], 
     return;
   }
   const { minimum } = targets;
-  for (const view of views.filter((candidate) => candidate.role === 'draining')) finishDrain(view, views, plan, minimum, settings);
+  for (const view of views.filter((candidate) => candidate.role === 'draining')) finishDrain(view, views, plan, minimum);
 
   const keep = Math.max(plan.required, targets.keepLoad / settings.targetUtilization);
   // A server still booting carries nothing yet: only servers that answer make room for a drain.
   const booting = views.filter((view) => view.role === 'booting');
   const ready = plan.capacity - sum(booting.map((view) => view.capacity));
   const why = `peak ${round(targets.keepLoad)} fits`;
-  // Nor do they count towards the minimum here: one may be a server IONOS is stopping,
-  // which looks like a boot for a tick, and a boot may fail.
-  const canRemove = plan.servers - booting.length - 1 >= minimum;
+  // Nor is it a server in service: it counts towards the minimum only once it is up.
+  const canRemove = () => plan.servers - booting.length - 1 >= minimum;
   // Scalelite needs an enabled, answering server for the next meeting, even with a minimum
   // of 0: with none, no meeting can start, so no load would ever call for a server again.
   const serving = views.filter(
@@ -55,80 +56,76 @@ export function scaleIn(observation: Observation, views: readonly ServerView[], 
     if (ready - view.capacity < keep - EPSILON) continue;
     const name = view.observed.name;
     if (view.awaitingEnable) {
-      // Disabled already (booted but not needed, or drained and disabled by Scalelite): no drain needed.
+      // Disabled already (booted but not needed, or drained and disabled by Scalelite's poller): no drain needed.
       if (!isDrained(view)) continue;
-      if (canRemove && runningAfterStops(views, plan) - 1 >= minimum) {
+      if (canRemove() && upAfterStops(views, plan) - 1 >= minimum) {
         powerOff(plan, view, `idle and disabled; ${why} without it`);
         plan.capacity -= view.capacity;
         plan.servers -= 1;
         return;
       }
-      if (!view.oversized) continue;
-      plan.capacity += shrinkDrained(view, views, plan, settings, `${why} at base size`) - view.capacity;
-      return;
+      const way = view.oversized ? makeWay(view, views, plan, settings, minimum, `${why} at base size`) : undefined;
+      if (!way) continue;
+      // It stays out of rotation until the server taking its place is up, and no longer counts
+      // as one that stays: another grown server needs a server of its own.
+      plan.withheld.add(name);
+      plan.servers -= 1;
+      if (way === 'started') return;
+      continue;
     }
     if (!keepsOneServing || waiting) continue;
-    if (canRemove) {
+    if (canRemove()) {
       plan.actions.push({ kind: 'cordon', server: name, reason: `least loaded (${round(view.load ?? 0)}); ${why} without it` });
       plan.capacity -= view.capacity;
-      if (view.oversized) plan.rightSizing += 1;
-      else plan.servers -= 1;
+      plan.servers -= 1;
       return;
     }
-    if (!view.oversized) continue;
-    // At the minimum: keep the server but bring it back to its base size.
-    plan.actions.push({ kind: 'cordon', server: name, reason: `drain to return to base size; ${why} without it` });
+    if (!view.oversized || !makeWay(view, views, plan, settings, minimum, `${why} at base size`)) continue;
+    plan.actions.push({ kind: 'cordon', server: name, reason: `larger than needed, drained while a base-size server takes its place; ${why} without it` });
     plan.capacity -= view.capacity;
-    plan.rightSizing += 1;
+    plan.servers -= 1;
     return;
   }
 }
 
-/** A cordoned server whose meetings and recordings are finished is powered off, or resized down when the minimum needs it. */
-function finishDrain(view: ServerView, views: readonly ServerView[], plan: Plan, minimum: number, settings: PolicySettings): void {
+/** A cordoned server whose meetings and recordings are finished is powered off, while the servers up without it keep the minimum. */
+function finishDrain(view: ServerView, views: readonly ServerView[], plan: Plan, minimum: number): void {
   const name = view.observed.name;
   if (!isDrained(view)) {
     plan.reasons.push(`${name}: draining, waiting for ${waitingFor(view)}`);
-  } else if (runningAfterStops(views, plan) - 1 >= minimum) {
+  } else if (upAfterStops(views, plan) - 1 >= minimum) {
     powerOff(plan, view, 'drained: no meetings, recordings finished');
-    if (view.oversized) {
-      plan.servers -= 1;
-      plan.rightSizing -= 1;
-    }
-  } else if (view.oversized) {
-    plan.capacity += shrinkDrained(view, views, plan, settings, 'the minimum needs a server in its place');
-    plan.rightSizing -= 1;
   } else {
-    plan.reasons.push(`${name}: drained, kept running for the minimum of ${minimum}`);
+    plan.reasons.push(`${name}: drained, kept running for the minimum of ${minimum} until another server is up`);
   }
 }
 
 /**
- * Brings a drained, grown server back to its base size while the minimum needs a server
- * in its place: a stopped base-size server starts and the grown one powers off (it is
- * resized while stopped). Only with no stopped server left is it resized where it runs,
- * which may restart it; it then comes back disabled and is enabled once it answers.
- * Returns the capacity that takes its place.
+ * A grown server at the minimum makes way for a base-size one: a stopped server is started
+ * at its base size in its place (`started`), unless a server coming up already keeps the
+ * minimum without the grown one (`coming`). The grown one then goes once that server is up
+ * (finishDrain, or as an idle standby server), and is resized while stopped: a running
+ * server is never resized (IONOS would restart it). With no server to take its place, the
+ * grown one stays as it is (undefined).
  */
-function shrinkDrained(view: ServerView, views: readonly ServerView[], plan: Plan, settings: PolicySettings, why: string): number {
+function makeWay(view: ServerView, views: readonly ServerView[], plan: Plan, settings: PolicySettings, minimum: number, why: string): 'coming' | 'started' | undefined {
   const name = view.observed.name;
-  const replacement = views
-    .filter((candidate) => candidate.role === 'stopped' && !candidate.oversized && !plan.started.has(candidate.observed.name))
-    .sort((a, b) => a.observed.name.localeCompare(b.observed.name))[0];
-  if (replacement && plan.poweredOn < settings.poolSize) {
-    // The start comes first so that running servers never drop below the minimum.
-    const { name: replacementName, baseCores, baseRamGb } = replacement.observed;
-    plan.actions.push({ kind: 'start', server: replacementName, cores: baseCores, ramGb: baseRamGb, reason: `takes the place of ${name} at base size` });
-    plan.started.add(replacementName);
-    plan.poweredOn += 1;
-    powerOff(plan, view, `drained and larger than needed; ${why}`);
-    return serverCapacity(baseCores, settings);
+  if (plan.servers - 1 >= minimum) {
+    plan.reasons.push(`${name}: larger than needed, waits for the server coming up in its place; ${why}`);
+    return 'coming';
   }
-  resizeToBase(plan, view, `drained and larger than needed; ${why}`);
-  if (view.role === 'draining') {
-    plan.actions.push({ kind: 'disable', server: name, reason: 'resized down: enable again once its BBB API answers' });
+  const [replacement] = startOrder(views, plan);
+  if (!replacement || plan.poweredOn >= settings.poolSize) {
+    plan.reasons.push(`${name}: larger than needed, but no stopped server can take its place`);
+    return undefined;
   }
-  return serverCapacity(view.observed.baseCores, settings);
+  const { name: replacementName, baseCores, baseRamGb } = replacement.observed;
+  plan.actions.push({ kind: 'start', server: replacementName, cores: baseCores, ramGb: baseRamGb, reason: `takes the place of ${name} at base size; ${why}` });
+  plan.started.add(replacementName);
+  plan.poweredOn += 1;
+  plan.servers += 1;
+  plan.capacity += serverCapacity(baseCores, settings);
+  return 'started';
 }
 
 function averageCpu(views: readonly ServerView[]): number | undefined {

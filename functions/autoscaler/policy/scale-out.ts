@@ -1,7 +1,7 @@
 /** Scale-out: everything the planned load or the minimum needs, in one tick. */
 import { serverCapacity } from './capacity';
 import type { ServerView } from './classify';
-import { EPSILON, round, type Plan, type Targets } from './plan';
+import { EPSILON, round, startOrder, type Plan, type Targets } from './plan';
 import type { PolicySettings } from './types';
 import { startSize } from './vertical';
 
@@ -28,23 +28,11 @@ export function scaleOut(views: readonly ServerView[], plan: Plan, targets: Targ
     plan.actions.push({ kind: 'enable', server: view.observed.name, reason: 're-enable a cordoned server: the load needs it again' });
     plan.capacity += view.capacity;
     plan.required += (view.load ?? 0) / settings.targetUtilization;
-    if (view.oversized) plan.rightSizing -= 1;
-    else plan.servers += 1;
+    plan.servers += 1;
   }
   if (!short()) return plan.actions.length > before;
 
-  // Guests that powered off are still billed until IONOS stops them: started first. Then
-  // servers patched in this maintenance cycle, so that a server started to take a patched
-  // one's place is not one the cycle still has to patch.
-  const stopped = views
-    .filter((view) => view.role === 'stopped')
-    .sort(
-      (a, b) =>
-        Number(a.powerOffMinutes === undefined) - Number(b.powerOffMinutes === undefined) ||
-        Number(a.oversized) - Number(b.oversized) ||
-        Number(!plan.patched.has(a.observed.name)) - Number(!plan.patched.has(b.observed.name)) ||
-        a.observed.name.localeCompare(b.observed.name),
-    );
+  const stopped = startOrder(views, plan);
   const startable = Math.max(0, Math.min(stopped.length, settings.poolSize - plan.poweredOn));
   const size = startSize(plan.required - plan.capacity, startable, settings);
   for (const view of stopped) {

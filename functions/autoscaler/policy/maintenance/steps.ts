@@ -14,6 +14,29 @@ import type { AgentAnswer, MaintenanceRecord, MaintenanceStep } from '../types';
 export const RETRY_MINUTES = 2;
 /** A check that failed right after a boot is repeated after this long. */
 export const CHECK_RETRY_MINUTES = 1;
+/** The furthest ahead a retry is ever set: a `retryAt` further ahead was set by a clock that has gone back since. */
+const LONGEST_RETRY_MINUTES = Math.max(RETRY_MINUTES, CHECK_RETRY_MINUTES);
+
+/**
+ * The record was written by a clock ahead of this one (the autoscaler's clock was stepped
+ * back, or another host's runs ahead): its times cannot be waited for. The phase's time
+ * then counts from now, so that its limits still end it.
+ */
+export function stampedAhead(record: MaintenanceRecord, now: Date): boolean {
+  return record.since.getTime() > now.getTime();
+}
+
+/** A retry is due later: not while `retryAt` lies further ahead than any retry is set (a clock that went back). */
+export function retryLater(record: MaintenanceRecord, now: Date): boolean {
+  if (record.retryAt === undefined) return false;
+  const ahead = record.retryAt.getTime() - now.getTime();
+  return ahead > 0 && ahead <= LONGEST_RETRY_MINUTES * 60_000;
+}
+
+/** When the record's phase began, as far as this clock can tell. */
+function phaseSince(record: MaintenanceRecord, now: Date): Date {
+  return stampedAhead(record, now) ? now : record.since;
+}
 
 export type StepOutcome =
   | { readonly kind: 'answer'; readonly answer: AgentAnswer }
@@ -40,7 +63,7 @@ function failed(record: MaintenanceRecord, now: Date, message: string): Maintena
 
 /** Asked again later; the phase keeps its start, so the time limits count from there. */
 function retry(record: MaintenanceRecord, now: Date, minutes: number, waiting: string, phase = record.phase): MaintenanceRecord {
-  const since = phase === record.phase ? record.since : now;
+  const since = phase === record.phase ? phaseSince(record, now) : now;
   return { ...withoutStep(record), phase, since, retryAt: minutesLater(now, minutes), waiting };
 }
 
@@ -72,7 +95,7 @@ function afterUpdate(record: MaintenanceRecord, job: string | undefined, answer:
       // The agent names the job it runs: one started by an earlier answer that was lost is followed, not run twice.
       // The phase keeps its start across retries: its time limits count from there.
       const running = answer.job ?? job;
-      const since = record.phase === 'updating' ? record.since : now;
+      const since = record.phase === 'updating' ? phaseSince(record, now) : now;
       return { ...withoutStep(record), phase: 'updating', since, ...(running !== undefined && { job: running }) };
     }
     case 'ok': {
@@ -104,7 +127,7 @@ function afterReboot(record: MaintenanceRecord, answer: AgentAnswer, now: Date):
 function afterCheck(record: MaintenanceRecord, job: string | undefined, answer: AgentAnswer, now: Date): MaintenanceRecord {
   if (answer.result === 'started' || answer.result === 'running') {
     const running = answer.job ?? job;
-    return { ...record, ...(running !== undefined && { job: running }) };
+    return { ...record, since: phaseSince(record, now), ...(running !== undefined && { job: running }) };
   }
   if (record.phase === 'rebooting' && answer.bootId === record.bootId) {
     // The check ran in the boot the reboot was scheduled from: the server has not rebooted (yet).

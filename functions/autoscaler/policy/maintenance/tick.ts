@@ -14,6 +14,7 @@ import type { Forecast } from '../forecast';
 import { EPSILON, round, sum, type Plan, type Targets } from '../plan';
 import type { Action, MaintenanceRecord, Observation, PolicySettings, ServerObservation } from '../types';
 import { type Cycle, failures, firstPassed, HALT_AFTER_FAILURES, isDue, isReturning } from './cycle';
+import { retryLater, stampedAhead } from './steps';
 
 /** A started server's agent must answer within this (a boot takes four minutes, a slow one ten). */
 export const AGENT_TIMEOUT_MINUTES = 15;
@@ -227,7 +228,7 @@ function nextStep(server: ServerObservation, inputs: MaintenanceInputs, reasons:
     reason: `maintenance ${record.cycle}: ${step}`,
   });
   const newJob = String(now.getTime());
-  const later = record.retryAt !== undefined && record.retryAt.getTime() > now.getTime();
+  const later = retryLater(record, now);
   if (server.scalelite.known && server.scalelite.state === 'enabled') {
     return { kind: 'cordon', server: name, reason: `maintenance ${record.cycle}: no meetings while it is patched` };
   }
@@ -261,7 +262,8 @@ function nextStep(server: ServerObservation, inputs: MaintenanceInputs, reasons:
       if (minutes > REBOOT_TIMEOUT_MINUTES) {
         return hold(server, record, now, `it did not come back within ${REBOOT_TIMEOUT_MINUTES} min of its reboot${record.waiting ? ` (${record.waiting})` : ''}`);
       }
-      if (minutes < REBOOT_SETTLE_MINUTES || later) return waitingFor('its reboot');
+      // Checked at once when the record is from a clock ahead of this one: a check from before the reboot is known by its boot.
+      if ((minutes < REBOOT_SETTLE_MINUTES && !stampedAhead(record, now)) || later) return waitingFor('its reboot');
       return ask('check', record.job ?? newJob);
     case 'checking':
       if (minutes > CHECK_TIMEOUT_MINUTES) return hold(server, record, now, `its check did not pass within ${CHECK_TIMEOUT_MINUTES} min${record.waiting ? `: ${record.waiting}` : ''}`);
