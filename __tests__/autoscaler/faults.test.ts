@@ -309,6 +309,19 @@ function serversUp(world: World): number {
 }
 
 /**
+ * A server started from stopped for its maintenance, while the cycle has it in hand or it
+ * goes back to stopped from that boot: it never counted towards the minimum, so taking it
+ * down leaves the servers that count as they were.
+ */
+function startedForMaintenance(world: World, index: number): boolean {
+  const record = world.store.maintenanceNow().get(serverName(index));
+  if (!record?.wasStopped) return false;
+  if (isActive(record)) return true;
+  const bootedAt = world.ionos.servers.get(ionosId(index))?.bootedAt;
+  return (record.phase === 'done' || record.phase === 'skipped') && bootedAt !== undefined && bootedAt.getTime() <= record.since.getTime();
+}
+
+/**
  * The platform agent as this autoscaler reaches it: a guest is told to power off only when
  * drained, out of rotation and not needed; a maintenance step goes only to a server that
  * takes no meetings and holds none, and an update or a reboot only to one not needed.
@@ -336,7 +349,7 @@ function watchingAgent(world: World, watch: Watch, options: WatchOptions): (chec
           if (world.scalelite.byUrl(inventory.servers[index - 1].bbbApiUrl).some((entry) => entry.state === 'enabled')) {
             watch.violations.push(`${verb} ${name} while Scalelite has it enabled`);
           }
-          if ((verb === 'poweroff' || verb === 'reboot-if-required') && serversUp(world) - 1 < minimum()) {
+          if ((verb === 'poweroff' || verb === 'reboot-if-required') && !startedForMaintenance(world, index) && serversUp(world) - 1 < minimum()) {
             watch.violations.push(`${verb} ${name} leaves ${serversUp(world) - 1} running, minimum ${minimum()}`);
           }
         }
@@ -389,7 +402,7 @@ function watchingFetch(world: World, watch: Watch, options: WatchOptions): Fetch
       if (verb === 'stop' && host && world.ionos.guestUp(id)) {
         if (host.meetings.length > 0) watch.violations.push(`stop ${serverName(index)} with ${host.meetings.length} running meeting(s)`);
         if (host.processingRecordings + host.queuedRecordings > 0) watch.violations.push(`stop ${serverName(index)} with unfinished recordings`);
-        if (world.ionos.runsOrStarts(id) && serversUp(world) - 1 < minimum()) {
+        if (world.ionos.runsOrStarts(id) && !startedForMaintenance(world, index) && serversUp(world) - 1 < minimum()) {
           watch.violations.push(`stop ${serverName(index)} leaves ${serversUp(world) - 1} running, minimum ${minimum()}`);
         }
       }
