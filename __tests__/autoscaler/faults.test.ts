@@ -770,16 +770,23 @@ async function playDuel(d: Duel): Promise<void> {
       if (step.who === 'b') {
         outcomes.push(`b ${describeOutcome(await tickB(step.raceRate))}`);
       } else {
+        let during: Promise<void> | undefined;
         const interleave =
           step.who === 'both'
-            ? async (call: number) => {
-                if (call !== step.at) return;
-                // a stalls (a pause of the process, a slow store) for longer than its lease.
-                if (step.pause) world.advance(LEASE_SECONDS + 30);
-                outcomes.push(`b ${describeOutcome(await tickB(step.raceRate))} during a`);
+            ? (call: number) => {
+                if (call !== step.at) return Promise.resolve();
+                during = (async () => {
+                  // a stalls (a pause of the process, a slow store) for longer than its lease.
+                  if (step.pause) world.advance(LEASE_SECONDS + 30);
+                  outcomes.push(`b ${describeOutcome(await tickB(step.raceRate))} during a`);
+                })();
+                return during;
               }
             : undefined;
         const a = await runTickWatched(world, watch.a, { ...base, command: 'tick-a', raceRate: step.raceRate, crashAfter: step.crashA, interleave });
+        // b is another process: a's crash in a call made beside the one b interleaved with
+        // ends a's tick, not b's, which finishes before the clocks move on.
+        await during;
         outcomes.push(`a ${describeOutcome(a)}`);
       }
       world.advance(60 * step.minutes);
