@@ -801,6 +801,12 @@ async function playDuel(d: Duel): Promise<void> {
       expect(waitMs).toBeLessThanOrEqual(LEASE_SECONDS * 1000 + backwardMs);
       world.advance(waitMs / 1000);
     }
+    // A guest told to power off is timed by the store's clock: told before that clock went
+    // back, a hung shutdown is cut short that much later (docs/autoscaler.md).
+    const storeNow = world.now.getTime() + world.storeSkewMs;
+    const toldAhead = Math.max(0, ...[...world.store.recordsNow().values()].map((told) => told.getTime() - storeNow));
+    expect(toldAhead).toBeLessThanOrEqual(backwardMs);
+    world.advance(toldAhead / 1000);
     let settled = false;
     const results: TickResult[] = [];
     for (let i = 0; i < settleBudget(results) && !settled; i++) {

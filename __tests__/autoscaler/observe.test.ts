@@ -91,6 +91,16 @@ describe('observe', () => {
     expect(stale.servers[0].recordings).toEqual({ known: false, error: `metrics of ${serverName(1)} are stale` });
   });
 
+  it("judges a sample's age by Prometheus' clock alone, whatever the tick's clock says", () => {
+    // The store's clock three hours behind Prometheus' must not make old samples fresh, nor three hours ahead recent ones stale.
+    const behind = new Date(NOW.getTime() - 3 * 3600_000);
+    const ahead = new Date(NOW.getTime() + 3 * 3600_000);
+    const stale = observe(inventory, state({ prometheus: prometheus(240) }), behind);
+    expect(stale.fleet.metricsFresh).toBe(false);
+    expect(stale.servers[0].recordings).toEqual({ known: false, error: `metrics of ${serverName(1)} are stale` });
+    expect(observe(inventory, state(), ahead).fleet.metricsFresh).toBe(true);
+  });
+
   it('counts the pending gauge, of which the recordings the API lists as processing are a part', () => {
     const raw = state({ prometheus: { ...prometheus(20), recordingsBacklog: samples({ [serverName(1)]: 3 }) } });
     expect(observe(inventory, raw, NOW).servers[0].recordings).toEqual({ known: true, busy: 3 });

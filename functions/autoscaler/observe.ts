@@ -115,7 +115,11 @@ export async function readState(inventory: Inventory, clients: Clients, now: Dat
   const errors: SourceError[] = [];
   const note = (source: Service, server?: string) => (message: string) => errors.push({ source, server, message });
   const cooldown = inventory.policy.autoscaler.scaleInCooldownMinutes;
-  const query = (promql: string) => attempt(() => clients.prometheus.query(promql, now), note('prometheus'));
+  // The present state is asked at Prometheus' own time: asked at this tick's clock, a
+  // clock hours behind Prometheus' would read what the servers did hours ago, and find it
+  // fresh. How old a sample is comes from the same answer (ageBy), so no clock is compared
+  // with another.
+  const query = (promql: string) => attempt(() => clients.prometheus.query(promql), note('prometheus'));
 
   const [ionos, scalelite, powerOffs, maintenance, load, loadTimestamp, peakLoad, loadTrendPerMinute, recentTrendPerMinute, serverLoadTimestamps, cpu, recordingsBacklog, recentMeetings, bootTime, history] =
     await Promise.all([
@@ -192,8 +196,24 @@ export function entriesFor(server: InventoryServer, scalelite: readonly Scalelit
   return scalelite.filter((entry) => normalizeUrl(entry.url) === url);
 }
 
-function isFresh(timestampSeconds: number | undefined, now: Date): boolean {
-  return timestampSeconds !== undefined && now.getTime() / 1000 - timestampSeconds <= FRESHNESS_LIMIT_SECONDS;
+/** Sampled recently enough to act on: an age (ageBy) within the limit. */
+function isFresh(ageSeconds: number | undefined): boolean {
+  return ageSeconds !== undefined && ageSeconds <= FRESHNESS_LIMIT_SECONDS;
+}
+
+/**
+ * The age of each sample a `timestamp(...)` query found, per instance (`''` for one
+ * without): the query's evaluation time, which Prometheus sends with each value, less
+ * the sample's timestamp, its value. Both are Prometheus' clock.
+ */
+function ageBy(outcome: Outcome<Sample[]>): Map<string, number> {
+  const ages = new Map<string, number>();
+  if (outcome.ok) {
+    for (const sample of outcome.value) {
+      if (Number.isFinite(sample.value)) ages.set(sample.labels.instance ?? '', sample.timestampSeconds - sample.value);
+    }
+  }
+  return ages;
 }
 
 /** `held`: the servers an operator holds (the hold file); they are marked for the policy. */
@@ -202,7 +222,7 @@ export function observe(inventory: Inventory, state: RawState, now: Date, held: 
   const cpu = byInstance(state.prometheus.cpu);
   const backlog = byInstance(state.prometheus.recordingsBacklog);
   const recentMeetings = byInstance(state.prometheus.recentMeetings);
-  const serverStamps = byInstance(state.prometheus.serverLoadTimestamps);
+  const sampleAges = ageBy(state.prometheus.serverLoadTimestamps);
   const bootTimes = byInstance(state.prometheus.bootTime);
   const powerOffs = state.powerOffs.ok ? state.powerOffs.value : new Map<string, Date>();
   const records = state.maintenance.ok ? state.maintenance.value.records : new Map<string, MaintenanceRecord>();
@@ -240,7 +260,7 @@ export function observe(inventory: Inventory, state: RawState, now: Date, held: 
       // recent and no meeting ended too recently for the gauge to show its recording.
       if (!bbb.processingRecordings.ok) recordings = unknown(bbb.processingRecordings.error);
       else if (pending === undefined) recordings = unknown(`no bbb_platform_recordings_pending sample for ${server.name}`);
-      else if (!isFresh(serverStamps.get(server.name), now)) recordings = unknown(`metrics of ${server.name} are stale`);
+      else if (!isFresh(sampleAges.get(server.name))) recordings = unknown(`metrics of ${server.name} are stale`);
       else if ((recentMeetings.get(server.name) ?? Infinity) > (bbb.meetings.ok ? bbb.meetings.value.length : 0)) {
         recordings = unknown(`a meeting on ${server.name} ended less than ${RECORDINGS_SETTLE_MINUTES} min ago; its recording may not be counted yet`);
       }
@@ -267,18 +287,18 @@ export function observe(inventory: Inventory, state: RawState, now: Date, held: 
     };
   });
 
-  const loadStamp = scalar(state.prometheus.loadTimestamp);
+  const loadAge = ageBy(state.prometheus.loadTimestamp).get('');
   const load = scalar(state.prometheus.load);
   // A server that holds meetings but has no recent load sample makes the total an undercount.
   const everyAnsweringServerSampled = servers.every(
-    (server) => !(server.power === 'running' && server.meetings.known) || isFresh(serverStamps.get(server.name), now),
+    (server) => !(server.power === 'running' && server.meetings.known) || isFresh(sampleAges.get(server.name)),
   );
   const fleet: FleetObservation = {
     load,
     peakLoad: scalar(state.prometheus.peakLoad),
     loadTrendPerMinute: scalar(state.prometheus.loadTrendPerMinute),
     recentTrendPerMinute: scalar(state.prometheus.recentTrendPerMinute),
-    metricsFresh: load !== undefined && isFresh(loadStamp, now) && everyAnsweringServerSampled,
+    metricsFresh: load !== undefined && isFresh(loadAge) && everyAnsweringServerSampled,
     ...(state.prometheus.history?.ok && { history: state.prometheus.history.value }),
   };
 

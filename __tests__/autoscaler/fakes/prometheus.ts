@@ -22,7 +22,11 @@ export class FakePrometheus {
   readonly faults = new Faults();
   readonly queries: string[] = [];
 
-  constructor(public table: QueryTable) {}
+  /** `clock`: Prometheus' own time, which a query without `time` is evaluated at. */
+  constructor(
+    public table: QueryTable,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
 
   readonly handler = (request: FakeRequest): FakeResponse => {
     const url = new URL(request.url, 'http://fake');
@@ -30,7 +34,7 @@ export class FakePrometheus {
     const query = url.searchParams.get('query');
     if (!query) return this.error(400, 'bad_data', 'invalid parameter "query": unknown position: parse error: no expression found in input');
     const time = url.searchParams.get('time');
-    const timeSeconds = time === null ? Date.now() / 1000 : Number(time);
+    const timeSeconds = time === null ? this.clock().getTime() / 1000 : Number(time);
     if (Number.isNaN(timeSeconds)) return this.error(400, 'bad_data', `invalid parameter "time": cannot parse "${time}" to a valid timestamp`);
     this.queries.push(query);
     const series = this.table(query, timeSeconds);

@@ -102,7 +102,10 @@ export class World {
   meetingsLost = 0;
   readonly scalelite = new FakeScalelite(SCALELITE_SECRET);
   readonly bbb = new FakeBbbFleet();
-  readonly prometheus = new FakePrometheus((query, time) => this.answer(query, time));
+  readonly prometheus = new FakePrometheus(
+    (query, time) => this.answer(query, time),
+    () => this.now,
+  );
   readonly origins = {
     ionos: 'http://ionos.test',
     scalelite: 'http://scalelite.test',
