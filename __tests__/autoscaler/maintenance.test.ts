@@ -180,6 +180,22 @@ describe('the maintenance cycle', () => {
     expect(records(world).get(serverName(2))).toMatchObject({ phase: 'failed', message: 'its agent did not answer within 15 min of its start' });
   }, 60_000);
 
+  it('keeps a server the load starts again after its maintenance, whatever the clocks say', async () => {
+    // bbb-02 was started for its update, patched and powered off again; the store's clock runs two hours ahead of the servers'.
+    const world = new World({ servers: 3, minRunning: 1, running: 1, start: new Date('2026-11-24T10:00:00Z') });
+    const lease = await world.store.acquire('test', 60_000);
+    if (!lease.acquired) throw new Error('the test could not take the lease');
+    const done: MaintenanceRecord = { cycle: CYCLE, phase: 'done', since: new Date('2026-11-24T12:00:00Z'), wasStopped: true, patchedAt: new Date('2026-11-24T12:00:00Z'), patchedCycle: CYCLE };
+    await world.store.recordMaintenance(lease.token, serverName(2), done);
+    await world.store.release(lease.token);
+    // A lesson needs a second server.
+    for (let i = 0; i < 6; i++) world.host(1).meetings.push({ meetingId: `lesson-${i}`, participantCount: 30, videoCount: 4, voiceParticipantCount: 30, recording: false });
+    const results = await runMinutes(world, { minutes: 8 });
+    const actions = results.flatMap((result) => result.actions.filter((outcome) => outcome.step.server === serverName(2) && outcome.status === 'done').map((outcome) => outcome.step.kind));
+    expect(actions).toEqual(['start', 'enable']);
+    expect(records(world).get(serverName(2))).toMatchObject({ phase: 'done', wasStopped: false });
+  });
+
   it('holds a server whose record does not read back, and ignores a request that does not', () => {
     const now = new Date('2026-11-24T02:00:00Z');
     const record: MaintenanceRecord = { cycle: CYCLE, phase: 'rebooting', since: now, wasStopped: true, bootId: 'a1b2-c3', patchedAt: now, patchedCycle: '2026-11-23' };

@@ -321,6 +321,7 @@ async function perform(action: Action, server: ServerObservation, target: Invent
   const ionosId = target.ionosServerId;
   switch (action.kind) {
     case 'start':
+      await takeBackFromMaintenance(server, clients, lease);
       // IONOS queues requests on a server: the start follows the resize (metadata.state BUSY).
       if (action.cores !== server.cores || action.ramGb !== server.ramGb) {
         await clients.ionos.resizeServer(ionosId, { cores: action.cores, ramMb: Math.round(action.ramGb * 1024) });
@@ -354,6 +355,18 @@ async function perform(action: Action, server: ServerObservation, target: Invent
 
 function agentTarget(target: InventoryServer): AgentTarget {
   return { name: target.name, host: target.privateIp, ionosServerId: target.ionosServerId };
+}
+
+/**
+ * A server the cycle had started from stopped, and was done with, is started again for the
+ * load: it is no longer to be powered off for the cycle (isReturning). Which boot a server
+ * is in cannot be told by comparing the record's time, on the store's clock, with the
+ * server's boot time, on its own; so the start says it, before IONOS is asked.
+ */
+async function takeBackFromMaintenance(server: ServerObservation, clients: Clients, lease: Lease | undefined): Promise<void> {
+  const record = server.maintenance;
+  if (!record?.wasStopped || (record.phase !== 'done' && record.phase !== 'skipped')) return;
+  await writeRecord(clients, lease, server.name, { ...record, wasStopped: false });
 }
 
 async function writeRecord(clients: Clients, lease: Lease | undefined, name: string, record: MaintenanceRecord): Promise<void> {

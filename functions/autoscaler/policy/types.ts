@@ -114,7 +114,10 @@ export interface MaintenanceRecord {
   readonly phase: MaintenancePhase;
   /** When the phase began (the store's clock). */
   readonly since: Date;
-  /** The server was stopped when the cycle took it, and is powered off again once done. */
+  /**
+   * The server was stopped when the cycle took it, and is powered off again once done;
+   * cleared when the load starts it again (the executor's start).
+   */
   readonly wasStopped: boolean;
   /** The agent's job for the phase (update, check) once it runs; a retry gets a new one. */
   readonly job?: string;
