@@ -442,13 +442,19 @@ function watchingFetch(world: World, watch: Watch, options: WatchOptions): Fetch
   };
 }
 
+/**
+ * What users did since the last tick: meetings ended, then new ones began. A meeting lasts
+ * at least until the next scrape: one that ends before Prometheus ever saw it leaves no
+ * trace of its recording for the minutes until the server's count catches up, and no
+ * lesson is that short.
+ */
 function applyEvents(world: World, step: Pick<Scenario['chaos'][number], 'newMeetings' | 'endedMeetings'>): void {
-  for (const meeting of step.newMeetings) {
-    world.startMeeting({ participantCount: meeting.participants, videoCount: meeting.webcams, voiceParticipantCount: meeting.participants, recording: meeting.recording });
-  }
   for (let i = 0; i < step.endedMeetings; i++) {
     const busy = [...world.bbb.hosts.values()].filter((host) => host.reachable() && host.meetings.length > 0);
     if (busy.length > 0) world.endMeeting(busy[i % busy.length]);
+  }
+  for (const meeting of step.newMeetings) {
+    world.startMeeting({ participantCount: meeting.participants, videoCount: meeting.webcams, voiceParticipantCount: meeting.participants, recording: meeting.recording });
   }
 }
 
