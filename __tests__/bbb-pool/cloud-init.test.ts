@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import * as yaml from 'js-yaml';
-import { renderBbbCloudConfig, renderTurnStunServers } from '../../constructs/bbb-pool/bbb-cloud-config';
+import { bbbCloudConfigRenderer, renderBbbCloudConfig, renderTurnStunServers } from '../../constructs/bbb-pool/bbb-cloud-config';
 import { bbbRelease } from '../../constructs/bbb-pool/release';
 import { SPOOL_DIR, SPOOL_GID } from '../../constructs/data';
 import { exampleConfig } from '../../testing/synth';
@@ -33,6 +33,23 @@ const setupEnv = Object.fromEntries(
 );
 
 describe('BBB server cloud-config', () => {
+  it("is rendered once for the pool, to the same text as each server's own rendering", () => {
+    const config = exampleConfig();
+    const shared = {
+      turn: { hostnames: ['turn-01.bbb.example.org', 'turn-02.bbb.example.org'], secret: '${TfToken[TOKEN.7]}' },
+      recordings: { server: '10.20.3.4', exportPath: '/recordings' },
+      powerAgentKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBzV0Y0f7P2S3kz4X0yq5m1fJ9yS2H0Q0gq6m2cQb7Zp autoscaler',
+    };
+    const render = bbbCloudConfigRenderer(config, shared);
+    const machines = [
+      { fqdn: 'bbb-01.bbb.example.org', bbbSecret: '${TfToken[TOKEN.12]}' },
+      { fqdn: 'bbb-117.schulen.example.de', bbbSecret: 'Xy7literal0secret' },
+    ];
+    // The rendering makes tokens of its own (the agent's key, trimmed): each call new ones, which resolve alike.
+    const ownTokens = (text: string) => text.replace(/\$\{TfToken\[TOKEN\.(\d+)\]\}/g, (token, id: string) => (['7', '12'].includes(id) ? token : '${TfToken[own]}'));
+    for (const machine of machines) expect(ownTokens(render(machine))).toBe(ownTokens(renderBbbCloudConfig(config, { ...shared, ...machine })));
+  });
+
   it('is a #cloud-config document for bbb-03', () => {
     expect(cloudConfig.startsWith('#cloud-config\n')).toBe(true);
     expect(document).toMatchObject({ hostname: 'bbb-03', fqdn: 'bbb-03.bbb.example.org', ssh_pwauth: false, disable_root: true });

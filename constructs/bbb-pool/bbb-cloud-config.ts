@@ -89,6 +89,33 @@ export function renderBbbCloudConfig(
   });
 }
 
+/** Stand-ins for what differs between a pool's servers, shaped like the values (a host name, a cdktf token) so that YAML writes both alike. */
+const FQDN_STAND_IN = 'bbbstandinhost.standin.invalid';
+const HOSTNAME_STAND_IN = FQDN_STAND_IN.split('.')[0];
+const SECRET_STAND_IN = '${TfToken[TOKEN.999999999]}';
+
+/**
+ * The cloud-configs of a pool's servers, rendered once: the servers differ only in their
+ * name and API secret, which are put into one rendering made with stand-ins. The result
+ * is the same text as renderBbbCloudConfig's (a test compares them for the shipped
+ * environments); a stand-in the rendering lost or changed (escaped, hashed) is an error
+ * here, not a server set up with a stand-in.
+ */
+export function bbbCloudConfigRenderer(
+  config: Pick<EnvironmentConfig, 'sshKeys' | 'acmeEmail' | 'bbb'>,
+  shared: Omit<BbbMachine, 'fqdn' | 'bbbSecret'>,
+): (machine: Pick<BbbMachine, 'fqdn' | 'bbbSecret'>) => string {
+  const rendered = renderBbbCloudConfig(config, { ...shared, fqdn: FQDN_STAND_IN, bbbSecret: SECRET_STAND_IN });
+  const parts = rendered.split(FQDN_STAND_IN).map((part) => part.split(HOSTNAME_STAND_IN).map((piece) => piece.split(SECRET_STAND_IN)));
+  if (parts.length < 2 || !rendered.includes(SECRET_STAND_IN)) {
+    throw new Error('bbbCloudConfigRenderer: the BBB cloud-config no longer holds the server name and API secret verbatim; render each server with renderBbbCloudConfig');
+  }
+  return ({ fqdn, bbbSecret }) => {
+    const hostname = fqdn.split('.')[0];
+    return parts.map((part) => part.map((piece) => piece.join(bbbSecret)).join(hostname)).join(fqdn);
+  };
+}
+
 /**
  * BBB's turn-stun-servers.xml listing every TURN server. The installer's `-c` flag
  * knows only one server; with this file clients get all of them and ICE picks one.

@@ -8,7 +8,7 @@ import { privateAddress, type Network } from '../network';
 import { PlatformServer } from '../server';
 import { terraformJson } from '../terraform-string';
 import { ApplySize } from './apply-size';
-import { renderBbbCloudConfig, type RecordingsShare, type TurnEndpoint } from './bbb-cloud-config';
+import { bbbCloudConfigRenderer, type RecordingsShare, type TurnEndpoint } from './bbb-cloud-config';
 import { bbbInboundRules } from './firewall';
 import { bbbApiUrl, type CoordinationRedis, type Inventory, type InventoryServer } from './inventory';
 import { bbbRelease } from './release';
@@ -70,13 +70,14 @@ export class BbbPool extends Construct {
     const agentKey = powerAgentKey(this);
     this.powerAgentPrivateKey = agentKey.privateKeyOpenssh;
 
+    const cloudConfigFor = bbbCloudConfigRenderer(config, { turn, recordings, powerAgentKey: agentKey.publicKeyOpenssh });
     const members = Array.from({ length: poolSize }, (_, offset) => {
       const index = offset + 1;
       const member = new Construct(this, `Server${index}`);
       const name = serverName(config.name, 'bbb', index);
       const address = network.bbbAddresses[offset];
       const secret = new Password(member, 'ApiSecret', { length: SECRET_LENGTH, special: false });
-      const cloudConfig = renderBbbCloudConfig(config, { fqdn: address.fqdn, bbbSecret: secret.result, turn, recordings, powerAgentKey: agentKey.publicKeyOpenssh });
+      const cloudConfig = cloudConfigFor({ fqdn: address.fqdn, bbbSecret: secret.result });
       const server = new PlatformServer(member, 'Vm', {
         config,
         network,

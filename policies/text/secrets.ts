@@ -87,7 +87,23 @@ function lineFindings(line: string): string[] {
   return found;
 }
 
+/** The cheap first look over a whole text at once: one scan finds the few lines worth a closer one. */
+const MAYBE_SECRET_ANYWHERE = new RegExp(MAYBE_SECRET.source, 'gi');
+
 /** Lines of `text` that carry a literal secret, as `line N: <what>` (values are never echoed). */
 export function literalSecretsInText(text: string): string[] {
-  return text.split('\n').flatMap((line, position) => lineFindings(line).map((finding) => `line ${position + 1}: ${finding}`));
+  const found: string[] = [];
+  let lineNumber = 1;
+  let counted = 0;
+  for (const candidate of text.matchAll(MAYBE_SECRET_ANYWHERE)) {
+    const start = text.lastIndexOf('\n', candidate.index) + 1;
+    if (start < counted) continue;
+    for (let at = text.indexOf('\n', counted); at !== -1 && at < start; at = text.indexOf('\n', at + 1)) lineNumber += 1;
+    const end = text.indexOf('\n', candidate.index);
+    counted = end === -1 ? text.length + 1 : end + 1;
+    const line = text.slice(start, end === -1 ? undefined : end);
+    for (const finding of lineFindings(line)) found.push(`line ${lineNumber}: ${finding}`);
+    lineNumber += 1;
+  }
+  return found;
 }
