@@ -342,7 +342,9 @@ describeWithTool('prometheus', 'Prometheus with the rendered configuration', () 
     expect(await single('Free disk / {{mountpoint}}')).toBe(0.25);
     expect(await single('Recordings unfinished / unfinished')).toBe(3);
     expect(await single('Recordings failed / failed')).toBe(1);
-    expect(await single('Network / in')).toBeCloseTo(8_000_000, -5);
+    // Bits, ens6 only (lo would add 8e9). The exporter counts when it answers and Prometheus
+    // stamps the scrape's start, so on a busy machine the rate strays by a percent or so.
+    expect(await single('Network / in')).toBeCloseTo(8_000_000, -6);
     expect(await single('CPU / busy')).toBeCloseTo(0.75, 1);
   });
 
