@@ -358,7 +358,8 @@ describeWithTool('/usr/sbin/sshd', 'the platform agent\u2019s channel through ss
   // sshd runs a forced command through the account's login shell: an account without one
   // (nologin, as some CI users have) can log in but run nothing. The agent's own account has /bin/sh.
   const shell = userInfo().shell ?? '';
-  const itRuns = /(nologin|false)$/.test(shell) ? it.skip : it;
+  const itRuns = (name: string, test: jest.ProvidesCallback) =>
+    /(nologin|false)$/.test(shell) ? it.skip(`${name} (skipped: this user's login shell ${shell} runs no forced command)`, test) : it(name, test);
 
   itRuns('pins the server\u2019s host key at the first connection, as OpenSSH fingerprints it, and powers it off', async () => {
     await expect(channel(autoscaler.privateKey).send(target, { verb: 'poweroff' })).resolves.toEqual({ verb: 'poweroff', result: 'ok' });
