@@ -91,6 +91,14 @@ describe('observe', () => {
     expect(stale.servers[0].recordings).toEqual({ known: false, error: `metrics of ${serverName(1)} are stale` });
   });
 
+  it('counts recordings only from a sample a few scrapes old: a recorded meeting may have begun and ended since', () => {
+    const older = observe(inventory, state({ prometheus: prometheus(100) }), NOW);
+    // Fresh enough to scale by, not to power a server off by.
+    expect(older.fleet.metricsFresh).toBe(true);
+    expect(older.servers[0].recordings).toEqual({ known: false, error: `metrics of ${serverName(1)} are stale` });
+    expect(observe(inventory, state({ prometheus: prometheus(40) }), NOW).servers[0].recordings).toMatchObject({ known: true });
+  });
+
   it("judges a sample's age by Prometheus' clock alone, whatever the tick's clock says", () => {
     // The store's clock three hours behind Prometheus' must not make old samples fresh, nor three hours ahead recent ones stale.
     const behind = new Date(NOW.getTime() - 3 * 3600_000);

@@ -21,7 +21,7 @@ import {
   type ServerObservation,
 } from './policy';
 import { endOfLocalDay, historyWindowMinutes, sameTimeWeeksAgo } from './policy/history';
-import { FRESHNESS_LIMIT_SECONDS, QUERIES, RECORDINGS_SETTLE_MINUTES } from './queries';
+import { FRESHNESS_LIMIT_SECONDS, QUERIES, RECORDINGS_FRESHNESS_SECONDS, RECORDINGS_SETTLE_MINUTES } from './queries';
 import { bootedAt, isBusy, powerOf } from './server-state';
 
 export interface Clients {
@@ -197,8 +197,8 @@ export function entriesFor(server: InventoryServer, scalelite: readonly Scalelit
 }
 
 /** Sampled recently enough to act on: an age (ageBy) within the limit. */
-function isFresh(ageSeconds: number | undefined): boolean {
-  return ageSeconds !== undefined && ageSeconds <= FRESHNESS_LIMIT_SECONDS;
+function isFresh(ageSeconds: number | undefined, limitSeconds = FRESHNESS_LIMIT_SECONDS): boolean {
+  return ageSeconds !== undefined && ageSeconds <= limitSeconds;
 }
 
 /**
@@ -260,7 +260,7 @@ export function observe(inventory: Inventory, state: RawState, now: Date, held: 
       // recent and no meeting ended too recently for the gauge to show its recording.
       if (!bbb.processingRecordings.ok) recordings = unknown(bbb.processingRecordings.error);
       else if (pending === undefined) recordings = unknown(`no bbb_platform_recordings_pending sample for ${server.name}`);
-      else if (!isFresh(sampleAges.get(server.name))) recordings = unknown(`metrics of ${server.name} are stale`);
+      else if (!isFresh(sampleAges.get(server.name), RECORDINGS_FRESHNESS_SECONDS)) recordings = unknown(`metrics of ${server.name} are stale`);
       else if ((recentMeetings.get(server.name) ?? Infinity) > (bbb.meetings.ok ? bbb.meetings.value.length : 0)) {
         recordings = unknown(`a meeting on ${server.name} ended less than ${RECORDINGS_SETTLE_MINUTES} min ago; its recording may not be counted yet`);
       }

@@ -56,3 +56,10 @@ export const QUERIES = {
 
 /** Samples older than this do not count as a picture of now (a few missed evaluations). */
 export const FRESHNESS_LIMIT_SECONDS = 180;
+
+/**
+ * Stricter for what lets a server be powered off, its recordings and the meetings
+ * Prometheus saw on it: a recorded meeting that began and ended after the server's last
+ * sample shows in neither, so the sample may be only a few scrapes old (15 s apart).
+ */
+export const RECORDINGS_FRESHNESS_SECONDS = 45;
