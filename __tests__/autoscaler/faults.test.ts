@@ -20,7 +20,7 @@
 import fc from 'fast-check';
 import { normalizeUrl } from '../../functions/autoscaler/inventory';
 import { scheduledMinimum, settingsFromInventoryPolicy, type MaintenanceRecord } from '../../functions/autoscaler/policy';
-import { heldByMaintenance, inHand, isActive } from '../../functions/autoscaler/policy/maintenance/cycle';
+import { heldByMaintenance, inHand, isActive, returnsToStopped } from '../../functions/autoscaler/policy/maintenance/cycle';
 import type { Fetch } from '../../functions/autoscaler/clients/http';
 import type { HostKeyCheck, PlatformAgent } from '../../functions/autoscaler/clients/platform-agent';
 import type { CoordinationStore } from '../../functions/autoscaler/coordination';
@@ -318,7 +318,7 @@ function startedForMaintenance(world: World, index: number): boolean {
   if (!record?.wasStopped) return false;
   if (isActive(record)) return true;
   const bootedAt = world.ionos.servers.get(ionosId(index))?.bootedAt;
-  return (record.phase === 'done' || record.phase === 'skipped') && bootedAt !== undefined && bootedAt.getTime() <= record.since.getTime();
+  return returnsToStopped(record) && bootedAt !== undefined && bootedAt.getTime() <= record.since.getTime();
 }
 
 /**

@@ -106,13 +106,12 @@ export function bbbCloudConfigRenderer(
   shared: Omit<BbbMachine, 'fqdn' | 'bbbSecret'>,
 ): (machine: Pick<BbbMachine, 'fqdn' | 'bbbSecret'>) => string {
   const rendered = renderBbbCloudConfig(config, { ...shared, fqdn: FQDN_STAND_IN, bbbSecret: SECRET_STAND_IN });
-  const parts = rendered.split(FQDN_STAND_IN).map((part) => part.split(HOSTNAME_STAND_IN).map((piece) => piece.split(SECRET_STAND_IN)));
-  if (parts.length < 2 || !rendered.includes(SECRET_STAND_IN)) {
+  if (!rendered.includes(FQDN_STAND_IN) || !rendered.includes(SECRET_STAND_IN)) {
     throw new Error('bbbCloudConfigRenderer: the BBB cloud-config no longer holds the server name and API secret verbatim; render each server with renderBbbCloudConfig');
   }
   return ({ fqdn, bbbSecret }) => {
     const hostname = fqdn.split('.')[0];
-    return parts.map((part) => part.map((piece) => piece.join(bbbSecret)).join(hostname)).join(fqdn);
+    return rendered.replaceAll(FQDN_STAND_IN, fqdn).replaceAll(HOSTNAME_STAND_IN, hostname).replaceAll(SECRET_STAND_IN, bbbSecret);
   };
 }
 

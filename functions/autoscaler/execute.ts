@@ -21,7 +21,7 @@ import type { Clients, RawState } from './observe';
 import { canonicalEntry, entriesFor } from './observe';
 import type { Action, Decision, MaintenanceRecord, Observation, PolicySettings, ServerObservation } from './policy';
 import { drained, keepsMinimum, mayBePoweredOn, powerOffPending, takesMeetings, viewServer } from './policy/classify';
-import { heldByMaintenance, inHand, isActive, isReturning } from './policy/maintenance/cycle';
+import { heldByMaintenance, inHand, isActive, isReturning, returnsToStopped } from './policy/maintenance/cycle';
 import { recordAfter, type StepOutcome as AgentOutcome } from './policy/maintenance/steps';
 import type { StepOutcome } from './register';
 
@@ -365,7 +365,7 @@ function agentTarget(target: InventoryServer): AgentTarget {
  */
 async function takeBackFromMaintenance(server: ServerObservation, clients: Clients, lease: Lease | undefined): Promise<void> {
   const record = server.maintenance;
-  if (!record?.wasStopped || (record.phase !== 'done' && record.phase !== 'skipped')) return;
+  if (!record || !returnsToStopped(record)) return;
   await writeRecord(clients, lease, server.name, { ...record, wasStopped: false });
 }
 

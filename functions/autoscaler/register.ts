@@ -10,6 +10,7 @@ import { describeError, isServiceError, type Service } from './errors';
 import type { Inventory, InventoryServer } from './inventory';
 import { type Clients, type RawState, canonicalEntry, entriesFor } from './observe';
 import { loadMultiplierFor } from './policy/capacity';
+import { isActive, returnsToStopped } from './policy/maintenance/cycle';
 import type { PolicySettings } from './policy';
 import { isBusy, powerOf } from './server-state';
 
@@ -55,8 +56,7 @@ function freeForMeetings(server: InventoryServer, state: RawState): boolean {
   if (!state.powerOffs.ok || state.powerOffs.value.has(server.name)) return false;
   if (!state.maintenance.ok) return false;
   const record = state.maintenance.value.records.get(server.name);
-  if (!record) return true;
-  return (record.phase === 'done' || record.phase === 'skipped') && !record.wasStopped;
+  return !record || (!isActive(record) && record.phase !== 'failed' && !returnsToStopped(record));
 }
 
 /** No meeting can be lost by removing an entry: BBB says none run there, or the VM is off. */

@@ -31,6 +31,11 @@ export function isActive(record: MaintenanceRecord | undefined): boolean {
   return record !== undefined && ACTIVE_PHASES.has(record.phase);
 }
 
+/** The cycle started the server from stopped and is done with it (patched or skipped): it goes back to stopped. */
+export function returnsToStopped(record: MaintenanceRecord): boolean {
+  return record.wasStopped && (record.phase === 'done' || record.phase === 'skipped');
+}
+
 /**
  * A server started for the cycle and done with (patched or skipped), still up from that
  * boot: it is powered off again. A later start (the load wanted it) is a new boot and
@@ -38,7 +43,7 @@ export function isActive(record: MaintenanceRecord | undefined): boolean {
  */
 export function isReturning(server: ServerObservation): boolean {
   const record = server.maintenance;
-  if (!record || !record.wasStopped || (record.phase !== 'done' && record.phase !== 'skipped')) return false;
+  if (!record || !returnsToStopped(record)) return false;
   if (server.power !== 'running' || powerOffPending(server) || server.bootedAt === undefined) return false;
   return server.bootedAt.getTime() <= record.since.getTime();
 }
